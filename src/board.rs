@@ -1,0 +1,441 @@
+//! The board: an imported matrix, its cards, and the one place where a card changes.
+//!
+//! This module owns the board rules of PRODUCT.md: what a move writes (`tdd_stage`,
+//! `tdd_history`, `status`, `governance_status`, `last_reviewed_by`), the TDD gates and their
+//! override, duplicate ids, the import report, and export. It keeps every requirement's
+//! original bytes in `Matrix` and holds a parsed copy only of the requirements it changed, so
+//! export rewrites those and nothing else. It has no clock and no UI: the caller passes the
+//! time and the actor, and the UI reads cards through `card`.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::matrix::{ImportError, Matrix, Position};
+use crate::requirement::{Card, EntryProblem, scalar_text};
+use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
+
+/// Index of a requirement slot in the file, stable for the life of a board.
+pub type EntryIndex = usize;
+
+/// One requirement slot: its card when it could be placed, and its changed value, if any.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    card: Result<Card, EntryProblem>,
+    /// The requirement as the board changed it; `None` while it is as imported.
+    edited: Option<Map<String, Value>>,
+    /// Another entry before this one has the same id.
+    duplicate: bool,
+}
+
+impl Entry {
+    pub fn card(&self) -> Option<&Card> {
+        self.card.as_ref().ok()
+    }
+
+    pub fn is_duplicate(&self) -> bool {
+        self.duplicate
+    }
+}
+
+/// A warning about one requirement, with its position in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub position: String,
+    pub message: String,
+}
+
+/// What an import found: where the requirements landed and what needs a person's eye.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ImportReport {
+    pub per_stage: [usize; 5],
+    pub inferred: usize,
+    pub deprecated: usize,
+    pub unplaced: usize,
+    pub duplicates: usize,
+    pub warnings: Vec<Warning>,
+}
+
+impl ImportReport {
+    pub fn placed(&self) -> usize {
+        self.per_stage.iter().sum::<usize>() + self.deprecated
+    }
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.placed();
+        write!(
+            f,
+            "Imported {n} requirement{}: ",
+            if n == 1 { "" } else { "s" }
+        )?;
+        let columns: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| format!("{} {}", self.per_stage[s.index()], s.title()))
+            .collect();
+        write!(f, "{}.", columns.join(", "))?;
+        if self.inferred > 0 {
+            write!(
+                f,
+                " {} stage{} inferred.",
+                self.inferred,
+                if self.inferred == 1 { "" } else { "s" }
+            )?;
+        }
+        if self.deprecated > 0 {
+            write!(f, " {} deprecated (hidden).", self.deprecated)?;
+        }
+        if self.unplaced > 0 {
+            write!(
+                f,
+                " {} entr{} could not be placed.",
+                self.unplaced,
+                if self.unplaced == 1 { "y" } else { "ies" }
+            )?;
+        }
+        if self.duplicates > 0 {
+            write!(
+                f,
+                " {} duplicate id{}.",
+                self.duplicates,
+                if self.duplicates == 1 { "" } else { "s" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a move did not happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MoveError {
+    /// The card does not exist or cannot be moved (an entry that could not be placed).
+    NoSuchCard,
+    /// The card is already in that column.
+    SameStage,
+    /// The move breaks a TDD gate; it may be retried with an override reason.
+    Gate(GateBreach),
+    /// An override was asked for without a reason.
+    EmptyReason,
+    /// The requirement's `tdd_history` holds something other than a list, which the board
+    /// will not overwrite.
+    HistoryNotAList,
+}
+
+impl fmt::Display for MoveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoveError::NoSuchCard => write!(f, "That card is no longer on the board."),
+            MoveError::SameStage => write!(f, "The card is already in that column."),
+            MoveError::Gate(breach) => write!(f, "Blocked by a TDD gate: {breach}."),
+            MoveError::EmptyReason => write!(f, "Overriding a TDD gate needs a reason."),
+            MoveError::HistoryNotAList => write!(
+                f,
+                "Its \"tdd_history\" is not a list, so the move cannot be recorded; fix the file first."
+            ),
+        }
+    }
+}
+
+/// A move asked for by a person or an agent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Move {
+    pub entry: EntryIndex,
+    pub to: Stage,
+    /// Who makes the move, written to the history's `by`.
+    pub by: String,
+    /// When, as an ISO 8601 timestamp, written to the history's `at`.
+    pub at: String,
+    /// A reason that overrides a TDD gate; written to the history's `note`.
+    pub override_reason: Option<String>,
+}
+
+/// What a move did, for the UI to announce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Moved {
+    pub from: Stage,
+    pub to: Stage,
+    /// Fields the board would have kept consistent but left alone, because their value was
+    /// outside the vocabulary it knows (for example `status: "deprecated"`).
+    pub kept: Vec<String>,
+}
+
+/// An imported matrix and its cards.
+#[derive(Clone, Debug)]
+pub struct Board {
+    file_name: String,
+    matrix: Matrix,
+    entries: Vec<Entry>,
+}
+
+impl Board {
+    /// Imports a file. A bad file is an error; bad requirements are warnings in the report.
+    pub fn import(file_name: &str, bytes: &[u8]) -> Result<(Board, ImportReport), ImportError> {
+        let matrix = Matrix::parse(bytes)?;
+        let mut report = ImportReport::default();
+        let mut first_of: HashMap<String, EntryIndex> = HashMap::new();
+        let mut entries = Vec::with_capacity(matrix.entries().len());
+        for (index, raw_entry) in matrix.entries().iter().enumerate() {
+            let raw = matrix.raw(index).unwrap_or("null");
+            let card = match serde_json::from_str::<Value>(raw) {
+                Ok(value) => Card::read(raw_entry.key(), &value),
+                // The whole file parsed, so a slot always parses; keep it unplaced if not.
+                Err(_) => Err(EntryProblem::NotAnObject { found: "value" }),
+            };
+            let position = raw_entry.position.to_string();
+            let mut duplicate = false;
+            match &card {
+                Ok(card) => {
+                    if let Some(first) = first_of.get(card.id.as_str()) {
+                        duplicate = true;
+                        report.duplicates += 1;
+                        report.warnings.push(Warning {
+                            position: position.clone(),
+                            message: format!(
+                                "repeats the id {} of {}; both are shown and flagged",
+                                card.id,
+                                matrix.entries()[*first].position
+                            ),
+                        });
+                    } else {
+                        first_of.insert(card.id.as_str().to_owned(), index);
+                    }
+                    if card.deprecated {
+                        report.deprecated += 1;
+                    } else {
+                        report.per_stage[card.stage.index()] += 1;
+                    }
+                    if let Some(why) = &card.inferred {
+                        report.inferred += 1;
+                        if why.starts_with("tdd_stage") {
+                            report.warnings.push(Warning {
+                                position: position.clone(),
+                                message: why.clone(),
+                            });
+                        }
+                    }
+                }
+                Err(problem) => {
+                    report.unplaced += 1;
+                    report.warnings.push(Warning {
+                        position,
+                        message: problem.to_string(),
+                    });
+                }
+            }
+            entries.push(Entry {
+                card,
+                edited: None,
+                duplicate,
+            });
+        }
+        let board = Board {
+            file_name: file_name.to_owned(),
+            matrix,
+            entries,
+        };
+        Ok((board, report))
+    }
+
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn entry(&self, index: EntryIndex) -> Option<&Entry> {
+        self.entries.get(index)
+    }
+
+    pub fn card(&self, index: EntryIndex) -> Option<&Card> {
+        self.entries.get(index)?.card()
+    }
+
+    pub fn position(&self, index: EntryIndex) -> Option<&Position> {
+        Some(&self.matrix.entries().get(index)?.position)
+    }
+
+    /// Every placed card with its index, in file order.
+    pub fn cards(&self) -> impl Iterator<Item = (EntryIndex, &Card)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i, e.card()?)))
+    }
+
+    /// The cards of one column in file order, leaving out deprecated ones unless asked.
+    pub fn column(&self, stage: Stage, with_deprecated: bool) -> Vec<EntryIndex> {
+        self.cards()
+            .filter(|(_, c)| c.stage == stage && (with_deprecated || !c.deprecated))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Whether `mv` would pass the gates, without changing anything; for the drag preview.
+    pub fn check_move(&self, entry: EntryIndex, to: Stage) -> Result<(), MoveError> {
+        let card = self.card(entry).ok_or(MoveError::NoSuchCard)?;
+        if card.stage == to {
+            return Err(MoveError::SameStage);
+        }
+        check_gates(card.stage, to, card.gate_facts()).map_err(MoveError::Gate)
+    }
+
+    /// Moves a card, writing the move into its requirement. Nothing changes on an error.
+    pub fn apply_move(&mut self, mv: &Move) -> Result<Moved, MoveError> {
+        let reason = mv.override_reason.as_deref().map(str::trim);
+        if reason == Some("") {
+            return Err(MoveError::EmptyReason);
+        }
+        match self.check_move(mv.entry, mv.to) {
+            Err(MoveError::Gate(_)) if reason.is_some() => {}
+            other => other?,
+        }
+        let from = self.card(mv.entry).ok_or(MoveError::NoSuchCard)?.stage;
+        let mut value = self.current_value(mv.entry).ok_or(MoveError::NoSuchCard)?;
+        let kept = write_move(&mut value, from, mv, reason)?;
+        let key = self.matrix.entries().get(mv.entry).and_then(|e| e.key());
+        let card =
+            Card::read(key, &Value::Object(value.clone())).map_err(|_| MoveError::NoSuchCard)?;
+        let entry = &mut self.entries[mv.entry];
+        entry.card = Ok(card);
+        entry.edited = Some(value);
+        Ok(Moved {
+            from,
+            to: mv.to,
+            kept,
+        })
+    }
+
+    /// A copy of one entry, for undo to put back with `restore`.
+    pub fn snapshot(&self, index: EntryIndex) -> Option<Entry> {
+        self.entries.get(index).cloned()
+    }
+
+    /// Puts back an entry saved with `snapshot`.
+    pub fn restore(&mut self, index: EntryIndex, entry: Entry) {
+        if let Some(slot) = self.entries.get_mut(index) {
+            *slot = entry;
+        }
+    }
+
+    /// The requirement's current JSON object, changed or as imported.
+    fn current_value(&self, index: EntryIndex) -> Option<Map<String, Value>> {
+        if let Some(edited) = &self.entries.get(index)?.edited {
+            return Some(edited.clone());
+        }
+        match serde_json::from_str(self.matrix.raw(index)?) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The file to download: the imported text with changed requirements rewritten in the
+    /// file's own style. With no change it is the imported file, byte for byte.
+    pub fn export(&self) -> String {
+        let edits = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i, e.edited.as_ref()?)));
+        self.matrix.export(edits)
+    }
+
+    /// Whether anything was changed since import.
+    pub fn is_changed(&self) -> bool {
+        self.entries.iter().any(|e| e.edited.is_some())
+    }
+}
+
+/// Writes a move into a requirement object and returns the fields it kept as they were.
+fn write_move(
+    value: &mut Map<String, Value>,
+    from: Stage,
+    mv: &Move,
+    reason: Option<&str>,
+) -> Result<Vec<String>, MoveError> {
+    let mut step = Map::new();
+    step.insert("from".into(), from.key().into());
+    step.insert("to".into(), mv.to.key().into());
+    step.insert("at".into(), mv.at.clone().into());
+    step.insert("by".into(), mv.by.clone().into());
+    if let Some(reason) = reason {
+        step.insert(
+            "note".into(),
+            format!("TDD gate overridden: {reason}").into(),
+        );
+    }
+    if !matches!(
+        value.get("tdd_history"),
+        None | Some(Value::Null) | Some(Value::Array(_))
+    ) {
+        return Err(MoveError::HistoryNotAList);
+    }
+    value.insert("tdd_stage".into(), mv.to.key().into());
+    match value.get_mut("tdd_history") {
+        Some(Value::Array(steps)) => steps.push(Value::Object(step)),
+        _ => {
+            value.insert(
+                "tdd_history".into(),
+                Value::Array(vec![Value::Object(step)]),
+            );
+        }
+    }
+
+    let mut kept = Vec::new();
+    // `status` follows the lifecycle, but only where the board knows the current word; a
+    // file without `status` does not get one.
+    if let Some(status) = value.get_mut("status") {
+        let word = scalar_text(status).map(|s| normalize_word(&s));
+        let target = mv.to.lifecycle_status();
+        match word.as_deref() {
+            // The spec-driven variant's later words already mean "reviewed and beyond".
+            Some("tested" | "evaluated" | "verified") if mv.to == Stage::Reviewed => {}
+            None => *status = target.into(),
+            Some(w) if is_lifecycle_status(w) => *status = target.into(),
+            Some(_) => kept.push(format!(
+                "status \"{}\"",
+                scalar_text(status).unwrap_or_default()
+            )),
+        }
+    }
+    let governance = match (from, mv.to) {
+        (_, Stage::Reviewed) => Some("approved"),
+        (Stage::Reviewed, _) => Some("changes_requested"),
+        _ => None,
+    };
+    if let Some(governance) = governance {
+        let known = |v: &Value| {
+            v.is_null()
+                || scalar_text(v).is_some_and(|s| {
+                    matches!(
+                        normalize_word(&s).as_str(),
+                        "not_reviewed" | "approved" | "changes_requested"
+                    )
+                })
+        };
+        match value.get_mut("governance_status") {
+            Some(current) if !known(current) => kept.push(format!(
+                "governance_status \"{}\"",
+                scalar_text(current).unwrap_or_default()
+            )),
+            Some(current) => *current = governance.into(),
+            None => {
+                value.insert("governance_status".into(), governance.into());
+            }
+        }
+        if mv.to == Stage::Reviewed {
+            value.insert("last_reviewed_by".into(), mv.by.clone().into());
+        }
+    }
+    Ok(kept)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,487 @@
+//! The raw layer: a traceability file exactly as it was written, and where its requirements are.
+//!
+//! This module owns the file's text and the byte span of every requirement in it, so that an
+//! export can write back the original text with only the changed requirements re-rendered (in
+//! the file's own indentation and escaping, see `style`). It decodes and validates the file and
+//! finds the requirement containers in every shape PRODUCT.md lists. It deliberately does not
+//! interpret a requirement (that is `requirement`) nor apply board rules (that is `board`).
+
+mod style;
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+pub use style::Style;
+
+/// The largest file the board reads. Larger files are refused before they are read whole.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// How deep below the root the importer looks for a key that holds requirements.
+const MAX_CONTAINER_DEPTH: usize = 3;
+
+/// Why a file could not be imported at all. Problems with single requirements are not errors:
+/// they are reported by `board::ImportReport` and the rest of the file still lands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// The file has no content, or only white space.
+    Empty,
+    /// The file is larger than `MAX_FILE_BYTES`.
+    TooLarge { bytes: u64 },
+    /// The bytes are not UTF-8 text; `offset` is the first byte that is not.
+    NotUtf8 { offset: usize, line: usize },
+    /// The text is not valid JSON; `excerpt` is the offending line.
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+        excerpt: String,
+    },
+    /// Valid JSON, but nothing in it is a list of requirements; `found` describes what is.
+    NoRequirements { found: String },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Empty => write!(f, "The file is empty: there is no JSON in it to read."),
+            ImportError::TooLarge { bytes } => write!(
+                f,
+                "The file is {:.1} MB; the board reads files of up to {} MB.",
+                *bytes as f64 / 1_048_576.0,
+                MAX_FILE_BYTES / 1_048_576
+            ),
+            ImportError::NotUtf8 { offset, line } => write!(
+                f,
+                "The file is not UTF-8 text: byte {offset} (line {line}) is not valid UTF-8. \
+                 Save it as UTF-8 and import it again."
+            ),
+            ImportError::Syntax {
+                line,
+                column,
+                message,
+                excerpt,
+            } => {
+                write!(
+                    f,
+                    "The file is not valid JSON: {message} at line {line}, column {column}."
+                )?;
+                if !excerpt.is_empty() {
+                    write!(f, "\n{line:>5} | {excerpt}")?;
+                    let pad = excerpt.chars().take(column.saturating_sub(1)).count();
+                    write!(f, "\n      | {}^", " ".repeat(pad))?;
+                }
+                Ok(())
+            }
+            ImportError::NoRequirements { found } => write!(
+                f,
+                "No requirements found: the file holds {found}. Expected an object with a \
+                 \"requirements\" list (or map keyed by id), or a list of requirement objects."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Where a requirement sits in the file, for messages: `requirements[3]`, `requirements["REQ-7"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// The container's path from the root, such as `requirements` or `spec.requirements`;
+    /// empty for a bare root array.
+    pub container: String,
+    /// The index in a list, or the key in a map.
+    pub slot: Slot,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Index(usize),
+    Key(String),
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let container = if self.container.is_empty() {
+            "root"
+        } else {
+            &self.container
+        };
+        match &self.slot {
+            // People count from one; the index in brackets is JSON's own, from zero.
+            Slot::Index(i) => write!(f, "requirement #{} ({container}[{i}])", i + 1),
+            Slot::Key(k) => write!(f, "{container}[{k:?}]"),
+        }
+    }
+}
+
+/// One requirement slot of the file: where it is and its exact bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawEntry {
+    /// Byte range of the value in `Matrix::text`.
+    pub span: Range<usize>,
+    pub position: Position,
+}
+
+impl RawEntry {
+    /// The map key of an entry in a map container, which is its id unless the value has one.
+    pub fn key(&self) -> Option<&str> {
+        match &self.position.slot {
+            Slot::Key(k) => Some(k),
+            Slot::Index(_) => None,
+        }
+    }
+}
+
+/// A decoded, validated traceability file and the spans of its requirements.
+#[derive(Clone, Debug)]
+pub struct Matrix {
+    text: String,
+    bom: bool,
+    entries: Vec<RawEntry>,
+    style: Style,
+}
+
+impl Matrix {
+    /// Decodes and validates `bytes` and finds the requirements. Never panics.
+    pub fn parse(bytes: &[u8]) -> Result<Matrix, ImportError> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ImportError::TooLarge {
+                bytes: bytes.len() as u64,
+            });
+        }
+        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (true, rest),
+            None => (false, bytes),
+        };
+        let text = match std::str::from_utf8(body) {
+            Ok(text) => text.to_owned(),
+            Err(e) => {
+                let offset = e.valid_up_to();
+                let line = 1 + body
+                    .get(..offset)
+                    .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+                return Err(ImportError::NotUtf8 {
+                    offset: offset + if bom { 3 } else { 0 },
+                    line,
+                });
+            }
+        };
+        Matrix::parse_text(text, bom)
+    }
+
+    fn parse_text(text: String, bom: bool) -> Result<Matrix, ImportError> {
+        if text.trim().is_empty() {
+            return Err(ImportError::Empty);
+        }
+        let root: &RawValue = serde_json::from_str(&text).map_err(|e| syntax_error(&text, &e))?;
+        let mut entries = Vec::new();
+        let found = collect_entries(&text, root, &mut entries)?;
+        if !found {
+            return Err(ImportError::NoRequirements {
+                found: describe(root),
+            });
+        }
+        let style = Style::detect(&text);
+        Ok(Matrix {
+            text,
+            bom,
+            entries,
+            style,
+        })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn entries(&self) -> &[RawEntry] {
+        &self.entries
+    }
+
+    /// The exact text of entry `index`, as written in the file.
+    pub fn raw(&self, index: usize) -> Option<&str> {
+        let entry = self.entries.get(index)?;
+        self.text.get(entry.span.clone())
+    }
+
+    /// The file with the requirements in `edits` re-rendered in the file's own style and
+    /// every other byte as it was imported. `edits` pairs an entry index with its new value.
+    pub fn export<'a>(
+        &self,
+        edits: impl IntoIterator<Item = (usize, &'a Map<String, Value>)>,
+    ) -> String {
+        let mut edits: Vec<(Range<usize>, &Map<String, Value>)> = edits
+            .into_iter()
+            .filter_map(|(i, value)| Some((self.entries.get(i)?.span.clone(), value)))
+            .collect();
+        edits.sort_by_key(|(span, _)| span.start);
+        let mut out = String::with_capacity(self.text.len() + edits.len() * 256 + 3);
+        if self.bom {
+            out.push('\u{FEFF}');
+        }
+        let mut cursor = 0;
+        for (span, value) in edits {
+            // Spans never overlap (they are siblings or in different containers that do
+            // not nest), but a defensive check keeps a bug here from corrupting the file.
+            if span.start < cursor {
+                continue;
+            }
+            out.push_str(self.text.get(cursor..span.start).unwrap_or_default());
+            let raw = self.text.get(span.clone()).unwrap_or_default();
+            self.style
+                .render(&self.text, span.start, raw, value, &mut out);
+            cursor = span.end;
+        }
+        out.push_str(self.text.get(cursor..).unwrap_or_default());
+        out
+    }
+}
+
+/// Turns serde_json's error into one with the offending line, for a person to find it.
+fn syntax_error(text: &str, e: &serde_json::Error) -> ImportError {
+    let line = e.line();
+    let column = e.column();
+    let excerpt: String = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    // serde_json appends " at line L column C"; the message says where in its own words.
+    let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message,
+    };
+    ImportError::Syntax {
+        line,
+        column,
+        message,
+        excerpt,
+    }
+}
+
+/// The children of a JSON value, borrowed from the file's text so their spans are known.
+enum Children<'a> {
+    Seq(Vec<&'a RawValue>),
+    Map(Vec<(String, &'a RawValue)>),
+    Scalar,
+}
+
+fn children(raw: &RawValue) -> Children<'_> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    ChildrenSeed
+        .deserialize(&mut de)
+        .unwrap_or(Children::Scalar)
+}
+
+struct ChildrenSeed;
+
+impl<'de> DeserializeSeed<'de> for ChildrenSeed {
+    type Value = Children<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ChildrenVisitor)
+    }
+}
+
+struct ChildrenVisitor;
+
+impl<'de> Visitor<'de> for ChildrenVisitor {
+    type Value = Children<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            items.push(item);
+        }
+        Ok(Children::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // Keys are collected in order and duplicates kept, unlike a map type would.
+        let mut items = Vec::new();
+        while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
+            items.push((key, value));
+        }
+        Ok(Children::Map(items))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Children::Scalar)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Children::Scalar)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Children::Scalar)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Children::Scalar)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Children::Scalar)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Children::Scalar)
+    }
+    // With arbitrary_precision, numbers arrive as a one-entry map; visit_map handles that
+    // shape and the caller never mistakes a number for a container because it peeks first.
+}
+
+/// The byte offset of `inner` in `outer`, when `inner` is a sub-slice of it.
+fn offset_in(outer: &str, inner: &str) -> Option<usize> {
+    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    (start + inner.len() <= outer.len()).then_some(start)
+}
+
+fn first_char(raw: &RawValue) -> Option<char> {
+    raw.get().chars().next()
+}
+
+fn is_container(raw: &RawValue) -> bool {
+    matches!(first_char(raw), Some('[') | Some('{'))
+}
+
+/// Whether a key names a requirement container: `requirements`, `Requirements`,
+/// `functional_requirements`, `reqs`.
+fn is_requirements_key(key: &str) -> bool {
+    let k = crate::stage::normalize_word(key);
+    k == "requirements" || k.ends_with("_requirements") || k == "reqs" || k == "requirement_list"
+}
+
+/// Finds every requirement container and records its entries. Returns whether any container
+/// was found (an empty container counts: an empty matrix is a valid matrix).
+fn collect_entries(
+    text: &str,
+    root: &RawValue,
+    out: &mut Vec<RawEntry>,
+) -> Result<bool, ImportError> {
+    match children(root) {
+        Children::Seq(items) if root_array_holds_requirements(&items) => {
+            push_entries(text, "", Children::Seq(items), out);
+            Ok(true)
+        }
+        Children::Map(items) if first_char(root) == Some('{') => {
+            let mut found = false;
+            find_containers(text, &items, "", 1, out, &mut found);
+            Ok(found)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// A bare root array holds requirements when it is empty or holds at least one object.
+fn root_array_holds_requirements(items: &[&RawValue]) -> bool {
+    items.is_empty() || items.iter().any(|item| first_char(item) == Some('{'))
+}
+
+fn find_containers(
+    text: &str,
+    items: &[(String, &RawValue)],
+    path: &str,
+    depth: usize,
+    out: &mut Vec<RawEntry>,
+    found: &mut bool,
+) {
+    for (key, value) in items {
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        if is_requirements_key(key) && is_container(value) {
+            *found = true;
+            push_entries(text, &here, children(value), out);
+        } else if depth < MAX_CONTAINER_DEPTH && first_char(value) == Some('{') {
+            if let Children::Map(inner) = children(value) {
+                find_containers(text, &inner, &here, depth + 1, out, found);
+            }
+        }
+    }
+}
+
+fn push_entries(text: &str, container: &str, items: Children<'_>, out: &mut Vec<RawEntry>) {
+    let mut push = |raw: &RawValue, slot: Slot| {
+        if let Some(start) = offset_in(text, raw.get()) {
+            out.push(RawEntry {
+                span: start..start + raw.get().len(),
+                position: Position {
+                    container: container.to_owned(),
+                    slot,
+                },
+            });
+        }
+    };
+    match items {
+        Children::Seq(items) => {
+            for (i, raw) in items.into_iter().enumerate() {
+                push(raw, Slot::Index(i));
+            }
+        }
+        Children::Map(items) => {
+            for (key, raw) in items {
+                push(raw, Slot::Key(key));
+            }
+        }
+        Children::Scalar => {}
+    }
+}
+
+/// Says in a few words what a JSON document holds, for the "no requirements" message.
+fn describe(root: &RawValue) -> String {
+    match children(root) {
+        Children::Map(items) if first_char(root) == Some('{') => {
+            if items.is_empty() {
+                return "an empty object".to_owned();
+            }
+            let keys: Vec<String> = items
+                .iter()
+                .take(8)
+                .map(|(k, _)| format!("\"{k}\""))
+                .collect();
+            let more = if items.len() > 8 {
+                format!(" and {} more", items.len() - 8)
+            } else {
+                String::new()
+            };
+            format!(
+                "an object with the key{} {}{more}, none of them a list of requirements",
+                if items.len() == 1 { "" } else { "s" },
+                keys.join(", ")
+            )
+        }
+        Children::Seq(items) => {
+            let kinds: Vec<&str> = items.iter().map(|i| kind_of(i)).collect();
+            let first = kinds.first().copied().unwrap_or("value");
+            if kinds.iter().all(|k| *k == first) {
+                format!("a list of {} {}s", items.len(), first)
+            } else {
+                format!("a list of {} mixed values and no objects", items.len())
+            }
+        }
+        _ => format!("a single {}", kind_of(root)),
+    }
+}
+
+fn kind_of(raw: &RawValue) -> &'static str {
+    match first_char(raw) {
+        Some('{') => "object",
+        Some('[') => "list",
+        Some('"') => "string",
+        Some('t') | Some('f') => "boolean",
+        Some('n') => "null",
+        _ => "number",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,194 @@
+//! Table-driven tests of the raw layer over the fixtures in tests/fixtures/matrix.
+
+use super::*;
+
+macro_rules! fixture {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../../tests/fixtures/matrix/", $name)).as_slice(),
+        )
+    };
+}
+
+/// Every well-formed shape: file, number of requirement slots, the first slot's position.
+const SHAPES: [(&str, &[u8], usize, &str); 12] = [
+    (
+        fixture!("python_indent2.json").0,
+        fixture!("python_indent2.json").1,
+        4,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        fixture!("indent4_utf8.json").0,
+        fixture!("indent4_utf8.json").1,
+        4,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        fixture!("tabs_crlf.json").0,
+        fixture!("tabs_crlf.json").1,
+        4,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        fixture!("python_compact.json").0,
+        fixture!("python_compact.json").1,
+        4,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        fixture!("js_indent2.json").0,
+        fixture!("js_indent2.json").1,
+        4,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        fixture!("bare_array.json").0,
+        fixture!("bare_array.json").1,
+        4,
+        "requirement #1 (root[0])",
+    ),
+    (
+        fixture!("keyed_map.json").0,
+        fixture!("keyed_map.json").1,
+        4,
+        "requirements[\"REQ-001\"]",
+    ),
+    (
+        fixture!("messy.json").0,
+        fixture!("messy.json").1,
+        10,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        fixture!("nested_containers.json").0,
+        fixture!("nested_containers.json").1,
+        2,
+        "requirement #1 (project.spec.functional_requirements[0])",
+    ),
+    (
+        fixture!("empty_requirements.json").0,
+        fixture!("empty_requirements.json").1,
+        0,
+        "",
+    ),
+    (
+        fixture!("bom.json").0,
+        fixture!("bom.json").1,
+        1,
+        "requirement #1 (requirements[0])",
+    ),
+    (
+        "inline",
+        br#"[{"id": 1}, {"id": 2}]"#,
+        2,
+        "requirement #1 (root[0])",
+    ),
+];
+
+#[test]
+fn finds_requirements_in_every_shape() {
+    for (name, bytes, count, first) in SHAPES {
+        let matrix = Matrix::parse(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(matrix.entries().len(), count, "{name}");
+        if let Some(entry) = matrix.entries().first() {
+            assert_eq!(entry.position.to_string(), first, "{name}");
+            let raw = matrix.raw(0).unwrap();
+            assert!(
+                raw.starts_with('{') || raw.starts_with('"') || raw.starts_with('4'),
+                "{name}: {raw}"
+            );
+        }
+    }
+}
+
+#[test]
+fn export_without_change_is_byte_identical() {
+    for (name, bytes, _, _) in SHAPES {
+        let matrix = Matrix::parse(bytes).unwrap();
+        assert_eq!(matrix.export([]).as_bytes(), bytes, "{name}");
+    }
+}
+
+/// Bad input: file, and words the message must contain.
+const BAD: [(&str, &[u8], &[&str]); 8] = [
+    fixture_bad(
+        "empty.json",
+        include_bytes!("../../tests/fixtures/matrix/empty.json"),
+        &["empty"],
+    ),
+    fixture_bad("whitespace", b" \n\t\n", &["empty"]),
+    fixture_bad(
+        "broken.json",
+        include_bytes!("../../tests/fixtures/matrix/broken.json"),
+        &[
+            "line 4, column 40",
+            "{\"id\": \"REQ-002\", \"ears\": \"second\",}",
+            "^",
+        ],
+    ),
+    fixture_bad(
+        "latin1.json",
+        include_bytes!("../../tests/fixtures/matrix/latin1.json"),
+        &["not UTF-8", "byte 43", "line 1"],
+    ),
+    fixture_bad(
+        "settings.json",
+        include_bytes!("../../tests/fixtures/matrix/settings.json"),
+        &[
+            "\"theme\", \"editor\", \"recent\"",
+            "Expected an object with a \"requirements\" list",
+        ],
+    ),
+    fixture_bad(
+        "numbers.json",
+        include_bytes!("../../tests/fixtures/matrix/numbers.json"),
+        &["a list of 3 numbers"],
+    ),
+    fixture_bad(
+        "user_stories.json",
+        include_bytes!("../../tests/fixtures/matrix/user_stories.json"),
+        &["\"stories\""],
+    ),
+    fixture_bad("string", b"\"just text\"", &["a single string"]),
+];
+
+const fn fixture_bad(
+    name: &'static str,
+    bytes: &'static [u8],
+    words: &'static [&'static str],
+) -> (&'static str, &'static [u8], &'static [&'static str]) {
+    (name, bytes, words)
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    for (name, bytes, words) in BAD {
+        let message = match Matrix::parse(bytes) {
+            Ok(_) => panic!("{name} should not import"),
+            Err(e) => e.to_string(),
+        };
+        for word in words {
+            assert!(
+                message.contains(word),
+                "{name}: {word:?} not in {message:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn refuses_files_over_the_limit() {
+    let big = vec![b' '; MAX_FILE_BYTES as usize + 1];
+    assert!(matches!(
+        Matrix::parse(&big),
+        Err(ImportError::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn requirements_value_that_is_not_a_container_is_no_requirements() {
+    let err = Matrix::parse(br#"{"requirements": "see wiki"}"#).unwrap_err();
+    assert!(matches!(err, ImportError::NoRequirements { .. }), "{err}");
+}
