@@ -7,7 +7,7 @@
 
 use super::color;
 use super::value::{Entry, Style, Value, split_outside_brackets};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The interpreted frontmatter.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,7 +42,9 @@ pub(super) fn interpret(entries: Vec<Entry>, stem: &str, warnings: &mut Vec<Stri
     let mut fields = Fields {
         name: name(find("name"), stem, warnings),
         description: description(find("description"), warnings),
-        tools: find(tools_key).map(|e| tools(e, warnings)).unwrap_or_default(),
+        tools: find(tools_key)
+            .map(|e| tools(e, warnings))
+            .unwrap_or_default(),
         model: find("model").and_then(|e| model(e, warnings)),
         color: find("color").and_then(|e| colour(e, warnings)),
         extra: Vec::new(),
@@ -71,10 +73,9 @@ fn last_of_each_key(entries: Vec<Entry>, warnings: &mut Vec<String>) -> Vec<Entr
         .collect();
     repeated.sort_by_key(|(_, lines)| lines.first().copied());
     for (key, lines) in repeated {
-        let lines: Vec<String> = lines.iter().map(ToString::to_string).collect();
         warnings.push(format!(
             "`{key}` is set more than once (lines {}); the last one is used",
-            lines.join(", ")
+            list_lines(lines)
         ));
     }
     let keep: Vec<bool> = entries
@@ -87,6 +88,19 @@ fn last_of_each_key(entries: Vec<Entry>, warnings: &mut Vec<String>) -> Vec<Entr
         .zip(keep)
         .filter_map(|(entry, keep)| keep.then_some(entry))
         .collect()
+}
+
+/// Lists line numbers for a message, naming only the first few so that a file with thousands
+/// of repeats still gets a readable warning.
+fn list_lines(lines: &[usize]) -> String {
+    const SHOWN: usize = 5;
+    let shown: Vec<String> = lines.iter().take(SHOWN).map(ToString::to_string).collect();
+    let more = lines.len().saturating_sub(SHOWN);
+    if more == 0 {
+        shown.join(", ")
+    } else {
+        format!("{} and {more} more", shown.join(", "))
+    }
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -162,9 +176,10 @@ fn description(entry: Option<&Entry>, warnings: &mut Vec<String>) -> String {
 /// written. A mapping keeps the tools switched on. Duplicates are dropped, first one kept.
 fn tools(entry: &Entry, warnings: &mut Vec<String>) -> Vec<String> {
     let mut tools: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut add = |written: &str| {
         for tool in split_tool_list(written) {
-            if !tools.iter().any(|known| known == tool) {
+            if seen.insert(tool.to_owned()) {
                 tools.push(tool.to_owned());
             }
         }
@@ -215,7 +230,11 @@ fn split_tool_list(written: &str) -> Vec<&str> {
         [single] => split_outside_brackets(single, char::is_whitespace),
         _ => pieces,
     };
-    pieces.into_iter().map(unquote).filter(|t| !t.is_empty()).collect()
+    pieces
+        .into_iter()
+        .map(unquote)
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn unquote(text: &str) -> &str {
@@ -296,14 +315,20 @@ mod tests {
         let cases: Vec<(Value, &[&str])> = vec![
             (text("Read, Write,Bash"), &["Read", "Write", "Bash"]),
             (text("Read Grep  Glob"), &["Read", "Grep", "Glob"]),
-            (text("Bash(git add:*, git commit:*), Read"), &["Bash(git add:*, git commit:*)", "Read"]),
+            (
+                text("Bash(git add:*, git commit:*), Read"),
+                &["Bash(git add:*, git commit:*)", "Read"],
+            ),
             (text("Bash(git add:*) Read"), &["Bash(git add:*)", "Read"]),
             (text("[Read, 'Grep']"), &["Read", "Grep"]),
             (text("Read, Read, Write"), &["Read", "Write"]),
             (text("*"), &["*"]),
             (text(""), &[]),
             (Value::Null, &[]),
-            (Value::Seq(vec![text("Read"), Value::Null, text(" Edit ")]), &["Read", "Edit"]),
+            (
+                Value::Seq(vec![text("Read"), Value::Null, text(" Edit ")]),
+                &["Read", "Edit"],
+            ),
             (
                 Value::Map(vec![
                     ("Read".to_owned(), text("true")),
@@ -327,8 +352,10 @@ mod tests {
         assert!(tools.is_empty());
         assert_eq!(
             warnings,
-            ["line 4: `tools` sets `Read` to `maybe`, which is neither true nor false, so it was \
-              left out"]
+            [
+                "line 4: `tools` sets `Read` to `maybe`, which is neither true nor false, so it was \
+              left out"
+            ]
         );
         let (tools, warnings) = tools_of(Value::Seq(vec![text("Read"), Value::Seq(vec![])]));
         assert_eq!(tools, ["Read"]);
@@ -361,12 +388,25 @@ mod tests {
     }
 
     #[test]
+    fn lists_a_few_lines_at_most() {
+        assert_eq!(list_lines(&[3, 7]), "3, 7");
+        assert_eq!(
+            list_lines(&[1, 2, 3, 4, 5, 6, 7]),
+            "1, 2, 3, 4, 5 and 2 more"
+        );
+    }
+
+    #[test]
     fn falls_back_to_the_file_name() {
         let cases = [
             (Some(text("  Spaced   Name \n")), "Spaced Name", None),
             (Some(text("   ")), "stem", Some("line 2: `name` is empty")),
             (Some(Value::Null), "stem", Some("line 2: `name` is empty")),
-            (Some(Value::Seq(vec![])), "stem", Some("line 2: `name` is a list")),
+            (
+                Some(Value::Seq(vec![])),
+                "stem",
+                Some("line 2: `name` is a list"),
+            ),
             (None, "stem", Some("there is no `name`")),
         ];
         for (value, expected, warning) in cases {

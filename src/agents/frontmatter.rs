@@ -73,7 +73,10 @@ mod tests {
             ("---\n---", present("", "")),
             ("--- \t\nname: a\n---  \nBody", present("name: a\n", "Body")),
             ("---\na: |\n  ---x\n---\n", present("a: |\n  ---x\n", "")),
-            ("---\na: 1\n----\nb\n---\n# T\n", present("a: 1\n----\nb\n", "# T\n")),
+            (
+                "---\na: 1\n----\nb\n---\n# T\n",
+                present("a: 1\n----\nb\n", "# T\n"),
+            ),
             ("---\nname: a\n", Split::Unterminated),
             ("---", Split::Unterminated),
             ("---\n", Split::Unterminated),

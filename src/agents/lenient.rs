@@ -133,7 +133,11 @@ fn closing_tag_names(text: &str) -> Vec<&str> {
     let mut names: Vec<&str> = text
         .split("</")
         .skip(1)
-        .filter_map(|after| tag_name(after).filter(|(_, end)| *end == '>').map(|(n, _)| n))
+        .filter_map(|after| {
+            tag_name(after)
+                .filter(|(_, end)| *end == '>')
+                .map(|(n, _)| n)
+        })
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -193,7 +197,7 @@ fn interpret(rest: &str, continuation: &[&str]) -> Value {
     if let Some(value) = flow_collection(&folded) {
         return value;
     }
-    if let Some(value) = quoted(rest, &lines) {
+    if let Some(value) = quoted(rest, lines) {
         return value;
     }
     // Line breaks are kept: in a file that is not valid YAML they are far more often
@@ -218,7 +222,10 @@ fn interpret_indented(lines: &[&str]) -> Value {
     if filled.is_empty() {
         return Value::Null;
     }
-    if filled.iter().all(|line| *line == "-" || line.starts_with("- ")) {
+    if filled
+        .iter()
+        .all(|line| *line == "-" || line.starts_with("- "))
+    {
         let items = filled.iter().map(|line| {
             let item = line.strip_prefix('-').unwrap_or(line).trim();
             interpret_one_line(item)
@@ -239,13 +246,18 @@ fn interpret_indented(lines: &[&str]) -> Value {
 fn flow_collection(text: &str) -> Option<Value> {
     if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
         let items = split_outside_brackets(inner, |c| c == ',');
-        return Some(Value::Seq(items.into_iter().map(interpret_one_line).collect()));
+        return Some(Value::Seq(
+            items.into_iter().map(interpret_one_line).collect(),
+        ));
     }
     let inner = text.strip_prefix('{').and_then(|t| t.strip_suffix('}'))?;
     let pairs = split_outside_brackets(inner, |c| c == ',')
         .into_iter()
         .map(|pair| match pair.split_once(':') {
-            Some((key, value)) => (unquote_key(key.trim()).to_owned(), interpret_one_line(value)),
+            Some((key, value)) => (
+                unquote_key(key.trim()).to_owned(),
+                interpret_one_line(value),
+            ),
             None => (unquote_key(pair).to_owned(), Value::Null),
         });
     Some(Value::Map(pairs.collect()))
@@ -297,7 +309,9 @@ fn unescape_double_quoted(inner: &str) -> Option<String> {
                 };
                 if hex_digits > 0 {
                     let digits: String = chars.by_ref().take(hex_digits).collect();
-                    let decoded = u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32);
+                    let decoded = u32::from_str_radix(&digits, 16)
+                        .ok()
+                        .and_then(char::from_u32);
                     out.push(decoded.unwrap_or(char::REPLACEMENT_CHARACTER));
                     continue;
                 }
@@ -414,7 +428,10 @@ impl BlockHeader {
         });
         let body: Vec<&str> = lines
             .iter()
-            .map(|line| line.get(leading_whitespace(line).min(indent)..).unwrap_or(""))
+            .map(|line| {
+                line.get(leading_whitespace(line).min(indent)..)
+                    .unwrap_or("")
+            })
             .collect();
         let text = if self.folded {
             fold(&body)
@@ -489,7 +506,10 @@ mod tests {
             "name: qa\ndescription: Use when: tests fail\n  and more\nNote: wrapped\nmodel: opus\n",
             &[
                 ("name", text("qa")),
-                ("description", text("Use when: tests fail\nand more\nNote: wrapped")),
+                (
+                    "description",
+                    text("Use when: tests fail\nand more\nNote: wrapped"),
+                ),
                 ("model", text("opus")),
             ],
         );
@@ -535,8 +555,14 @@ mod tests {
             ("a: |+\n  x\n\n", block("x\n\n")),
             ("a: |2\n    x\n", block("  x\n")),
             ("a: >\n", block("")),
-            ("a: [Read, 'Bash(a, b)', ]", Value::Seq(vec![text("Read"), single("Bash(a, b)")])),
-            ("a: [Read,\n  Grep]", Value::Seq(vec![text("Read"), text("Grep")])),
+            (
+                "a: [Read, 'Bash(a, b)', ]",
+                Value::Seq(vec![text("Read"), single("Bash(a, b)")]),
+            ),
+            (
+                "a: [Read,\n  Grep]",
+                Value::Seq(vec![text("Read"), text("Grep")]),
+            ),
             (
                 "a: {Read: true, Write: false}",
                 Value::Map(vec![
@@ -544,7 +570,10 @@ mod tests {
                     ("Write".to_owned(), text("false")),
                 ]),
             ),
-            ("a:\n  - Read\n  -\n  - \"Grep\"", Value::Seq(vec![text("Read"), Value::Null, quoted("Grep")])),
+            (
+                "a:\n  - Read\n  -\n  - \"Grep\"",
+                Value::Seq(vec![text("Read"), Value::Null, quoted("Grep")]),
+            ),
             (
                 "a:\n  Read: true\n  'Write': no\n",
                 Value::Map(vec![
@@ -581,8 +610,14 @@ mod tests {
             })
         };
         assert_eq!(BlockHeader::parse("|"), header(false, Chomping::Clip, None));
-        assert_eq!(BlockHeader::parse(">-"), header(true, Chomping::Strip, None));
-        assert_eq!(BlockHeader::parse("|2+ # c"), header(false, Chomping::Keep, Some(2)));
+        assert_eq!(
+            BlockHeader::parse(">-"),
+            header(true, Chomping::Strip, None)
+        );
+        assert_eq!(
+            BlockHeader::parse("|2+ # c"),
+            header(false, Chomping::Keep, Some(2))
+        );
         assert_eq!(BlockHeader::parse("|+-"), None);
         assert_eq!(BlockHeader::parse("| text"), None);
         assert_eq!(BlockHeader::parse(">é"), None);

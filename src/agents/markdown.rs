@@ -11,7 +11,8 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 /// Renders markdown as HTML in which no markup from the input is live.
 pub fn body_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let events = Parser::new_ext(markdown, options).flat_map(neutralise);
     let mut out = String::with_capacity(markdown.len().saturating_add(markdown.len() / 2));
     html::push_html(&mut out, events);
@@ -72,7 +73,7 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    let scheme_end = cleaned.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
     let scheme = match scheme_end {
         Some(end) if cleaned.get(end..).is_some_and(|rest| rest.starts_with(':')) => {
             cleaned.get(..end).unwrap_or("")
@@ -95,13 +96,28 @@ mod tests {
 
     #[test]
     fn renders_ordinary_markdown() {
-        check("# Role\n\nYou **test**.", "<h1>Role</h1>\n<p>You <strong>test</strong>.</p>\n");
-        check("- [x] done", "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n</ul>\n");
+        check(
+            "# Role\n\nYou **test**.",
+            "<h1>Role</h1>\n<p>You <strong>test</strong>.</p>\n",
+        );
+        check(
+            "- [x] done",
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n</ul>\n",
+        );
         check("`<b>`", "<p><code>&lt;b&gt;</code></p>\n");
-        check("[docs](https://example.org/a?b=1)", "<p><a href=\"https://example.org/a?b=1\">docs</a></p>\n");
-        check("[up](../README.md)", "<p><a href=\"../README.md\">up</a></p>\n");
+        check(
+            "[docs](https://example.org/a?b=1)",
+            "<p><a href=\"https://example.org/a?b=1\">docs</a></p>\n",
+        );
+        check(
+            "[up](../README.md)",
+            "<p><a href=\"../README.md\">up</a></p>\n",
+        );
         check("[top](#top)", "<p><a href=\"#top\">top</a></p>\n");
-        check("<mailto:qa@example.org>", "<p><a href=\"mailto:qa@example.org\">mailto:qa@example.org</a></p>\n");
+        check(
+            "<mailto:qa@example.org>",
+            "<p><a href=\"mailto:qa@example.org\">mailto:qa@example.org</a></p>\n",
+        );
     }
 
     #[test]
@@ -137,7 +153,10 @@ mod tests {
             let html = body_html(markdown);
             let hrefs: Vec<&str> = html.split("href=\"").skip(1).collect();
             assert!(!hrefs.is_empty(), "{markdown:?} gave {html}");
-            assert!(hrefs.iter().all(|h| h.starts_with("#\"")), "{markdown:?} gave {html}");
+            assert!(
+                hrefs.iter().all(|h| h.starts_with("#\"")),
+                "{markdown:?} gave {html}"
+            );
         }
         let image = body_html("![x](javascript:alert(1))");
         assert!(image.contains("src=\"#\""), "{image}");

@@ -66,6 +66,7 @@ pub struct Agent {
 /// An agent together with what could not be read cleanly.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AgentFile {
+    /// The agent, with fallbacks (such as the file name for a missing name) already applied.
     pub agent: Agent,
     /// Sentences for the person who owns the file, each saying what was wrong and what was
     /// done instead, with a file line number where there is one. A lenient reading always adds

@@ -164,7 +164,12 @@ impl Builder {
                 }
                 (Value::Map(entries), anchor)
             }
-            None => return Err(reject_at(mark, "a list or mapping closes that never opened")),
+            None => {
+                return Err(reject_at(
+                    mark,
+                    "a list or mapping closes that never opened",
+                ));
+            }
         };
         self.attach(value, anchor, mark)
     }
@@ -215,7 +220,9 @@ impl Builder {
                     line: first_line.saturating_add(line.saturating_sub(1)),
                 })
                 .collect()),
-            Some(Value::Scalar(..)) => Err(start("it is one piece of text, not `key: value` lines")),
+            Some(Value::Scalar(..)) => {
+                Err(start("it is one piece of text, not `key: value` lines"))
+            }
             Some(Value::Seq(_)) => Err(start("it is a list, not `key: value` lines")),
         }
     }
@@ -326,7 +333,11 @@ mod tests {
     #[test]
     fn rejects_what_is_not_one_yaml_mapping() {
         let cases = [
-            ("description: Use when: x\n", "mapping values are not allowed", 1),
+            (
+                "description: Use when: x\n",
+                "mapping values are not allowed",
+                1,
+            ),
             ("name: a\ntools:\n\t- Read\n", "tab", 3),
             ("a: [1,\n", "", 2),
             ("Just some words\n", "one piece of text", 1),
@@ -358,7 +369,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for level in 1..12 {
             let previous = format!("*a{}", level - 1);
-            let items = vec![previous.as_str(); 10].join(", ");
+            let items = [previous.as_str(); 10].join(", ");
             bomb.push_str(&format!("a{level}: &a{level} [{items}]\n"));
         }
         match read(&bomb, 2) {
@@ -366,8 +377,11 @@ mod tests {
             Err(rejection) => assert!(rejection.message.contains("too many values")),
         }
         let long = "x".repeat(100_000);
-        let wide = format!("a: &a {long}\nb: [{}]\n", vec!["*a"; 100].join(", "));
-        assert!(read(&wide, 2).is_err(), "copies of one long text are weighed by size");
+        let wide = format!("a: &a {long}\nb: [{}]\n", ["*a"; 100].join(", "));
+        assert!(
+            read(&wide, 2).is_err(),
+            "copies of one long text are weighed by size"
+        );
     }
 
     #[test]

@@ -51,7 +51,10 @@ fn check(fixture: (&str, &[u8]), expected: Expected) {
     let file = fixture.0;
     let AgentFile { agent, warnings } = parse(fixture);
     assert_eq!(agent.name, expected.name, "{file}: name");
-    assert_eq!(agent.description, expected.description, "{file}: description");
+    assert_eq!(
+        agent.description, expected.description,
+        "{file}: description"
+    );
     assert_eq!(agent.tools, expected.tools, "{file}: tools");
     assert_eq!(agent.model.as_deref(), expected.model, "{file}: model");
     assert_eq!(agent.color.as_deref(), expected.color, "{file}: color");
@@ -326,7 +329,12 @@ fn reads_crlf_and_byte_order_marks() {
     }
     for fixture in [fixture!("frontend.md"), fixture!("bom-crlf-tester.md")] {
         let agent = parse(fixture).agent;
-        assert!(!agent.body.contains('\r'), "{}: {:?}", fixture.0, agent.body);
+        assert!(
+            !agent.body.contains('\r'),
+            "{}: {:?}",
+            fixture.0,
+            agent.body
+        );
     }
 }
 
@@ -630,7 +638,10 @@ fn keeps_other_keys_in_file_order() {
         ]
     );
     let cases = [
-        (fixture!("both-tools-keys.md"), vec![("allowed-tools", "Bash")]),
+        (
+            fixture!("both-tools-keys.md"),
+            vec![("allowed-tools", "Bash")],
+        ),
         (
             fixture!("anchors.md"),
             vec![
@@ -638,7 +649,10 @@ fn keeps_other_keys_in_file_order() {
                 ("allowed-tools", "Read, Grep"),
             ],
         ),
-        (fixture!("lenient-block-scalar.md"), vec![("extra-note", "ok: but broken")]),
+        (
+            fixture!("lenient-block-scalar.md"),
+            vec![("extra-note", "ok: but broken")],
+        ),
         (fixture!("qa-agent.md"), vec![]),
     ];
     for (fixture, expected) in cases {
@@ -660,7 +674,10 @@ fn keeps_the_body_as_written() {
             "You are the backend engineer. Make the failing tests pass with the smallest change \
              that\nkeeps the design clean. Do not touch files under `tests/`.\n",
         ),
-        (fixture!("frontend.md"), "Use semantic HTML first, ARIA second.\n"),
+        (
+            fixture!("frontend.md"),
+            "Use semantic HTML first, ARIA second.\n",
+        ),
         (
             fixture!("no-frontmatter.md"),
             "# Debugger\n\nYou find the root cause of failing tests. Reproduce, bisect, fix, and \
@@ -758,7 +775,13 @@ fn survives_pathological_input() {
         "\n</a>".repeat(40_000)
     );
     let broken_many_keys = format!("---\nx: a: b\n{}---\n", "k: v\n".repeat(200_000));
-    for text in [deep_block, deep_flow, many_keys, many_tags, broken_many_keys] {
+    for text in [
+        deep_block,
+        deep_flow,
+        many_keys,
+        many_tags,
+        broken_many_keys,
+    ] {
         let parsed = parse_agent_file("stress.md", text.as_bytes());
         assert!(parsed.is_ok(), "{:?}", parsed.err());
     }
@@ -795,8 +818,13 @@ mod never_panics {
         let line = proptest::string::string_regex(FRONTMATTER_LINE)
             .unwrap_or_else(|error| panic!("bad line pattern: {error}"));
         let crlf = any::<bool>();
-        (proptest::collection::vec(line, 0..24), crlf, any::<bool>(), ".{0,40}").prop_map(
-            |(lines, crlf, closed, body)| {
+        (
+            proptest::collection::vec(line, 0..24),
+            crlf,
+            any::<bool>(),
+            ".{0,40}",
+        )
+            .prop_map(|(lines, crlf, closed, body)| {
                 let mut text = String::from("---\n");
                 for line in lines {
                     text.push_str(&line);
@@ -806,9 +834,12 @@ mod never_panics {
                     text.push_str("---\n");
                 }
                 text.push_str(&body);
-                if crlf { text.replace('\n', "\r\n") } else { text }
-            },
-        )
+                if crlf {
+                    text.replace('\n', "\r\n")
+                } else {
+                    text
+                }
+            })
     }
 
     fn keeps_promises(result: Result<AgentFile, AgentError>) -> Result<(), TestCaseError> {
@@ -826,10 +857,71 @@ mod never_panics {
         Ok(())
     }
 
+    /// The elements pulldown-cmark emits for the markdown features we enable. Text `<` is
+    /// always escaped, so every `<` in the output starts one of these or the check fails.
+    const ALLOWED_TAGS: &[&str] = &[
+        "a",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "img",
+        "input",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ];
+
     fn safe_html(html: &str) -> Result<(), TestCaseError> {
-        let lower = html.to_ascii_lowercase();
-        prop_assert!(!lower.contains("<script"), "{}", html);
-        prop_assert!(!lower.contains("href=\"javascript"), "{}", html);
+        for tag in html.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or("");
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            prop_assert!(
+                ALLOWED_TAGS.contains(&name.as_str()),
+                "<{}> in {}",
+                tag,
+                html
+            );
+            for attribute in [" href=\"", " src=\""] {
+                for value in tag.split(attribute).skip(1) {
+                    let value = value.split('"').next().unwrap_or("");
+                    let scheme = value
+                        .find([':', '/', '?', '#'])
+                        .filter(|end| value.get(*end..).is_some_and(|v| v.starts_with(':')))
+                        .and_then(|end| value.get(..end));
+                    if let Some(scheme) = scheme {
+                        let scheme = scheme.trim().to_ascii_lowercase();
+                        prop_assert!(
+                            ["http", "https", "mailto"].contains(&scheme.as_str()),
+                            "{} in {}",
+                            value,
+                            html
+                        );
+                    }
+                }
+            }
+        }
         Ok(())
     }
 

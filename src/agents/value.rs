@@ -64,7 +64,10 @@ impl Value {
         match self {
             Value::Null => 1,
             Value::Scalar(text, _) => text.len().saturating_add(1),
-            Value::Seq(items) => items.iter().map(Value::weight).fold(1, usize::saturating_add),
+            Value::Seq(items) => items
+                .iter()
+                .map(Value::weight)
+                .fold(1, usize::saturating_add),
             Value::Map(entries) => entries
                 .iter()
                 .map(|(key, value)| key.len().saturating_add(value.weight()))
@@ -132,7 +135,10 @@ mod tests {
             (
                 Value::Map(vec![
                     ("x".to_owned(), text("1")),
-                    ("y".to_owned(), Value::Map(vec![("z".to_owned(), Value::Null)])),
+                    (
+                        "y".to_owned(),
+                        Value::Map(vec![("z".to_owned(), Value::Null)]),
+                    ),
                 ]),
                 "x: 1, y: {z: }",
             ),
@@ -195,7 +201,10 @@ mod split_tests {
     fn splits_outside_brackets_and_quotes() {
         let commas = |text| split_outside_brackets(text, |c| c == ',');
         assert_eq!(commas("Read, Write,,"), ["Read", "Write"]);
-        assert_eq!(commas("Bash(a, b), 'x, y', [p, q]"), ["Bash(a, b)", "'x, y'", "[p, q]"]);
+        assert_eq!(
+            commas("Bash(a, b), 'x, y', [p, q]"),
+            ["Bash(a, b)", "'x, y'", "[p, q]"]
+        );
         assert_eq!(commas("  "), Vec::<&str>::new());
         assert_eq!(commas("a)), b"), ["a))", "b"]);
         assert_eq!(commas("é,ü"), ["é", "ü"]);

@@ -401,10 +401,11 @@ fn find_containers(
         if is_requirements_key(key) && is_container(value) {
             *found = true;
             push_entries(text, &here, children(value), out);
-        } else if depth < MAX_CONTAINER_DEPTH && first_char(value) == Some('{') {
-            if let Children::Map(inner) = children(value) {
-                find_containers(text, &inner, &here, depth + 1, out, found);
-            }
+        } else if depth < MAX_CONTAINER_DEPTH
+            && first_char(value) == Some('{')
+            && let Children::Map(inner) = children(value)
+        {
+            find_containers(text, &inner, &here, depth + 1, out, found);
         }
     }
 }

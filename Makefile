@@ -1,0 +1,43 @@
+# Traceboard's commands. Each one installs what is missing first (scripts/setup.sh).
+#   make serve   build and serve the board at http://127.0.0.1:8080, opening a browser if there is one
+#   make test    run every test layer: fmt, clippy, native tests, browser tests, Playwright
+#   make dist    build a static copy into dist/ that works from any static host and sub-path
+#   make bench   measure import, move, export, heap and size against a plain-JS baseline
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: serve test dist bench setup-build setup-test test-native test-browser test-e2e lint
+
+setup-build:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+serve: setup-build
+	trunk serve --offline $(if $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname))),--open)
+
+dist: setup-build
+	trunk build --release --offline --public-url ./
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+test-browser:
+	cargo test --target wasm32-unknown-unknown --test browser
+
+test-e2e: dist
+	npx playwright test
+
+test: setup-test lint test-native test-browser test-e2e
+	@echo "All test layers passed."
+
+bench: setup-test dist
+	node bench/run.mjs

@@ -1,0 +1,95 @@
+//! Autosave: the only module that touches localStorage.
+//!
+//! It saves the inputs of the board, not the board: the exported matrix text (which holds
+//! every move), its file name, and the raw agent files with the stage owners. Loading is an
+//! explicit step that tells "nothing saved yet" from "saved data is corrupt", and a corrupt
+//! save is moved aside rather than lost. `SavedBoard` is this module's storage format, so it
+//! is the one type here that derives `Serialize`.
+
+use gloo_storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "traceboard.board.v1";
+/// Where a save that could not be read is kept, so a person can still recover it.
+const CORRUPT_KEY: &str = "traceboard.board.v1.unreadable";
+
+/// An agent definition file as the user imported it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Everything needed to rebuild the board after a reload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedBoard {
+    pub file_name: String,
+    /// When it was saved, as an ISO 8601 timestamp.
+    pub saved_at: String,
+    /// The matrix as export would write it.
+    pub matrix: String,
+    #[serde(default)]
+    pub agents: Vec<SavedFile>,
+    /// The owning agent's name per column, Backlog first.
+    #[serde(default)]
+    pub owners: [Option<String>; 5],
+}
+
+/// Why a save or a load did not work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageError {
+    /// The browser has no localStorage (private mode in some browsers, or it is disabled).
+    Unavailable,
+    /// The saved board could not be read; it was kept aside under another key.
+    Corrupt(String),
+    /// The board is too large for the browser's storage quota.
+    Full,
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StorageError::Unavailable => write!(
+                f,
+                "This browser does not allow saving; the board will not survive a reload."
+            ),
+            StorageError::Corrupt(why) => write!(
+                f,
+                "The board saved in this browser could not be read ({why}); it was kept aside and an empty board opened."
+            ),
+            StorageError::Full => write!(
+                f,
+                "The board is too large for this browser's storage, so it was not saved; export it to keep your changes."
+            ),
+        }
+    }
+}
+
+/// Loads the saved board: `Ok(None)` when nothing was saved yet.
+pub fn load() -> Result<Option<SavedBoard>, StorageError> {
+    let storage = LocalStorage::raw();
+    let text = match storage.get_item(KEY) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(None),
+        Err(_) => return Err(StorageError::Unavailable),
+    };
+    serde_json::from_str::<SavedBoard>(&text)
+        .map(Some)
+        .map_err(|e| {
+            let _ = storage.set_item(CORRUPT_KEY, &text);
+            let _ = storage.remove_item(KEY);
+            StorageError::Corrupt(e.to_string())
+        })
+}
+
+pub fn save(board: &SavedBoard) -> Result<(), StorageError> {
+    let text = serde_json::to_string(board).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    LocalStorage::raw()
+        .set_item(KEY, &text)
+        .map_err(|_| StorageError::Full)
+}
+
+/// Forgets the saved board, when the user closes it.
+pub fn clear() {
+    LocalStorage::delete(KEY);
+}

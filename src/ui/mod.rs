@@ -1,0 +1,325 @@
+//! The shell: the Leptos app around the core.
+//!
+//! `App` lays out the toolbar, the notices, the empty state or the board, and wires the
+//! page-wide behaviour: dropping a file anywhere, keyboard shortcuts, autosave and restore.
+//! Components read `AppState` and call it; none of them changes the board another way.
+
+pub mod board;
+pub mod files;
+pub mod state;
+
+use std::time::Duration;
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::{DragEvent, File};
+
+use crate::storage;
+use crate::ui::board::{BoardView, cancel_drag};
+use crate::ui::state::{AppState, Notice};
+use crate::workspace::Action;
+
+/// The example matrix, bundled into the build for "Try the example board".
+const EXAMPLE_MATRIX: &str = include_str!("../../examples/traceability_matrix.json");
+
+/// Mounts the app on the page's body.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+
+    // Restoring is an explicit step at start-up that tells "nothing saved" from "corrupt".
+    match storage::load() {
+        Ok(Some(saved)) => state.restore(&saved),
+        Ok(None) => {}
+        Err(e) => state.notice.set(Some(Notice::Error(e.to_string()))),
+    }
+    autosave(state);
+    page_shortcuts(state);
+    page_file_drop(state);
+
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let choose_file = move |_| {
+        if let Some(input) = file_input.get_untracked() {
+            input.set_value("");
+            input.click();
+        }
+    };
+    let on_file_chosen = move |_| {
+        let Some(input) = file_input.get_untracked() else {
+            return;
+        };
+        if let Some(file) = input.files().and_then(|l| l.get(0)) {
+            import_matrix_file(state, file);
+        }
+    };
+
+    view! {
+        <div class="app">
+            <header class="toolbar">
+                <h1 class="brand">"Traceboard"</h1>
+                <div class="file-info">
+                    <span class="file-name">{move || state.file_name.get()}</span>
+                    <span class="saved-note">{move || state.saved_note.get()}</span>
+                </div>
+                <div class="actions" role="toolbar" aria-label="Board actions">
+                    <button type="button" on:click=choose_file>"Import matrix"</button>
+                    <button
+                        type="button"
+                        disabled=move || !state.board_open.get()
+                        on:click=move |_| export_matrix(state)
+                    >
+                        "Export matrix"
+                    </button>
+                    <button
+                        type="button"
+                        disabled=move || !state.board_open.get()
+                        on:click=move |_| copy_matrix(state)
+                    >
+                        "Copy matrix"
+                    </button>
+                    <button
+                        type="button"
+                        aria-keyshortcuts="Control+Z"
+                        disabled=move || !state.can_undo.get()
+                        on:click=move |_| state.undo()
+                    >
+                        "Undo"
+                    </button>
+                    <button
+                        type="button"
+                        aria-keyshortcuts="Control+Shift+Z Control+Y"
+                        disabled=move || !state.can_redo.get()
+                        on:click=move |_| state.redo()
+                    >
+                        "Redo"
+                    </button>
+                    <label class="toggle">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || state.show_deprecated.get()
+                            on:change=move |ev| {
+                                state.show_deprecated.set(event_target_checked(&ev));
+                                state.refresh_columns();
+                            }
+                        />
+                        "Show deprecated"
+                    </label>
+                    <button
+                        type="button"
+                        disabled=move || !state.board_open.get()
+                        on:click=move |_| {
+                            state.dispatch(Action::CloseBoard);
+                        }
+                    >
+                        "Close board"
+                    </button>
+                </div>
+                <input
+                    class="visually-hidden"
+                    type="file"
+                    accept=".json,application/json"
+                    node_ref=file_input
+                    tabindex="-1"
+                    aria-hidden="true"
+                    on:change=on_file_chosen
+                />
+            </header>
+            <Notices />
+            <main class="main">
+                <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
+                    <BoardView />
+                </Show>
+            </main>
+            <p id="card-help" class="visually-hidden">
+                "Drag the card to another column to move it."
+            </p>
+            <div class="visually-hidden" aria-live="polite" aria-atomic="true">
+                {move || state.announcement.get()}
+            </div>
+        </div>
+    }
+}
+
+/// Errors in an `alert`, reports in a `status`: both exist from the start so that screen
+/// readers announce what appears in them.
+#[component]
+fn Notices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let error = move || match state.notice.get() {
+        Some(Notice::Error(text)) => Some(text),
+        _ => None,
+    };
+    let info = move || match state.notice.get() {
+        Some(Notice::Info(text)) => Some(text),
+        _ => None,
+    };
+    let dismiss = move |_| state.notice.set(None);
+    view! {
+        <div class="notices">
+            <div role="alert" class="notice error" hidden=move || error().is_none()>
+                <pre class="notice-text">{error}</pre>
+                <button type="button" class="dismiss" aria-label="Dismiss message" on:click=dismiss>"×"</button>
+            </div>
+            <div role="status" class="notice info" hidden=move || info().is_none()>
+                <pre class="notice-text">{info}</pre>
+                <button type="button" class="dismiss" aria-label="Dismiss report" on:click=dismiss>"×"</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn EmptyState(choose_file: impl Fn(ev::MouseEvent) + 'static) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="empty" aria-labelledby="empty-title">
+            <h2 id="empty-title">"Plan your TDD work on a board"</h2>
+            <p>
+                "Open your project's " <code>"traceability_matrix.json"</code>
+                " to see every requirement as a card in its TDD stage: Backlog, Test written, Red, Green, Reviewed."
+            </p>
+            <div class="empty-actions">
+                <button type="button" class="primary" on:click=choose_file>"Import matrix"</button>
+                <button
+                    type="button"
+                    on:click=move |_| state.import_matrix("traceability_matrix.json", EXAMPLE_MATRIX.as_bytes())
+                >
+                    "Try the example board"
+                </button>
+            </div>
+            <p class="hint">"Or drop a file anywhere on this page. Nothing leaves your browser."</p>
+        </section>
+    }
+}
+
+fn import_matrix_file(state: AppState, file: File) {
+    spawn_local(async move {
+        let read = files::read(&file).await;
+        match read.bytes {
+            Ok(bytes) => state.import_matrix(&read.name, &bytes),
+            Err(message) => state.notice.set(Some(Notice::Error(format!(
+                "Could not import {}. {message}",
+                read.name
+            )))),
+        }
+    });
+}
+
+fn export_matrix(state: AppState) {
+    let Some(text) = state.export_text() else {
+        return;
+    };
+    let name = state.file_name.get_untracked();
+    match files::download(&name, &text) {
+        Ok(()) => state.announcement.set(format!("Exported {name}.")),
+        Err(e) => state
+            .notice
+            .set(Some(Notice::Error(format!("Could not export {name}: {e}")))),
+    }
+}
+
+fn copy_matrix(state: AppState) {
+    let Some(text) = state.export_text() else {
+        return;
+    };
+    spawn_local(async move {
+        match files::copy(&text).await {
+            Ok(()) => state.notice.set(Some(Notice::Info(
+                "Copied the matrix to the clipboard.".into(),
+            ))),
+            Err(e) => state.notice.set(Some(Notice::Error(format!(
+                "Could not copy to the clipboard: {e}"
+            )))),
+        }
+    });
+}
+
+/// Saves the board a moment after each change, so a burst of moves is one write, and at
+/// once when the page is hidden or left, so a reload right after a move loses nothing.
+fn autosave(state: AppState) {
+    let generation = StoredValue::new(0u64);
+    let flush = move || {
+        if generation.get_value() > 0 {
+            generation.set_value(0);
+            state.save_now();
+        }
+    };
+    let hide = window_event_listener(ev::pagehide, move |_| flush());
+    let hidden = window_event_listener(ev::visibilitychange, move |_| {
+        if document().hidden() {
+            flush();
+        }
+    });
+    on_cleanup(move || {
+        hide.remove();
+        hidden.remove();
+    });
+    Effect::new(move |previous: Option<()>| {
+        state.revision.track();
+        if previous.is_none() {
+            return;
+        }
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
+        set_timeout(
+            move || {
+                if generation.get_value() == mine {
+                    generation.set_value(0);
+                    state.save_now();
+                }
+            },
+            Duration::from_millis(300),
+        );
+    });
+}
+
+/// Undo, redo and Escape anywhere on the page.
+fn page_shortcuts(state: AppState) {
+    let handle = window_event_listener(ev::keydown, move |ev| {
+        let key = ev.key();
+        let command = ev.ctrl_key() || ev.meta_key();
+        let in_text = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        if key == "Escape" {
+            cancel_drag(state);
+        } else if command && !in_text && (key == "z" || key == "Z") {
+            ev.prevent_default();
+            if ev.shift_key() {
+                state.redo()
+            } else {
+                state.undo()
+            }
+        } else if command && !in_text && (key == "y" || key == "Y") {
+            ev.prevent_default();
+            state.redo();
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// A matrix file dropped anywhere on the page is imported.
+fn page_file_drop(state: AppState) {
+    let over = window_event_listener(ev::dragover, |ev: DragEvent| ev.prevent_default());
+    let drop = window_event_listener(ev::drop, move |ev: DragEvent| {
+        ev.prevent_default();
+        let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
+            return;
+        };
+        if let Some(file) = files::files_of(&list).into_iter().next() {
+            import_matrix_file(state, file);
+        }
+    });
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+}

@@ -1,0 +1,323 @@
+//! The one way to change what the user works on: an `Action`, applied in `Workspace::apply`.
+//!
+//! This module owns the open board (if any) and the undo and redo stacks. Every change the UI
+//! makes (an import, a move, closing the board) is an `Action`, so undo, the history and the
+//! autosave see every change, and each rule is tested once here. It deliberately holds no
+//! reactive state: the UI mirrors what `Outcome::touched` says changed.
+
+use crate::board::{Board, Entry, EntryIndex, Move, MoveError, Moved};
+
+/// How many changes undo remembers. Old ones are forgotten first.
+const UNDO_DEPTH: usize = 200;
+
+/// A change a person asks for.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Opens an imported board in place of the current one.
+    OpenBoard(Box<Board>),
+    /// Moves a card to another column.
+    MoveCard(Move),
+    /// Closes the board, back to the empty state.
+    CloseBoard,
+}
+
+/// What the UI must refresh after a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Touched {
+    /// The whole board was replaced (or closed).
+    Board,
+    /// Only these cards changed.
+    Cards(Vec<EntryIndex>),
+}
+
+/// The result of applying, undoing or redoing a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub touched: Touched,
+    /// A sentence for the screen-reader live region and the status line.
+    pub message: String,
+    /// What a move did, when the change was a move.
+    pub moved: Option<Moved>,
+}
+
+/// A change as undo remembers it: the state before and after, so undo and redo are swaps.
+#[derive(Clone, Debug)]
+enum Change {
+    Entry {
+        index: EntryIndex,
+        before: Box<Entry>,
+        after: Box<Entry>,
+        label: String,
+    },
+    Board {
+        before: Option<Box<Board>>,
+        after: Option<Box<Board>>,
+        label: String,
+    },
+}
+
+impl Change {
+    fn label(&self) -> &str {
+        match self {
+            Change::Entry { label, .. } | Change::Board { label, .. } => label,
+        }
+    }
+}
+
+/// The open board and its undo history. `Default` is the empty workspace, with no I/O.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    board: Option<Board>,
+    undo: Vec<Change>,
+    redo: Vec<Change>,
+}
+
+impl Workspace {
+    /// A workspace with `board` open and no history, as after a reload.
+    pub fn restored(board: Option<Board>) -> Workspace {
+        Workspace {
+            board,
+            undo: Vec::new(),
+            redo: Vec::new(),
+        }
+    }
+
+    pub fn board(&self) -> Option<&Board> {
+        self.board.as_ref()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// What undo would revert, for the button's tooltip.
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(Change::label)
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(Change::label)
+    }
+
+    /// Applies an action. On an error nothing changed.
+    pub fn apply(&mut self, action: Action) -> Result<Outcome, MoveError> {
+        let (change, outcome) = match action {
+            Action::OpenBoard(board) => {
+                let label = format!("open {}", board.file_name());
+                let message = format!("Opened {}.", board.file_name());
+                let before = self.board.replace(*board.clone()).map(Box::new);
+                let change = Change::Board {
+                    before,
+                    after: Some(board),
+                    label,
+                };
+                (
+                    change,
+                    Outcome {
+                        touched: Touched::Board,
+                        message,
+                        moved: None,
+                    },
+                )
+            }
+            Action::CloseBoard => {
+                let Some(before) = self.board.take() else {
+                    return Ok(Outcome {
+                        touched: Touched::Board,
+                        message: String::new(),
+                        moved: None,
+                    });
+                };
+                let label = format!("close {}", before.file_name());
+                let change = Change::Board {
+                    before: Some(Box::new(before)),
+                    after: None,
+                    label,
+                };
+                (
+                    change,
+                    Outcome {
+                        touched: Touched::Board,
+                        message: "Closed the board.".into(),
+                        moved: None,
+                    },
+                )
+            }
+            Action::MoveCard(mv) => {
+                let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
+                let before = board.snapshot(mv.entry).ok_or(MoveError::NoSuchCard)?;
+                let moved = board.apply_move(&mv)?;
+                let after = board.snapshot(mv.entry).ok_or(MoveError::NoSuchCard)?;
+                let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
+                let message = format!("{id} moved from {} to {}.", moved.from, moved.to);
+                let label = format!("move {id} to {}", moved.to);
+                let change = Change::Entry {
+                    index: mv.entry,
+                    before: Box::new(before),
+                    after: Box::new(after),
+                    label,
+                };
+                let touched = Touched::Cards(vec![mv.entry]);
+                (
+                    change,
+                    Outcome {
+                        touched,
+                        message,
+                        moved: Some(moved),
+                    },
+                )
+            }
+        };
+        self.undo.push(change);
+        if self.undo.len() > UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        Ok(outcome)
+    }
+
+    /// Reverts the last change; `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Option<Outcome> {
+        let change = self.undo.pop()?;
+        let outcome = self.swap(&change, true);
+        self.redo.push(change);
+        Some(outcome)
+    }
+
+    /// Applies again the last change undone; `None` when there is nothing to redo.
+    pub fn redo(&mut self) -> Option<Outcome> {
+        let change = self.redo.pop()?;
+        let outcome = self.swap(&change, false);
+        self.undo.push(change);
+        Some(outcome)
+    }
+
+    fn swap(&mut self, change: &Change, undoing: bool) -> Outcome {
+        let verb = if undoing { "Undid" } else { "Redid" };
+        let message = format!("{verb} {}.", change.label());
+        match change {
+            Change::Entry {
+                index,
+                before,
+                after,
+                ..
+            } => {
+                let state = if undoing { before } else { after };
+                if let Some(board) = self.board.as_mut() {
+                    board.restore(*index, (**state).clone());
+                }
+                Outcome {
+                    touched: Touched::Cards(vec![*index]),
+                    message,
+                    moved: None,
+                }
+            }
+            Change::Board { before, after, .. } => {
+                let state = if undoing { before } else { after };
+                self.board = state.as_ref().map(|b| (**b).clone());
+                Outcome {
+                    touched: Touched::Board,
+                    message,
+                    moved: None,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stage::Stage;
+
+    const FILE: &[u8] = br#"{"requirements": [{"id": "R1", "tests": ["t"]}, {"id": "R2"}]}"#;
+
+    fn open(ws: &mut Workspace, bytes: &[u8]) {
+        let (board, _) = Board::import("m.json", bytes).unwrap();
+        ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
+    }
+
+    fn mv(entry: EntryIndex, to: Stage) -> Action {
+        Action::MoveCard(Move {
+            entry,
+            to,
+            by: "qa".into(),
+            at: "now".into(),
+            override_reason: None,
+        })
+    }
+
+    fn export(ws: &Workspace) -> String {
+        ws.board().unwrap().export()
+    }
+
+    #[test]
+    fn undo_and_redo_a_move() {
+        let mut ws = Workspace::default();
+        open(&mut ws, FILE);
+        let outcome = ws.apply(mv(0, Stage::Red)).unwrap();
+        assert_eq!(outcome.message, "R1 moved from Test written to Red.");
+        assert_eq!(outcome.touched, Touched::Cards(vec![0]));
+        let moved = export(&ws);
+        assert_eq!(ws.undo_label(), Some("move R1 to Red"));
+        assert_eq!(ws.undo().unwrap().message, "Undid move R1 to Red.");
+        assert_eq!(
+            export(&ws).as_bytes(),
+            FILE,
+            "an undone move is gone from the export"
+        );
+        assert_eq!(ws.redo().unwrap().message, "Redid move R1 to Red.");
+        assert_eq!(export(&ws), moved);
+        assert!(ws.redo().is_none());
+    }
+
+    #[test]
+    fn a_failed_move_is_not_recorded() {
+        let mut ws = Workspace::default();
+        open(&mut ws, FILE);
+        assert!(ws.apply(mv(1, Stage::Red)).is_err());
+        assert_eq!(ws.undo_label(), Some("open m.json"));
+    }
+
+    #[test]
+    fn a_new_change_clears_redo() {
+        let mut ws = Workspace::default();
+        open(&mut ws, FILE);
+        ws.apply(mv(0, Stage::Red)).unwrap();
+        ws.undo();
+        assert!(ws.can_redo());
+        ws.apply(mv(0, Stage::Backlog)).unwrap();
+        assert!(!ws.can_redo());
+    }
+
+    #[test]
+    fn undo_an_import_brings_back_the_previous_board() {
+        let mut ws = Workspace::default();
+        open(&mut ws, FILE);
+        ws.apply(mv(0, Stage::Red)).unwrap();
+        let first = export(&ws);
+        open(&mut ws, br#"[{"id": "X"}]"#);
+        assert_eq!(ws.board().unwrap().len(), 1);
+        assert_eq!(ws.undo().unwrap().touched, Touched::Board);
+        assert_eq!(export(&ws), first);
+        ws.undo();
+        ws.undo();
+        assert!(ws.board().is_none());
+        ws.redo();
+        assert_eq!(export(&ws).as_bytes(), FILE);
+    }
+
+    #[test]
+    fn close_and_undo_close() {
+        let mut ws = Workspace::default();
+        open(&mut ws, FILE);
+        ws.apply(Action::CloseBoard).unwrap();
+        assert!(ws.board().is_none());
+        ws.undo();
+        assert!(ws.board().is_some());
+    }
+}

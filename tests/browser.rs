@@ -1,0 +1,120 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): mount the app, use it through
+//! the DOM, and check what a person would see.
+
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+use traceboard::ui::App;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a fresh container and returns it; the mount lives for the test.
+fn mount_app() -> Element {
+    let _ = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear();
+    let container = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&container).unwrap();
+    let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
+    handle.forget();
+    container
+}
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.get(i))
+        .map(|n| n.unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default().trim() == name)
+        .unwrap_or_else(|| panic!("no button named {name:?}"))
+}
+
+fn column_cards(root: &Element, stage: &str) -> Vec<String> {
+    let cards = root
+        .query_selector_all(&format!("[data-stage={stage}] [role=button]"))
+        .unwrap();
+    (0..cards.length())
+        .filter_map(|i| cards.get(i))
+        .map(|n| {
+            n.unchecked_into::<Element>()
+                .get_attribute("aria-label")
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .request_animation_frame(&resolve)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn empty_state_then_example_board() {
+    let root = mount_app();
+    assert!(
+        root.text_content()
+            .unwrap()
+            .contains("drop a file anywhere on this page")
+    );
+    button(&root, "Try the example board").click();
+    next_frame().await;
+
+    let regions = root.query_selector_all("[role=region]").unwrap();
+    let names: Vec<String> = (0..regions.length())
+        .filter_map(|i| regions.get(i))
+        .map(|n| {
+            let region = n.unchecked_into::<Element>();
+            let heading = region.get_attribute("aria-labelledby").unwrap();
+            document()
+                .get_element_by_id(&heading)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        ["Backlog", "Test written", "Red", "Green", "Reviewed"]
+    );
+    let counts: Vec<usize> = ["backlog", "test_written", "red", "green", "reviewed"]
+        .iter()
+        .map(|s| column_cards(&root, s).len())
+        .collect();
+    assert_eq!(counts, [4, 2, 2, 2, 2]);
+    assert!(column_cards(&root, "red")[0].starts_with("REQ-006: "));
+    let status = root.query_selector("[role=status]").unwrap().unwrap();
+    assert!(
+        status
+            .text_content()
+            .unwrap()
+            .starts_with("Imported 12 requirements")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn undo_button_reverts_an_import() {
+    let root = mount_app();
+    button(&root, "Try the example board").click();
+    next_frame().await;
+    assert_eq!(column_cards(&root, "backlog").len(), 4);
+    button(&root, "Undo").click();
+    next_frame().await;
+    assert!(column_cards(&root, "backlog").is_empty());
+    assert!(
+        root.text_content()
+            .unwrap()
+            .contains("Try the example board")
+    );
+}
