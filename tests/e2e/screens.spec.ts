@@ -1,0 +1,41 @@
+// Screenshots of the board in the states a person sees, for review (test-results/screens)
+// and for the README (docs/screenshot.png, refreshed when UPDATE_SCREENSHOT=1).
+import { expect, test } from '@playwright/test';
+import { card, column } from './helpers';
+
+const shot = (name: string) => `test-results/screens/${name}.png`;
+
+test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Try the example board' })).toBeVisible();
+  await page.screenshot({ path: shot('empty') });
+
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-001')).toBeVisible();
+  await page.screenshot({ path: shot('loaded') });
+  if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/screenshot.png' });
+
+  const source = await card(page, 'REQ-006').boundingBox();
+  const target = await column(page, 'Green').boundingBox();
+  if (!source || !target) throw new Error('not visible');
+  await page.mouse.move(source.x + 30, source.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(target.x + 60, target.y + 120, { steps: 10 });
+  await expect(column(page, 'Green')).toHaveClass(/drop-(target|refused)/);
+  await page.screenshot({ path: shot('mid-drag-refused') });
+  const to = await column(page, 'Test written').boundingBox();
+  await page.mouse.move(to!.x + 60, to!.y + 120, { steps: 5 });
+  await expect(column(page, 'Test written')).toHaveClass(/drop-target/);
+  await page.screenshot({ path: shot('mid-drag') });
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: shot('narrow') });
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.waitForTimeout(300); // let the colour transitions finish
+  await page.screenshot({ path: shot('dark') });
+});
