@@ -1,9 +1,9 @@
-// Screenshots of the board in the states a person sees, for review (test-results/screens)
+// Screenshots of the board in the states a person sees, for review (target/screens)
 // and for the README (docs/screenshot.png, refreshed when UPDATE_SCREENSHOT=1).
 import { expect, test } from '@playwright/test';
 import { card, column } from './helpers';
 
-const shot = (name: string) => `test-results/screens/${name}.png`;
+const shot = (name: string) => `target/screens/${name}.png`;
 
 test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 860 });
