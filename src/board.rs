@@ -118,6 +118,8 @@ pub enum MoveError {
     Gate(GateBreach),
     /// An override was asked for without a reason.
     EmptyReason,
+    /// The agent named is not on the team.
+    NoSuchAgent,
     /// The requirement's `tdd_history` holds something other than a list, which the board
     /// will not overwrite.
     HistoryNotAList,
@@ -130,6 +132,9 @@ impl fmt::Display for MoveError {
             MoveError::SameStage => write!(f, "The card is already in that column."),
             MoveError::Gate(breach) => write!(f, "Blocked by a TDD gate: {breach}."),
             MoveError::EmptyReason => write!(f, "Overriding a TDD gate needs a reason."),
+            MoveError::NoSuchAgent => {
+                write!(f, "That agent is not on the team; import its file first.")
+            }
             MoveError::HistoryNotAList => write!(
                 f,
                 "Its \"tdd_history\" is not a list, so the move cannot be recorded; fix the file first."

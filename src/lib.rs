@@ -10,5 +10,6 @@ pub mod matrix;
 pub mod requirement;
 pub mod stage;
 pub mod storage;
+pub mod team;
 pub mod ui;
 pub mod workspace;

@@ -26,8 +26,8 @@ pub struct SavedBoard {
     pub file_name: String,
     /// When it was saved, as an ISO 8601 timestamp.
     pub saved_at: String,
-    /// The matrix as export would write it.
-    pub matrix: String,
+    /// The matrix as export would write it; `None` when only agents are open.
+    pub matrix: Option<String>,
     #[serde(default)]
     pub agents: Vec<SavedFile>,
     /// The owning agent's name per column, Backlog first.

@@ -6,6 +6,8 @@
 //! reactive state: the UI mirrors what `Outcome::touched` says changed.
 
 use crate::board::{Board, Entry, EntryIndex, Move, MoveError, Moved};
+use crate::stage::Stage;
+use crate::team::{Member, Team};
 
 /// How many changes undo remembers. Old ones are forgotten first.
 const UNDO_DEPTH: usize = 200;
@@ -19,6 +21,10 @@ pub enum Action {
     MoveCard(Move),
     /// Closes the board, back to the empty state.
     CloseBoard,
+    /// Adds agents to the team, replacing those of the same name.
+    AddAgents(Vec<Member>),
+    /// Makes an agent (or nobody) the owner of a stage.
+    SetOwner { stage: Stage, agent: Option<String> },
 }
 
 /// What the UI must refresh after a change.
@@ -28,6 +34,8 @@ pub enum Touched {
     Board,
     /// Only these cards changed.
     Cards(Vec<EntryIndex>),
+    /// The team (agents or owners) changed.
+    Team,
 }
 
 /// The result of applying, undoing or redoing a change.
@@ -54,12 +62,19 @@ enum Change {
         after: Option<Box<Board>>,
         label: String,
     },
+    Team {
+        before: Box<Team>,
+        after: Box<Team>,
+        label: String,
+    },
 }
 
 impl Change {
     fn label(&self) -> &str {
         match self {
-            Change::Entry { label, .. } | Change::Board { label, .. } => label,
+            Change::Entry { label, .. }
+            | Change::Board { label, .. }
+            | Change::Team { label, .. } => label,
         }
     }
 }
@@ -68,18 +83,24 @@ impl Change {
 #[derive(Clone, Debug, Default)]
 pub struct Workspace {
     board: Option<Board>,
+    team: Team,
     undo: Vec<Change>,
     redo: Vec<Change>,
 }
 
 impl Workspace {
     /// A workspace with `board` open and no history, as after a reload.
-    pub fn restored(board: Option<Board>) -> Workspace {
+    pub fn restored(board: Option<Board>, team: Team) -> Workspace {
         Workspace {
             board,
+            team,
             undo: Vec::new(),
             redo: Vec::new(),
         }
+    }
+
+    pub fn team(&self) -> &Team {
+        &self.team
     }
 
     pub fn board(&self) -> Option<&Board> {
@@ -143,6 +164,52 @@ impl Workspace {
                     Outcome {
                         touched: Touched::Board,
                         message: "Closed the board.".into(),
+                        moved: None,
+                    },
+                )
+            }
+            Action::AddAgents(members) => {
+                let before = Box::new(self.team.clone());
+                let names: Vec<String> = members.iter().map(|m| m.agent.name.clone()).collect();
+                let replaced = self.team.add(members);
+                let plural = if names.len() == 1 { "" } else { "s" };
+                let mut message = format!("Added {} agent{plural}.", names.len());
+                if !replaced.is_empty() {
+                    message.push_str(&format!(" Replaced {}.", replaced.join(", ")));
+                }
+                let label = format!("import agents {}", names.join(", "));
+                let change = Change::Team {
+                    before,
+                    after: Box::new(self.team.clone()),
+                    label,
+                };
+                (
+                    change,
+                    Outcome {
+                        touched: Touched::Team,
+                        message,
+                        moved: None,
+                    },
+                )
+            }
+            Action::SetOwner { stage, agent } => {
+                let before = Box::new(self.team.clone());
+                if !self.team.set_owner(stage, agent.clone()) {
+                    return Err(MoveError::NoSuchAgent);
+                }
+                let who = agent.unwrap_or_else(|| "nobody".into());
+                let message = format!("{who} now owns {stage}.");
+                let label = format!("make {who} owner of {stage}");
+                let change = Change::Team {
+                    before,
+                    after: Box::new(self.team.clone()),
+                    label,
+                };
+                (
+                    change,
+                    Outcome {
+                        touched: Touched::Team,
+                        message,
                         moved: None,
                     },
                 )
@@ -212,6 +279,15 @@ impl Workspace {
                 }
                 Outcome {
                     touched: Touched::Cards(vec![*index]),
+                    message,
+                    moved: None,
+                }
+            }
+            Change::Team { before, after, .. } => {
+                let state = if undoing { before } else { after };
+                self.team = (**state).clone();
+                Outcome {
+                    touched: Touched::Team,
                     message,
                     moved: None,
                 }
@@ -319,5 +395,33 @@ mod tests {
         assert!(ws.board().is_none());
         ws.undo();
         assert!(ws.board().is_some());
+    }
+
+    #[test]
+    fn team_changes_are_undoable() {
+        let mut ws = Workspace::default();
+        let (members, _) = crate::team::read_agent_files(&[(
+            "qa.md".to_owned(),
+            b"---\nname: qa\ndescription: tester\n---\n".to_vec(),
+        )]);
+        ws.apply(Action::AddAgents(members)).unwrap();
+        assert_eq!(ws.team().owner(Stage::Red), Some("qa"));
+        ws.apply(Action::SetOwner {
+            stage: Stage::Red,
+            agent: None,
+        })
+        .unwrap();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert!(
+            ws.apply(Action::SetOwner {
+                stage: Stage::Red,
+                agent: Some("ghost".into())
+            })
+            .is_err()
+        );
+        assert_eq!(ws.undo().unwrap().touched, Touched::Team);
+        assert_eq!(ws.team().owner(Stage::Red), Some("qa"));
+        ws.undo();
+        assert!(ws.team().is_empty());
     }
 }

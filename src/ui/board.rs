@@ -12,6 +12,7 @@ use web_sys::{Element, PointerEvent};
 use crate::board::EntryIndex;
 use crate::stage::Stage;
 use crate::ui::state::{AppState, CardKey, Drag};
+use crate::ui::team::{OwnerSelect, TurnChip};
 
 /// How far the pointer must travel before a press becomes a drag, so a click stays a click.
 const DRAG_THRESHOLD_PX: f64 = 5.0;
@@ -61,6 +62,7 @@ fn Column(stage: Stage) -> impl IntoView {
                 <span class="count" aria-label=move || format!("{} cards", keys.with(Vec::len))>
                     {move || keys.with(Vec::len)}
                 </span>
+                <OwnerSelect stage />
             </header>
             <p class="drop-refusal" role="note" hidden=move || !refuses()>{refusal}</p>
             <ol class="cards">
@@ -119,6 +121,7 @@ fn Card(key: CardKey) -> impl IntoView {
             </div>
             <p class="card-text">{card.text.clone()}</p>
             <div class="card-meta">
+                <TurnChip stage=card.stage />
                 <span class="chip" title=card.tests.join("\n")>
                     {format!("{} test{}", card.tests.len(), if card.tests.len() == 1 { "" } else { "s" })}
                 </span>

@@ -7,6 +7,7 @@
 pub mod board;
 pub mod files;
 pub mod state;
+pub mod team;
 
 use std::time::Duration;
 
@@ -18,10 +19,44 @@ use web_sys::{DragEvent, File};
 use crate::storage;
 use crate::ui::board::{BoardView, cancel_drag};
 use crate::ui::state::{AppState, Notice};
+use crate::ui::team::{AgentImportButtons, AgentRoster, TeamControls, import_agent_files};
 use crate::workspace::Action;
 
 /// The example matrix, bundled into the build for "Try the example board".
 const EXAMPLE_MATRIX: &str = include_str!("../../examples/traceability_matrix.json");
+/// The example team, bundled with it.
+const EXAMPLE_AGENTS: [(&str, &str); 5] = [
+    (
+        "product-manager.md",
+        include_str!("../../examples/agents/product-manager.md"),
+    ),
+    (
+        "qa-engineer.md",
+        include_str!("../../examples/agents/qa-engineer.md"),
+    ),
+    (
+        "backend-engineer.md",
+        include_str!("../../examples/agents/backend-engineer.md"),
+    ),
+    (
+        "frontend-engineer.md",
+        include_str!("../../examples/agents/frontend-engineer.md"),
+    ),
+    (
+        "overseer.md",
+        include_str!("../../examples/agents/overseer.md"),
+    ),
+];
+
+/// Opens the example board: its team first, so the matrix's report is the message shown.
+fn open_example(state: AppState) {
+    let agents = EXAMPLE_AGENTS
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    state.import_agents(agents);
+    state.import_matrix("traceability_matrix.json", EXAMPLE_MATRIX.as_bytes());
+}
 
 /// Mounts the app on the page's body.
 pub fn mount() {
@@ -70,6 +105,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <div class="actions" role="toolbar" aria-label="Board actions">
                     <button type="button" on:click=choose_file>"Import matrix"</button>
+                    <AgentImportButtons />
                     <button
                         type="button"
                         disabled=move || !state.board_open.get()
@@ -111,6 +147,7 @@ pub fn App() -> impl IntoView {
                         />
                         "Show deprecated"
                     </label>
+                    <TeamControls />
                     <button
                         type="button"
                         disabled=move || !state.board_open.get()
@@ -136,6 +173,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
                     <BoardView />
                 </Show>
+                <AgentRoster />
             </main>
             <p id="card-help" class="visually-hidden">
                 "Drag the card to another column to move it."
@@ -189,7 +227,7 @@ fn EmptyState(choose_file: impl Fn(ev::MouseEvent) + 'static) -> impl IntoView {
                 <button type="button" class="primary" on:click=choose_file>"Import matrix"</button>
                 <button
                     type="button"
-                    on:click=move |_| state.import_matrix("traceability_matrix.json", EXAMPLE_MATRIX.as_bytes())
+                    on:click=move |_| open_example(state)
                 >
                     "Try the example board"
                 </button>
@@ -314,7 +352,14 @@ fn page_file_drop(state: AppState) {
         let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
             return;
         };
-        if let Some(file) = files::files_of(&list).into_iter().next() {
+        // Markdown files are agent definitions; anything else is taken as the matrix.
+        let (agents, others): (Vec<File>, Vec<File>) = files::files_of(&list)
+            .into_iter()
+            .partition(|f| f.name().to_lowercase().ends_with(".md"));
+        if !agents.is_empty() {
+            import_agent_files(state, agents);
+        }
+        if let Some(file) = others.into_iter().next() {
             import_matrix_file(state, file);
         }
     });

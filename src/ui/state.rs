@@ -10,7 +10,8 @@ use leptos::prelude::*;
 
 use crate::board::{Board, EntryIndex, Move, MoveError};
 use crate::stage::{GateBreach, Stage};
-use crate::storage::{self, SavedBoard};
+use crate::storage::{self, SavedBoard, SavedFile};
+use crate::team::{Team, read_agent_files};
 use crate::workspace::{Action, Outcome, Touched, Workspace};
 
 /// The identity of a rendered card: its entry and a version bumped whenever it changes, so a
@@ -71,6 +72,12 @@ pub struct AppState {
     pub pending_override: RwSignal<Option<PendingOverride>>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
+    /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
+    pub team_revision: RwSignal<u64>,
+    /// The agent a person moves cards as, instead of the owner of the target stage.
+    pub acting_as: RwSignal<Option<String>>,
+    /// Show only the cards where it is this agent's turn.
+    pub turn_filter: RwSignal<Option<String>>,
 }
 
 impl AppState {
@@ -92,12 +99,41 @@ impl AppState {
             dragged: Memo::new(move |_| drag.with(|d| d.as_ref().map(|d| d.entry))),
             pending_override: RwSignal::new(None),
             revision: RwSignal::new(0),
+            team_revision: RwSignal::new(0),
+            acting_as: RwSignal::new(None),
+            turn_filter: RwSignal::new(None),
         }
     }
 
     /// Reads the board, if one is open.
     pub fn with_board<R>(&self, f: impl FnOnce(Option<&Board>) -> R) -> R {
         self.ws.with_value(|ws| f(ws.board()))
+    }
+
+    /// Reads the team, watching for changes to it.
+    pub fn with_team<R>(&self, f: impl FnOnce(&Team) -> R) -> R {
+        self.team_revision.track();
+        self.ws.with_value(|ws| f(ws.team()))
+    }
+
+    /// Imports agent definition files; unreadable ones are reported, the rest land.
+    pub fn import_agents(&self, files: Vec<(String, Vec<u8>)>) {
+        let (members, mut report) = read_agent_files(&files);
+        report.replaced = self.ws.with_value(|ws| {
+            members
+                .iter()
+                .filter(|m| ws.team().member(&m.agent.name).is_some())
+                .map(|m| m.agent.name.clone())
+                .collect()
+        });
+        if members.is_empty() {
+            self.notice.set(Some(Notice::Error(format!(
+                "No agents were imported. {report}"
+            ))));
+            return;
+        }
+        self.dispatch(Action::AddAgents(members));
+        self.notice.set(Some(Notice::Info(report.to_string())));
     }
 
     /// Imports a file's bytes. A bad file shows a message and leaves the open board alone.
@@ -192,10 +228,14 @@ impl AppState {
     }
 
     fn new_move(&self, entry: EntryIndex, to: Stage, override_reason: Option<String>) -> Move {
+        let acting_as = self.acting_as.get_untracked();
+        let by = self
+            .ws
+            .with_value(|ws| ws.team().actor(to, acting_as.as_deref()));
         Move {
             entry,
             to,
-            by: "board user".into(),
+            by,
             at: now_iso(),
             override_reason,
         }
@@ -220,6 +260,7 @@ impl AppState {
                     self.with_board(|b| b.map(|b| b.file_name().to_owned()).unwrap_or_default()),
                 );
             }
+            Touched::Team => self.team_revision.update(|r| *r += 1),
             Touched::Cards(entries) => self.versions.update_value(|v| {
                 for &e in entries {
                     if let Some(version) = v.get_mut(e) {
@@ -247,12 +288,18 @@ impl AppState {
     /// Recomputes each column's card keys and sets only the columns that changed.
     pub fn refresh_columns(&self) {
         let with_deprecated = self.show_deprecated.get_untracked();
+        let turn_filter = self.turn_filter.get_untracked();
         let mut columns: [Vec<CardKey>; 5] = Default::default();
         self.ws.with_value(|ws| {
             self.versions.with_value(|versions| {
                 if let Some(board) = ws.board() {
                     for (entry, card) in board.cards() {
                         if card.deprecated && !with_deprecated {
+                            continue;
+                        }
+                        if let Some(agent) = &turn_filter
+                            && ws.team().turn(card.stage) != Some(agent.as_str())
+                        {
                             continue;
                         }
                         let version = versions.get(entry).copied().unwrap_or(0);
@@ -270,33 +317,54 @@ impl AppState {
 
     /// Restores a saved board after a reload.
     pub fn restore(&self, saved: &SavedBoard) {
-        match Board::import(&saved.file_name, saved.matrix.as_bytes()) {
-            Ok((board, _)) => {
-                self.dispatch(Action::OpenBoard(Box::new(board)));
-                // Opening the saved board is not a change a person would want to undo.
-                self.ws
-                    .update_value(|ws| *ws = Workspace::restored(ws.board().cloned()));
-                self.can_undo.set(false);
-                self.saved_note.set(format!(
-                    "Restored from this browser, saved {}",
-                    short_time(&saved.saved_at)
-                ));
+        let board = saved.matrix.as_ref().and_then(|text| {
+            match Board::import(&saved.file_name, text.as_bytes()) {
+                Ok((board, _)) => Some(board),
+                Err(e) => {
+                    self.notice.set(Some(Notice::Error(format!(
+                        "The saved board could not be opened: {e}"
+                    ))));
+                    None
+                }
             }
-            Err(e) => self.notice.set(Some(Notice::Error(format!(
-                "The saved board could not be opened: {e}"
-            )))),
-        }
+        });
+        // Opening the saved board is not a change a person would want to undo.
+        self.ws
+            .set_value(Workspace::restored(board, saved_team(saved)));
+        self.after_change(Outcome {
+            touched: Touched::Board,
+            message: String::new(),
+            moved: None,
+        });
+        self.team_revision.update(|r| *r += 1);
+        self.saved_note.set(format!(
+            "Restored from this browser, saved {}",
+            short_time(&saved.saved_at)
+        ));
     }
 
-    /// What autosave writes.
+    /// What autosave writes; `None` when there is nothing to keep.
     pub fn saved_board(&self) -> Option<SavedBoard> {
-        let matrix = self.export_text()?;
+        let matrix = self.export_text();
+        let agents: Vec<SavedFile> = self.ws.with_value(|ws| {
+            ws.team()
+                .members()
+                .iter()
+                .map(|m| SavedFile {
+                    name: m.source_name.clone(),
+                    text: m.source_text.clone(),
+                })
+                .collect()
+        });
+        if matrix.is_none() && agents.is_empty() {
+            return None;
+        }
         Some(SavedBoard {
             file_name: self.file_name.get_untracked(),
             saved_at: now_iso(),
             matrix,
-            agents: Vec::new(),
-            owners: Default::default(),
+            agents,
+            owners: self.ws.with_value(|ws| ws.team().owners().clone()),
         })
     }
 
@@ -319,6 +387,20 @@ impl Default for AppState {
     fn default() -> Self {
         AppState::new()
     }
+}
+
+/// Rebuilds the saved team: its agent files read again, then its owners.
+fn saved_team(saved: &SavedBoard) -> Team {
+    let files: Vec<(String, Vec<u8>)> = saved
+        .agents
+        .iter()
+        .map(|f| (f.name.clone(), f.text.clone().into_bytes()))
+        .collect();
+    let (members, _) = read_agent_files(&files);
+    let mut team = Team::default();
+    team.add(members);
+    team.restore_owners(&saved.owners);
+    team
 }
 
 /// The current time as ISO 8601, from the browser's clock.
