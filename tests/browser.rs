@@ -44,7 +44,7 @@ fn column_cards(root: &Element, stage: &str) -> Vec<String> {
         .filter_map(|i| cards.get(i))
         .map(|n| {
             n.unchecked_into::<Element>()
-                .get_attribute("aria-label")
+                .text_content()
                 .unwrap_or_default()
         })
         .collect()
@@ -93,7 +93,7 @@ async fn empty_state_then_example_board() {
         .map(|s| column_cards(&root, s).len())
         .collect();
     assert_eq!(counts, [4, 2, 2, 2, 2]);
-    assert!(column_cards(&root, "red")[0].starts_with("REQ-006: "));
+    assert!(column_cards(&root, "red")[0].starts_with("REQ-006"));
     let status = root.query_selector("[role=status]").unwrap().unwrap();
     assert!(
         status

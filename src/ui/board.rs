@@ -7,15 +7,14 @@
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, PointerEvent};
 
 use crate::board::EntryIndex;
 use crate::stage::Stage;
-use crate::ui::state::{AppState, CardKey, Drag};
+use crate::ui::drag::{
+    cancel_drag, on_card_key, on_pointer_down, on_pointer_move, on_pointer_up, on_touch_move,
+};
+use crate::ui::state::{AppState, CardKey};
 use crate::ui::team::{OwnerSelect, TurnChip};
-
-/// How far the pointer must travel before a press becomes a drag, so a click stays a click.
-const DRAG_THRESHOLD_PX: f64 = 5.0;
 
 #[component]
 pub fn BoardView() -> impl IntoView {
@@ -25,6 +24,7 @@ pub fn BoardView() -> impl IntoView {
         </div>
         <DragGhost />
         <OverrideDialog />
+        <ShortcutsDialog />
     }
 }
 
@@ -33,21 +33,29 @@ fn Column(stage: Stage) -> impl IntoView {
     let state = expect_context::<AppState>();
     let keys = state.columns[stage.index()];
     let heading_id = format!("column-{}", stage.key());
-    // Whether the dragged card is over this column, and whether the gates let it land here.
+    // Whether the lifted card is over this column, and whether the gates let it land here.
     let drop_state = Memo::new(move |_| {
         state.drag.with(|d| match d {
-            Some(d) if d.over == Some(stage) && d.from != stage => {
-                Some(state.with_board(|b| b.map(|b| b.check_move(d.entry, stage))))
-            }
+            Some(d) if d.over == Some(stage) && d.from != stage => Some((
+                d.entry,
+                state.with_board(|b| b.map(|b| b.check_move(d.entry, stage))),
+            )),
             _ => None,
         })
     });
-    let accepts = move || matches!(drop_state.get(), Some(Some(Ok(()))));
-    let refuses = move || matches!(drop_state.get(), Some(Some(Err(_))));
+    let accepts = move || matches!(drop_state.get(), Some((_, Some(Ok(())))));
+    let refuses = move || matches!(drop_state.get(), Some((_, Some(Err(_)))));
     let refusal = move || match drop_state.get() {
-        Some(Some(Err(e))) => e.to_string(),
+        Some((_, Some(Err(e)))) => e.to_string(),
         _ => String::new(),
     };
+    // Where the card would land: cards keep the file's order, so before the first card that
+    // comes after it in the file (`None`: at the end).
+    let lands_before = Memo::new(move |_| {
+        let (entry, check) = drop_state.get()?;
+        check?.ok()?;
+        Some(keys.with(|k| k.iter().find(|c| c.entry > entry).map(|c| c.entry)))
+    });
     view! {
         <section
             class="column"
@@ -59,19 +67,22 @@ fn Column(stage: Stage) -> impl IntoView {
         >
             <header class="column-header">
                 <h2 id=heading_id.clone()>{stage.title()}</h2>
-                <span class="count" aria-label=move || format!("{} cards", keys.with(Vec::len))>
+                <span class="count" title=move || format!("{} cards", keys.with(Vec::len))>
                     {move || keys.with(Vec::len)}
                 </span>
                 <OwnerSelect stage />
             </header>
-            <p class="drop-refusal" role="note" hidden=move || !refuses()>{refusal}</p>
+            <p class="drop-refusal" hidden=move || !refuses()>{refusal}</p>
             <ol class="cards">
-                <Show when=accepts>
-                    <li class="placeholder" aria-hidden="true"></li>
-                </Show>
                 <For each=move || keys.get() key=|k| *k let(key)>
+                    <Show when=move || lands_before.get() == Some(Some(key.entry))>
+                        <li class="placeholder" aria-hidden="true"></li>
+                    </Show>
                     <Card key />
                 </For>
+                <Show when=move || lands_before.get() == Some(None)>
+                    <li class="placeholder" aria-hidden="true"></li>
+                </Show>
             </ol>
         </section>
     }
@@ -87,168 +98,168 @@ fn Card(key: CardKey) -> impl IntoView {
     let Some((card, duplicate)) = data else {
         return ().into_any();
     };
-    let label = if card.text.is_empty() {
-        card.id.to_string()
-    } else {
-        format!("{}: {}", card.id, card.text)
-    };
+    // The card's name comes from its content (id first), so what is read is what is seen.
+
     let dragging = move || state.dragged.get() == Some(entry);
+    let lifted = move || {
+        state.dragged.get() == Some(entry)
+            && state
+                .drag
+                .with_untracked(|d| d.as_ref().is_some_and(|d| d.keyboard))
+    };
     let gaps = card.gaps();
     let priority = card.priority.clone();
+    let stage = card.stage;
+    let id = card.id.to_string();
     view! {
-        <li
-            class="card"
-            class:dragging=dragging
-            class:deprecated=card.deprecated
-            id=format!("card-{entry}")
-            data-entry=entry
-            tabindex="0"
-            role="button"
-            aria-roledescription="draggable card"
-            aria-label=label
-            aria-describedby="card-help"
-            on:pointerdown=move |ev| press(state, entry, ev)
-            on:pointermove=move |ev| pointer_move(state, ev)
-            on:pointerup=move |ev| release(state, ev)
-            on:pointercancel=move |_| cancel_drag(state)
-        >
-            <div class="card-head">
-                <span class="card-id">{card.id.to_string()}</span>
-                {priority.map(|p| {
-                    let class = format!("priority priority-{}", p.to_lowercase());
-                    view! { <span class=class>{p}</span> }
-                })}
+        <li class="card-slot">
+            <div
+                class="card"
+                class:dragging=move || dragging() && !lifted()
+                class:lifted=lifted
+                class:deprecated=card.deprecated
+                id=format!("card-{entry}")
+                data-entry=entry
+                tabindex="0"
+                role="button"
+                aria-roledescription="draggable card"
+                aria-describedby="card-help"
+                aria-pressed=move || lifted().to_string()
+                on:pointerdown=move |ev| on_pointer_down(state, entry, ev)
+                on:pointermove=move |ev| on_pointer_move(state, ev)
+                on:pointerup=move |ev| on_pointer_up(state, ev)
+                on:pointercancel=move |_| cancel_drag(state)
+                on:touchmove=on_touch_move
+                on:keydown=move |ev| on_card_key(state, entry, ev)
+            >
+                <div class="card-head">
+                    <span class="card-id">{card.id.to_string()}</span>
+                    {priority.map(|p| {
+                        let class = format!("priority priority-{}", p.to_lowercase());
+                        view! { <span class=class>{p}</span> }
+                    })}
+                </div>
+                <p class="card-text">{card.text.clone()}</p>
+                <div class="card-meta">
+                    <TurnChip stage=card.stage />
+                    <span class="chip" title=card.tests.join("\n")>
+                        {format!("{} test{}", card.tests.len(), if card.tests.len() == 1 { "" } else { "s" })}
+                    </span>
+                    <span class="chip" title=card.code.join("\n")>
+                        {format!("{} code", card.code.len())}
+                    </span>
+                    {card.inferred.clone().map(|why| view! { <span class="chip inferred" title=why>"inferred"</span> })}
+                    {duplicate.then(|| view! { <span class="chip warn" title="Another requirement has the same id">"duplicate id"</span> })}
+                    {card.deprecated.then(|| view! { <span class="chip">"deprecated"</span> })}
+                    {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}
+                </div>
             </div>
-            <p class="card-text">{card.text.clone()}</p>
-            <div class="card-meta">
-                <TurnChip stage=card.stage />
-                <span class="chip" title=card.tests.join("\n")>
-                    {format!("{} test{}", card.tests.len(), if card.tests.len() == 1 { "" } else { "s" })}
-                </span>
-                <span class="chip" title=card.code.join("\n")>
-                    {format!("{} code", card.code.len())}
-                </span>
-                {card.inferred.clone().map(|why| view! { <span class="chip inferred" title=why>"inferred"</span> })}
-                {duplicate.then(|| view! { <span class="chip warn" title="Another requirement has the same id">"duplicate id"</span> })}
-                {card.deprecated.then(|| view! { <span class="chip">"deprecated"</span> })}
-                {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}
-            </div>
+            <MoveMenu entry stage id />
         </li>
     }
     .into_any()
 }
 
-/// A pointer press that may become a drag once it travels far enough.
-#[derive(Clone, Copy, Debug)]
-struct Press {
-    entry: EntryIndex,
-    x: f64,
-    y: f64,
-}
-
-thread_local! {
-    static PRESS: std::cell::Cell<Option<Press>> = const { std::cell::Cell::new(None) };
-}
-
-fn press(state: AppState, entry: EntryIndex, ev: PointerEvent) {
-    if ev.button() != 0 || state.drag.with_untracked(Option::is_some) {
-        return;
-    }
-    PRESS.set(Some(Press {
-        entry,
-        x: ev.client_x() as f64,
-        y: ev.client_y() as f64,
-    }));
-    if let Some(target) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-    {
-        let _ = target.set_pointer_capture(ev.pointer_id());
-    }
-}
-
-fn pointer_move(state: AppState, ev: PointerEvent) {
-    let Some(press) = PRESS.get() else { return };
-    let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
-    if state.drag.with_untracked(Option::is_none) {
-        if (x - press.x).hypot(y - press.y) < DRAG_THRESHOLD_PX {
-            return;
-        }
-        let Some(from) = state.with_board(|b| b.and_then(|b| b.card(press.entry)).map(|c| c.stage))
-        else {
-            return;
-        };
-        let rect = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .map(|e| e.get_bounding_client_rect());
-        let (grab, width) = rect.map_or(((0.0, 0.0), 260.0), |r| {
-            ((press.x - r.left(), press.y - r.top()), r.width())
+/// The "Move to…" menu of a card: every other column, for people who do not drag.
+#[component]
+fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open = move || state.move_menu.get() == Some(entry);
+    let menu_id = format!("move-menu-{entry}");
+    let button_id = format!("move-button-{entry}");
+    let focus_item = move |index: usize| {
+        request_animation_frame(move || {
+            let items =
+                document().query_selector_all(&format!("#move-menu-{entry} [role=menuitem]"));
+            if let Some(item) = items.ok().and_then(|l| l.get(index as u32)) {
+                let _ = item.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
         });
-        let id = state
-            .with_board(|b| {
-                b.and_then(|b| b.card(press.entry))
-                    .map(|c| c.id.to_string())
-            })
-            .unwrap_or_default();
-        state.announcement.set(format!("Picked up {id} in {from}."));
-        state.drag.set(Some(Drag {
-            entry: press.entry,
-            from,
-            x,
-            y,
-            grab,
-            width,
-            over: Some(from),
-        }));
-    }
-    ev.prevent_default();
-    let over = column_at(x, y);
-    state.drag.update(|d| {
-        if let Some(d) = d {
-            d.x = x;
-            d.y = y;
-            d.over = over;
-        }
-    });
-}
-
-fn release(state: AppState, ev: PointerEvent) {
-    PRESS.set(None);
-    if let Some(target) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-    {
-        let _ = target.release_pointer_capture(ev.pointer_id());
-    }
-    let Some(drag) = state.drag.get_untracked() else {
-        return;
     };
-    state.drag.set(None);
-    match drag.over {
-        Some(to) if to != drag.from => state.request_move(drag.entry, to),
-        _ => state
-            .announcement
-            .set("Move cancelled; the card is back where it was.".into()),
+    let close = move |refocus: bool| {
+        state.move_menu.set(None);
+        if refocus {
+            focus_element(&format!("move-button-{entry}"));
+        }
+    };
+    let targets: Vec<Stage> = Stage::ALL.into_iter().filter(|s| *s != stage).collect();
+    let count = targets.len();
+    view! {
+        <button
+            type="button"
+            class="move-button"
+            id=button_id.clone()
+            aria-label=format!("Move {id} to…")
+            aria-haspopup="menu"
+            aria-expanded=move || open().to_string()
+            aria-controls=menu_id.clone()
+            on:click=move |_| {
+                if open() {
+                    close(false);
+                } else {
+                    state.move_menu.set(Some(entry));
+                    focus_item(0);
+                }
+            }
+        >
+            "⋯"
+        </button>
+        <Show when=open>
+            <ul
+                class="menu"
+                role="menu"
+                id=menu_id.clone()
+                aria-labelledby=button_id.clone()
+                on:keydown=move |ev: ev::KeyboardEvent| {
+                    let current = document()
+                        .active_element()
+                        .and_then(|el| el.get_attribute("data-index"))
+                        .and_then(|i| i.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    match ev.key().as_str() {
+                        "ArrowDown" => focus_item((current + 1) % count),
+                        "ArrowUp" => focus_item((current + count - 1) % count),
+                        "Home" => focus_item(0),
+                        "End" => focus_item(count - 1),
+                        "Escape" => {
+                            ev.stop_propagation();
+                            close(true);
+                        }
+                        "Tab" => close(false),
+                        _ => return,
+                    }
+                    if ev.key() != "Tab" {
+                        ev.prevent_default();
+                    }
+                }
+            >
+                {targets
+                    .iter()
+                    .enumerate()
+                    .map(|(index, to)| {
+                        let to = *to;
+                        view! {
+                            <li role="none">
+                                <button
+                                    type="button"
+                                    role="menuitem"
+                                    tabindex="-1"
+                                    data-index=index
+                                    on:click=move |_| {
+                                        state.move_menu.set(None);
+                                        state.request_move(entry, to);
+                                        focus_card(entry);
+                                    }
+                                >
+                                    {to.title()}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </Show>
     }
-}
-
-/// Cancels a drag in progress (Escape, a cancelled pointer); the card stays where it was.
-pub fn cancel_drag(state: AppState) {
-    PRESS.set(None);
-    if state.drag.get_untracked().is_some() {
-        state.drag.set(None);
-        state
-            .announcement
-            .set("Move cancelled; the card is back where it was.".into());
-    }
-}
-
-/// The column under a point of the window, if any.
-fn column_at(x: f64, y: f64) -> Option<Stage> {
-    let element = document().element_from_point(x as f32, y as f32)?;
-    let column = element.closest("[data-stage]").ok()??;
-    Stage::parse(&column.get_attribute("data-stage")?)
 }
 
 /// The card under the pointer while dragging: it follows the pointer with a lifted look.
@@ -256,7 +267,7 @@ fn column_at(x: f64, y: f64) -> Option<Stage> {
 fn DragGhost() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
-        let drag = state.drag.get()?;
+        let drag = state.drag.get().filter(|d| !d.keyboard)?;
         let card = state.with_board(|b| b.and_then(|b| b.card(drag.entry).cloned()))?;
         Some(view! {
             <div
@@ -355,11 +366,77 @@ fn OverrideDialog() -> impl IntoView {
 
 /// Puts keyboard focus on a card once it is rendered (after a move re-creates it).
 pub fn focus_card(entry: EntryIndex) {
+    focus_element(&format!("card-{entry}"));
+}
+
+/// Focuses an element by id after the next render.
+fn focus_element(id: &str) {
+    let id = id.to_owned();
     request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(&format!("card-{entry}"))
+        if let Some(el) = document().get_element_by_id(&id)
             && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
         {
             let _ = el.focus();
         }
     });
+}
+
+/// The keyboard shortcuts, opened with "?".
+#[component]
+pub fn ShortcutsDialog() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if state.shortcuts_open.get() {
+            request_animation_frame(move || {
+                if let Some(b) = close_button.get_untracked() {
+                    let _ = b.focus();
+                }
+            });
+        }
+    });
+    let rows = [
+        ("Tab", "Go to the next card or control"),
+        (
+            "Space or Enter",
+            "Pick up the focused card; again to drop it",
+        ),
+        (
+            "Left / Right",
+            "Move a picked-up card to the previous or next column",
+        ),
+        ("Escape", "Cancel a move (the card goes back)"),
+        ("⋯ button on a card", "Move to… a column from a menu"),
+        ("Ctrl+Z (⌘Z)", "Undo"),
+        ("Ctrl+Shift+Z or Ctrl+Y (⌘⇧Z)", "Redo"),
+        ("?", "Show or hide these shortcuts"),
+    ];
+    view! {
+        <Show when=move || state.shortcuts_open.get()>
+            <div class="backdrop" on:click=move |_| state.shortcuts_open.set(false)>
+                <div
+                    class="dialog"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-labelledby="shortcuts-title"
+                    on:click=|ev| ev.stop_propagation()
+                    on:keydown=move |ev: ev::KeyboardEvent| {
+                        if ev.key() == "Escape" {
+                            state.shortcuts_open.set(false);
+                        }
+                    }
+                >
+                    <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
+                    <dl class="shortcuts">
+                        {rows.iter().map(|(k, v)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*v}</dd> }).collect_view()}
+                    </dl>
+                    <div class="dialog-buttons">
+                        <button type="button" node_ref=close_button on:click=move |_| state.shortcuts_open.set(false)>
+                            "Close"
+                        </button>
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
 }

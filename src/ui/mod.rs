@@ -5,6 +5,7 @@
 //! Components read `AppState` and call it; none of them changes the board another way.
 
 pub mod board;
+pub mod drag;
 pub mod files;
 pub mod state;
 pub mod team;
@@ -17,7 +18,8 @@ use leptos::task::spawn_local;
 use web_sys::{DragEvent, File};
 
 use crate::storage;
-use crate::ui::board::{BoardView, cancel_drag};
+use crate::ui::board::BoardView;
+use crate::ui::drag::cancel_drag;
 use crate::ui::state::{AppState, Notice};
 use crate::ui::team::{AgentImportButtons, AgentRoster, TeamControls, import_agent_files};
 use crate::workspace::Action;
@@ -176,7 +178,7 @@ pub fn App() -> impl IntoView {
                 <AgentRoster />
             </main>
             <p id="card-help" class="visually-hidden">
-                "Drag the card to another column to move it."
+                "Press Space or Enter to pick up the card, Left and Right to choose a column, Space or Enter to drop it, Escape to cancel. Or drag it with a mouse or a finger, or use its Move to menu. Press question mark for all shortcuts."
             </p>
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">
                 {move || state.announcement.get()}
@@ -329,6 +331,9 @@ fn page_shortcuts(state: AppState) {
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
         if key == "Escape" {
             cancel_drag(state);
+            state.move_menu.set(None);
+        } else if key == "?" && !in_text {
+            state.shortcuts_open.update(|open| *open = !*open);
         } else if command && !in_text && (key == "z" || key == "Z") {
             ev.prevent_default();
             if ev.shift_key() {

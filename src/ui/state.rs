@@ -30,7 +30,7 @@ pub enum Notice {
 }
 
 /// A card being dragged with a pointer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Drag {
     pub entry: EntryIndex,
     pub from: Stage,
@@ -40,6 +40,8 @@ pub struct Drag {
     pub grab: (f64, f64),
     pub width: f64,
     pub over: Option<Stage>,
+    /// Lifted with the keyboard: no ghost follows a pointer, arrows choose the column.
+    pub keyboard: bool,
 }
 
 /// A move stopped by a TDD gate, waiting for the user to give a reason or cancel.
@@ -70,6 +72,10 @@ pub struct AppState {
     /// watch it without re-running on every pointer move.
     pub dragged: Memo<Option<EntryIndex>>,
     pub pending_override: RwSignal<Option<PendingOverride>>,
+    /// The card whose "Move to…" menu is open.
+    pub move_menu: RwSignal<Option<EntryIndex>>,
+    /// Whether the keyboard shortcuts dialog is open.
+    pub shortcuts_open: RwSignal<bool>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
@@ -98,6 +104,8 @@ impl AppState {
             drag,
             dragged: Memo::new(move |_| drag.with(|d| d.as_ref().map(|d| d.entry))),
             pending_override: RwSignal::new(None),
+            move_menu: RwSignal::new(None),
+            shortcuts_open: RwSignal::new(false),
             revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),

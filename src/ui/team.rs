@@ -151,7 +151,7 @@ fn AgentItem(member: crate::team::Member) -> impl IntoView {
     };
     view! {
         <li class="agent">
-            <span class="avatar" style:background-color=color aria-hidden="true">{initials}</span>
+            <span class="avatar" style:border-color=color aria-hidden="true">{initials}</span>
             <div class="agent-info">
                 <h3 class="agent-name">{name.clone()}</h3>
                 <p class="agent-meta">

@@ -1,0 +1,167 @@
+// The in-page half of the benchmark, injected with `addInitScript` before any script of the
+// page runs. The same probe measures Traceboard and the plain-JavaScript baseline: it only
+// relies on what both pages share (a file input, `[role=status]` "Imported N requirements",
+// cards as `[role=button]` elements inside `section[data-stage]` whose accessible text starts
+// with the requirement id, an "Export matrix" button that downloads through
+// `URL.createObjectURL`). It reads a card's id from its `aria-label`, else its `.card-id`,
+// else its text, so it survives small changes of the app's markup.
+//
+// It records, with `performance.now()`:
+//   - capture-phase `change` on window (a file input changed: the import starts),
+//   - capture-phase `pointerup` on window (a drop: the move starts),
+//   - capture-phase `click` on window for the "Export matrix" button (the export starts),
+//   - calls of `URL.createObjectURL` (the exported bytes are ready),
+// and keeps every `WebAssembly.Memory` that an instantiated module exports, so the harness can
+// read the linear memory's size. The harness drives it through `window.__bench`.
+(() => {
+  if (window.__bench) return;
+  const now = () => performance.now();
+  const marks = { change: null, pointerup: null, click: null, objectUrl: null, objectSize: null };
+
+  addEventListener(
+    'change',
+    (e) => {
+      if (e.target instanceof HTMLInputElement && e.target.type === 'file') marks.change = now();
+    },
+    true,
+  );
+  addEventListener('pointerup', () => (marks.pointerup = now()), true);
+  addEventListener(
+    'click',
+    (e) => {
+      const button = e.target instanceof Element ? e.target.closest('button') : null;
+      if (button && button.textContent.trim() === 'Export matrix') marks.click = now();
+    },
+    true,
+  );
+
+  const createObjectURL = URL.createObjectURL;
+  URL.createObjectURL = function (object) {
+    marks.objectUrl = now();
+    marks.objectSize = object && typeof object.size === 'number' ? object.size : null;
+    return createObjectURL.call(URL, object);
+  };
+
+  // WebAssembly linear memories, from the exports of every instance the page creates.
+  const memories = new Set();
+  const keepMemories = (result) => {
+    const instance = result instanceof WebAssembly.Instance ? result : result && result.instance;
+    for (const value of Object.values((instance && instance.exports) || {})) {
+      if (value instanceof WebAssembly.Memory) memories.add(value);
+    }
+    return result;
+  };
+  for (const name of ['instantiate', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    if (typeof original !== 'function') continue;
+    WebAssembly[name] = function (...args) {
+      return original.apply(this, args).then(keepMemories);
+    };
+  }
+
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(now())));
+  const nextTask = () => new Promise((resolve) => setTimeout(() => resolve(now()), 0));
+  const CARD = '[role=button]:not(button)';
+  const cardsOnBoard = () => document.querySelectorAll(`section[data-stage] ${CARD}`).length;
+  const idOf = (el) => {
+    const text = el.getAttribute('aria-label') || el.querySelector('.card-id')?.textContent || el.textContent;
+    return /^\s*([^\s:]+)/.exec(text)?.[1] ?? '';
+  };
+
+  window.__bench = {
+    marks,
+
+    /** Bytes of WebAssembly linear memory the page holds (null when it has none). */
+    wasmMemoryBytes() {
+      if (memories.size === 0) return null;
+      let total = 0;
+      for (const m of memories) total += m.buffer.byteLength;
+      return total;
+    },
+
+    /**
+     * Starts watching for the end of an import of `n` requirements; `importDone` resolves
+     * with `{start, dom, ready}`: `start` when the file input changed, `dom` when the report
+     * "Imported n requirements" has been shown and n cards are in the DOM, `ready` after the
+     * next animation frame and a task (the board is painted and takes input).
+     *
+     * Only the `[role=status]` elements are observed (not the whole document, which would make
+     * the browser record every card insertion); the card count is checked then and on each
+     * frame. The report is remembered once seen, since a later notice may replace it.
+     */
+    armImport(n) {
+      marks.change = null;
+      const report = new RegExp(`^Imported ${n} requirements?\\b`);
+      this.importDone = new Promise((resolve) => {
+        let reported = false;
+        let dom = null;
+        const statuses = [...document.querySelectorAll('[role=status]')];
+        const check = () => {
+          if (dom !== null) return;
+          reported ||= [...document.querySelectorAll('[role=status]')].some((el) =>
+            report.test(el.textContent.trim()),
+          );
+          if (!reported || cardsOnBoard() < n) return;
+          dom = now();
+          observer.disconnect();
+          nextFrame()
+            .then(nextTask)
+            .then((ready) => resolve({ start: marks.change, dom, ready, cards: cardsOnBoard() }));
+        };
+        const observer = new MutationObserver(check);
+        const options = { childList: true, subtree: true, characterData: true, attributes: true };
+        if (statuses.length > 0) statuses.forEach((el) => observer.observe(el, options));
+        else observer.observe(document.body, options);
+        const poll = () => {
+          check();
+          if (dom === null) requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      });
+    },
+
+    /**
+     * Starts watching column `stage` for the card `id` to appear; `moveDone` resolves with
+     * `{up, dom, frame, painted}`: the pointerup, the mutation that shows the card in the
+     * column, the next animation frame's callback, and the task after that frame (painted).
+     */
+    armMove(id, stage) {
+      marks.pointerup = null;
+      const column = document.querySelector(`section[data-stage="${stage}"]`);
+      const isCard = (node) => node instanceof Element && node.matches(CARD) && idOf(node) === id;
+      const holdsCard = (node) =>
+        isCard(node) || (node instanceof Element && [...node.querySelectorAll(CARD)].some(isCard));
+      this.moveDone = new Promise((resolve) => {
+        const observer = new MutationObserver((records) => {
+          const seen = records.some((r) =>
+            r.type === 'attributes' ? isCard(r.target) : [...r.addedNodes].some(holdsCard),
+          );
+          if (!seen) return;
+          const dom = now();
+          observer.disconnect();
+          nextFrame().then((frame) =>
+            nextTask().then((painted) => resolve({ up: marks.pointerup, dom, frame, painted })),
+          );
+        });
+        observer.observe(column, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
+      });
+    },
+
+    /** Ids of the cards in column `stage`, in DOM order, with their element ids. */
+    cardsIn(stage, limit = 50) {
+      const cards = document.querySelectorAll(`section[data-stage="${stage}"] ${CARD}`);
+      return [...cards].slice(0, limit).map((el) => ({ id: idOf(el), elementId: el.id }));
+    },
+
+    /** Whether the card `id` is in column `stage`. */
+    cardIsIn(id, stage) {
+      return this.cardsIn(stage, Infinity).some((c) => c.id === id);
+    },
+
+    resetExport() {
+      marks.click = null;
+      marks.objectUrl = null;
+      marks.objectSize = null;
+    },
+  };
+})();

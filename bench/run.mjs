@@ -1,0 +1,369 @@
+// Traceboard's benchmark (`make bench`, or `node bench/run.mjs`): measures import, move and
+// export at 100 to 10,000 requirements, the memory after import and the gzipped transfer,
+// against a plain-JavaScript baseline (bench/baseline) driven by the same code, in headless
+// Chromium through Playwright. Prints the table and writes it to bench/results.md (the raw
+// samples go to bench/results-raw.json, which git ignores).
+//
+// Options:
+//   --sizes 100,1000,5000,10000   board sizes (requirements)
+//   --runs N                      runs of every measure (default: import/export 5, move 7,
+//                                 and 3 import/export runs at 10,000)
+//   --dist DIR                    the built app (default dist/); it is copied first, so a
+//                                 rebuild during the run does not break it
+//   --keep                        keep the generated matrices (their folder is printed)
+// Progress goes to stderr. The exit status is non-zero only when the harness fails (a page
+// does not load, a measure times out, an export's content is wrong), never for a missed target.
+
+import { chromium } from '@playwright/test';
+import { spawn, execSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { generateMatrix } from './generate.mjs';
+import { MAIN_HEADER, markdownTable, summary, tableRows, transferRows } from './report.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const VIEWPORT = { width: 1280, height: 800 };
+/** Traceboard autosaves 300 ms after a change; waiting this long keeps saves out of the next measure. */
+const SETTLE_MS = 450;
+const APPS = ['traceboard', 'baseline'];
+
+const log = (...args) => console.error('[bench]', ...args);
+
+function parseArgs(argv) {
+  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--sizes') opts.sizes = value().split(',').map((s) => Number(s.replace(/[_ ]/g, '')));
+    else if (arg === '--runs') opts.runs = Number(value());
+    else if (arg === '--dist') opts.dist = resolve(value());
+    else if (arg === '--keep') opts.keep = true;
+    else throw new Error(`unknown option ${arg} (see the header of bench/run.mjs)`);
+  }
+  if (opts.sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--sizes takes integers of at least 10');
+  if (opts.runs !== null && !(Number.isInteger(opts.runs) && opts.runs >= 1)) throw new Error('--runs takes a positive integer');
+  return opts;
+}
+
+/** How many runs of each measure at a size. */
+function runsFor(size, opts) {
+  if (opts.runs !== null) return { import: opts.runs, export: opts.runs, move: opts.runs };
+  return size >= 10000 ? { import: 3, export: 3, move: 7 } : { import: 5, export: 5, move: 7 };
+}
+
+/** Rejects when `promise` takes longer than `ms`. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts tests/e2e/serve.mjs on `root`; resolves with the child and its URL once it listens. */
+async function serve(root) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'tests/e2e/serve.mjs'), root, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await withTimeout(
+    new Promise((ok, fail) => {
+      child.stdout.on('data', (d) => String(d).includes('serving') && ok());
+      child.on('exit', (code) => fail(new Error(`static server for ${root} exited with ${code}`)));
+    }),
+    10_000,
+    `static server for ${root}`,
+  );
+  return { child, url: `http://127.0.0.1:${port}/` };
+}
+
+/** Each file's size and gzip -9 size, as a browser fetches it from a compressing host. */
+function transferSizes(dir) {
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .sort()
+    .map((name) => {
+      const bytes = readFileSync(join(dir, name));
+      return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    });
+}
+
+function machine(browserVersion) {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? 'unknown';
+  let nproc = String(cpus().length);
+  try {
+    nproc = execSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    // nproc missing: the count from os.cpus() stands.
+  }
+  const memory = /^MemTotal:\s*(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
+  return { nproc, model, memory: memory ? `${(Number(memory) / 1048576).toFixed(1)} GB` : 'unknown', chromium: browserVersion, node: process.version };
+}
+
+/** A fresh page (new context: empty localStorage) with the probe installed and the app ready. */
+async function openApp(browser, url) {
+  const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+  await context.addInitScript({ path: join(BENCH, 'probe.js') });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !/localStorage|quota/i.test(m.text()) && log(`console error: ${m.text()}`));
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Import matrix' }).first().waitFor({ timeout: 30_000 });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return { context, page, cdp };
+}
+
+/** Imports `file` through the file chooser; returns milliseconds from the change to ready. */
+async function measureImport(page, file, n) {
+  await page.evaluate((count) => window.__bench.armImport(count), n);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  await (await chooser).setFiles(file);
+  const r = await withTimeout(page.evaluate(() => window.__bench.importDone), 180_000, `import of ${n}`);
+  if (r.start === null) throw new Error('the file input change was not seen');
+  if (r.cards !== n) throw new Error(`expected ${n} cards after import, found ${r.cards}`);
+  return r.ready - r.start;
+}
+
+/** JS heap after a forced GC, the wasm linear memory and the DOM node count. */
+async function measureMemory(page, cdp) {
+  await page.waitForTimeout(SETTLE_MS);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (name) => metrics.find((m) => m.name === name)?.value ?? null;
+  const wasm = await page.evaluate(() => window.__bench.wasmMemoryBytes());
+  const jsHeap = metric('JSHeapUsedSize');
+  return { jsHeap, wasmMemory: wasm, memoryTotal: jsHeap + (wasm ?? 0), domNodes: metric('Nodes') };
+}
+
+/** Clicks "Export matrix"; returns milliseconds from the click to the object URL, and the bytes. */
+async function measureExport(page) {
+  await page.evaluate(() => window.__bench.resetExport());
+  const waiting = page.waitForEvent('download', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Export matrix' }).click();
+  const download = await waiting;
+  const bytes = readFileSync(await download.path());
+  await download.delete();
+  const marks = await page.evaluate(() => ({ ...window.__bench.marks }));
+  if (marks.click === null || marks.objectUrl === null) throw new Error('export: click or createObjectURL not seen');
+  return { ms: marks.objectUrl - marks.click, bytes };
+}
+
+/** Checks that `text` is `original` with the `moved` ids now in Test written, and nothing else changed. */
+function checkMovedExport(original, text, moved, app) {
+  const before = JSON.parse(original);
+  const after = JSON.parse(text);
+  if (JSON.stringify(before.meta) !== JSON.stringify(after.meta)) throw new Error(`${app}: export changed meta`);
+  if (before.requirements.length !== after.requirements.length) throw new Error(`${app}: export changed the number of requirements`);
+  // What a move may write (Traceboard keeps status and history in step; the baseline only tdd_stage).
+  const moveFields = new Set(['tdd_stage', 'tdd_history', 'status', 'governance_status', 'last_reviewed_by']);
+  const strip = (req) => JSON.stringify(Object.entries(req).filter(([k]) => !moveFields.has(k)));
+  before.requirements.forEach((req, i) => {
+    const out = after.requirements[i];
+    if (moved.has(req.id)) {
+      if (out.tdd_stage !== 'test_written') throw new Error(`${app}: ${req.id} exported with tdd_stage ${out.tdd_stage}`);
+      if (strip(req) !== strip(out)) throw new Error(`${app}: ${req.id} changed beyond its move`);
+    } else if (JSON.stringify(req) !== JSON.stringify(out)) {
+      throw new Error(`${app}: ${req.id} changed although it was not moved`);
+    }
+  });
+}
+
+/**
+ * Drags the first Backlog card that lists tests onto Test written with the mouse; returns the
+ * times from pointerup to the card in the DOM, to the next frame, and to that frame painted.
+ */
+async function measureMove(page, hasTests) {
+  const cards = await page.evaluate(() => window.__bench.cardsIn('backlog', 200));
+  const card = cards.find((c) => hasTests.has(c.id));
+  if (!card) throw new Error('no Backlog card with tests is left to move');
+  const source = page.locator(`[id="${card.elementId}"]`);
+  await source.scrollIntoViewIfNeeded();
+  const from = await source.boundingBox();
+  const to = await page.locator('section[data-stage="test_written"]').boundingBox();
+  if (!from || !to) throw new Error('drag source or target is not visible');
+  await page.evaluate(({ id }) => window.__bench.armMove(id, 'test_written'), { id: card.id });
+  const x = from.x + from.width / 2;
+  const y = from.y + Math.min(from.height / 2, 20);
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + 10, y + 4, { steps: 3 });
+  await page.mouse.move(to.x + to.width / 2, to.y + Math.min(to.height / 2, 120), { steps: 12 });
+  await page.mouse.up();
+  const r = await withTimeout(page.evaluate(() => window.__bench.moveDone), 30_000, `move of ${card.id}`);
+  if (r.up === null) throw new Error('the pointerup was not seen');
+  await page.waitForTimeout(SETTLE_MS);
+  return { id: card.id, dom: r.dom - r.up, frame: r.frame - r.up, painted: r.painted - r.up };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'traceboard-bench-'));
+  const children = [];
+  let browser;
+  try {
+    // A copy of dist, so that a rebuild while we run neither breaks pages nor mixes builds.
+    const distCopy = join(work, 'dist');
+    cpSync(opts.dist, distCopy, { recursive: true });
+    const wasmName = readdirSync(distCopy).find((f) => f.endsWith('.wasm'));
+    if (!wasmName) throw new Error(`${opts.dist} has no .wasm file: build it first (make dist)`);
+    const transfer = { traceboard: transferSizes(distCopy), baseline: transferSizes(join(BENCH, 'baseline')) };
+
+    const servers = {};
+    for (const [app, root] of [['traceboard', distCopy], ['baseline', join(BENCH, 'baseline')]]) {
+      const s = await serve(root);
+      children.push(s.child);
+      servers[app] = s.url;
+    }
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const env = machine(browser.version());
+    log(`Chromium ${env.chromium}, ${env.nproc} cores (${env.model}); data in ${work}`);
+
+    const results = {};
+    const files = {};
+    for (const size of opts.sizes) {
+      const { text, requirements } = generateMatrix(size);
+      const file = join(work, `traceability_matrix_${size}.json`);
+      writeFileSync(file, text);
+      files[size] = { bytes: text.length };
+      const original = Buffer.from(text);
+      const hasTests = new Set(requirements.filter((r) => r.tests > 0).map((r) => r.id));
+      const runs = runsFor(size, opts);
+      results[size] = {};
+      for (const app of APPS) {
+        results[size][app] = { import: [], jsHeap: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
+      }
+      log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app`);
+
+      for (let run = 0; run < runs.import; run++) {
+        // Alternate which app goes first, so slow drift of the machine hits both alike.
+        const order = run % 2 ? [...APPS].reverse() : APPS;
+        for (const app of order) {
+          const r = results[size][app];
+          const { context, page, cdp } = await openApp(browser, servers[app]);
+          try {
+            const ms = await measureImport(page, file, size);
+            r.import.push(ms);
+            const mem = await measureMemory(page, cdp);
+            for (const k of Object.keys(mem)) r[k].push(mem[k]);
+            log(`${size} ${app} import ${run + 1}/${runs.import}: ${ms.toFixed(1)} ms; JS heap ${(mem.jsHeap / 1048576).toFixed(1)} MB, wasm ${mem.wasmMemory === null ? '-' : (mem.wasmMemory / 1048576).toFixed(1) + ' MB'}`);
+            if (run !== runs.import - 1) continue;
+
+            // On the last import's board: exports of the unchanged board, moves, exports after them.
+            for (let i = 0; i < runs.export; i++) {
+              const e = await measureExport(page);
+              if (!e.bytes.equals(original)) throw new Error(`${app}: the export of the unchanged ${size} board differs from the file (${e.bytes.length} vs ${original.length} bytes)`);
+              r.exportSame.push(e.ms);
+              log(`${size} ${app} export (unchanged) ${i + 1}/${runs.export}: ${e.ms.toFixed(1)} ms, ${e.bytes.length} bytes, identical`);
+            }
+            const moved = new Set();
+            for (let i = 0; i < runs.move; i++) {
+              const m = await measureMove(page, hasTests);
+              moved.add(m.id);
+              r.moveDom.push(m.dom);
+              r.moveFrame.push(m.frame);
+              r.movePainted.push(m.painted);
+              log(`${size} ${app} move ${i + 1}/${runs.move} (${m.id}): DOM ${m.dom.toFixed(1)} ms, frame ${m.frame.toFixed(1)} ms, painted ${m.painted.toFixed(1)} ms`);
+            }
+            for (let i = 0; i < runs.export; i++) {
+              const e = await measureExport(page);
+              checkMovedExport(text, e.bytes.toString('utf8'), moved, app);
+              r.exportMoved.push(e.ms);
+              log(`${size} ${app} export (after ${moved.size} moves) ${i + 1}/${runs.export}: ${e.ms.toFixed(1)} ms, ${e.bytes.length - original.length >= 0 ? '+' : ''}${e.bytes.length - original.length} bytes, only the moved cards changed`);
+            }
+          } finally {
+            await context.close();
+          }
+        }
+      }
+    }
+
+    const minutes = ((Date.now() - started) / 60000).toFixed(1);
+    const rows = tableRows(results, opts.sizes, transfer);
+    const table = markdownTable(MAIN_HEADER, rows);
+    const report = [
+      '# Traceboard benchmark',
+      '',
+      `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${minutes} min)`,
+      `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM`,
+      `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
+      `- Traceboard build: \`${wasmName}\``,
+      `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB`).join('; ')} (bench/generate.mjs, seeded)`,
+      `- Runs per size: ${opts.sizes.map((s) => { const r = runsFor(s, opts); return `${s.toLocaleString('en-US')}: ${r.import} imports, ${r.export}+${r.export} exports, ${r.move} moves`; }).join('; ')}`,
+      '',
+      table,
+      '',
+      '## Transfer (gzip -9 of each file)',
+      '',
+      markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer)),
+      '',
+      '## How each figure is taken',
+      '',
+      '- Each figure is the median of the runs, with min–max in brackets. Ratio = Traceboard median / baseline median (1.00× = as fast as plain JavaScript).',
+      '- Baseline: bench/baseline, the same board in plain JavaScript (JSON.parse, DOM built into fragments, same card markup, same pointer drag, JSON.stringify export; no gates, history or autosave).',
+      '- Import: a capture-phase `change` listener on window starts the clock; it stops after the import report (`[role=status]` "Imported N requirements") has appeared with all N cards in the DOM, one `requestAnimationFrame` and a `setTimeout(0)`. Every import is in a fresh browser context (empty localStorage).',
+      '- Move: the first Backlog card is dragged with the mouse onto Test written. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), and to a `setTimeout(0)` queued from the next `requestAnimationFrame` (the frame with the card painted; includes waiting for the frame, up to 16.7 ms at 60 Hz).',
+      '- Export: from the capture-phase `click` on "Export matrix" to the call of `URL.createObjectURL` (the file\'s bytes are ready). The unchanged board\'s download must equal the file byte for byte; after the moves only the moved requirements may differ.',
+      '- Memory: after each import and a forced GC (`HeapProfiler.collectGarbage`), CDP `Performance.getMetrics` JSHeapUsedSize (V8 heap), plus the byte length of every WebAssembly.Memory the page\'s modules export (linear memory only grows, so this is its high-water mark). DOM nodes: the same metrics\' `Nodes`.',
+      '',
+    ].join('\n');
+    writeFileSync(join(BENCH, 'results.md'), report);
+    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, results, summaries: summarize(results) }, null, 2));
+    console.log(`\n${table}\n\n${markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer))}\n`);
+    log(`done in ${minutes} min; wrote bench/results.md and bench/results-raw.json`);
+  } finally {
+    await browser?.close();
+    for (const child of children) child.kill();
+    if (opts.keep) log(`kept the matrices in ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Median and spread of every measure, for the raw results file. */
+function summarize(results) {
+  const out = {};
+  for (const [size, apps] of Object.entries(results)) {
+    out[size] = {};
+    for (const [app, measures] of Object.entries(apps)) {
+      out[size][app] = Object.fromEntries(Object.entries(measures).map(([k, v]) => [k, summary(v)]));
+    }
+  }
+  return out;
+}
+
+main().catch((e) => {
+  console.error(`[bench] failed: ${e.stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,377 @@
+//! Moving cards by pointer (mouse, touch, pen) and by keyboard, with screen-reader
+//! announcements and edge auto-scrolling.
+//!
+//! This module owns the life of a drag: a press that becomes a drag past a threshold (or, for
+//! touch, after a long press, so that swiping still scrolls the page), the column under the
+//! pointer, auto-scroll near the edges, keyboard lifting and moving, and the live-region
+//! sentences. It never changes the board itself: a drop calls `AppState::request_move`,
+//! where the gates and the override dialog take over. It uses pointer events only, never the
+//! HTML5 drag-and-drop API, which touch screens and WebDriver do not drive.
+
+use std::cell::Cell;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, KeyboardEvent, PointerEvent};
+
+use crate::board::{EntryIndex, MoveError};
+use crate::stage::Stage;
+use crate::ui::state::{AppState, Drag};
+
+/// How far a mouse or pen must travel before a press becomes a drag, so a click stays a click.
+const DRAG_THRESHOLD_PX: f64 = 5.0;
+/// How long a finger must rest on a card before it lifts; moving sooner scrolls instead.
+const TOUCH_LIFT_DELAY: Duration = Duration::from_millis(250);
+/// How far a finger may wander during the long press before it counts as a scroll.
+const TOUCH_SLOP_PX: f64 = 10.0;
+/// Within this distance of an edge, dragging scrolls the board or the column.
+const EDGE_PX: f64 = 48.0;
+/// The most pixels auto-scroll moves per frame, reached at the very edge.
+const MAX_SCROLL_STEP: f64 = 18.0;
+
+/// A pointer press that may become a drag.
+#[derive(Clone, Copy, Debug)]
+struct Press {
+    entry: EntryIndex,
+    pointer_id: i32,
+    x: f64,
+    y: f64,
+    touch: bool,
+    /// For touch: the long press has elapsed and the card may lift.
+    armed: bool,
+    generation: u32,
+}
+
+thread_local! {
+    static PRESS: Cell<Option<Press>> = const { Cell::new(None) };
+    static GENERATION: Cell<u32> = const { Cell::new(0) };
+}
+
+fn card_id(state: AppState, entry: EntryIndex) -> String {
+    state
+        .with_board(|b| b.and_then(|b| b.card(entry)).map(|c| c.id.to_string()))
+        .unwrap_or_default()
+}
+
+fn card_stage(state: AppState, entry: EntryIndex) -> Option<Stage> {
+    state.with_board(|b| b.and_then(|b| b.card(entry)).map(|c| c.stage))
+}
+
+pub fn on_pointer_down(state: AppState, entry: EntryIndex, ev: PointerEvent) {
+    if ev.button() != 0 || state.drag.with_untracked(Option::is_some) {
+        return;
+    }
+    let touch = ev.pointer_type() == "touch";
+    let generation = GENERATION.get().wrapping_add(1);
+    GENERATION.set(generation);
+    let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+    PRESS.set(Some(Press {
+        entry,
+        pointer_id: ev.pointer_id(),
+        x,
+        y,
+        touch,
+        armed: !touch,
+        generation,
+    }));
+    if let Some(target) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+    {
+        let _ = target.set_pointer_capture(ev.pointer_id());
+    }
+    if touch {
+        // A long press lifts the card where the finger rests, without waiting for a move.
+        set_timeout(
+            move || {
+                let Some(mut press) = PRESS.get().filter(|p| p.generation == generation) else {
+                    return;
+                };
+                press.armed = true;
+                PRESS.set(Some(press));
+                start_drag(state, press, press.x, press.y, None);
+            },
+            TOUCH_LIFT_DELAY,
+        );
+    }
+}
+
+pub fn on_pointer_move(state: AppState, ev: PointerEvent) {
+    let Some(press) = PRESS.get() else { return };
+    if ev.pointer_id() != press.pointer_id {
+        return;
+    }
+    let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+    if state.drag.with_untracked(Option::is_none) {
+        let distance = (x - press.x).hypot(y - press.y);
+        if press.touch && !press.armed {
+            // The finger moved before the long press: it is scrolling, not dragging.
+            if distance > TOUCH_SLOP_PX {
+                PRESS.set(None);
+            }
+            return;
+        }
+        if distance < DRAG_THRESHOLD_PX {
+            return;
+        }
+        let element = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<Element>().ok());
+        start_drag(state, press, x, y, element);
+    }
+    ev.prevent_default();
+    pointer_at(state, x, y);
+}
+
+pub fn on_pointer_up(state: AppState, ev: PointerEvent) {
+    PRESS.set(None);
+    if let Some(target) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+    {
+        let _ = target.release_pointer_capture(ev.pointer_id());
+    }
+    let Some(drag) = state.drag.get_untracked().filter(|d| !d.keyboard) else {
+        return;
+    };
+    drop_card(state, drag);
+}
+
+/// While a finger holds a card, the page must not scroll under it.
+pub fn on_touch_move(ev: web_sys::TouchEvent) {
+    if PRESS.get().is_some_and(|p| p.armed) {
+        ev.prevent_default();
+    }
+}
+
+fn start_drag(state: AppState, press: Press, x: f64, y: f64, element: Option<Element>) {
+    let Some(from) = card_stage(state, press.entry) else {
+        return;
+    };
+    let element =
+        element.or_else(|| document().get_element_by_id(&format!("card-{}", press.entry)));
+    let rect = element.map(|e| e.get_bounding_client_rect());
+    let (grab, width) = rect.map_or(((0.0, 0.0), 260.0), |r| {
+        ((press.x - r.left(), press.y - r.top()), r.width())
+    });
+    let id = card_id(state, press.entry);
+    state.announcement.set(format!(
+        "Picked up {id} in {from}. Move over a column and release to drop it, or press Escape to cancel."
+    ));
+    state.drag.set(Some(Drag {
+        entry: press.entry,
+        from,
+        x,
+        y,
+        grab,
+        width,
+        over: Some(from),
+        keyboard: false,
+    }));
+    autoscroll(state);
+}
+
+/// Updates the drag for a pointer at (x, y) and announces a new column.
+fn pointer_at(state: AppState, x: f64, y: f64) {
+    let over = column_at(x, y);
+    let changed = state
+        .drag
+        .with_untracked(|d| d.as_ref().is_some_and(|d| d.over != over));
+    state.drag.update(|d| {
+        if let Some(d) = d {
+            d.x = x;
+            d.y = y;
+            d.over = over;
+        }
+    });
+    if changed {
+        announce_over(state);
+    }
+}
+
+/// Says which column the lifted card is over, and whether it may land there.
+fn announce_over(state: AppState) {
+    let Some(drag) = state.drag.get_untracked() else {
+        return;
+    };
+    let id = card_id(state, drag.entry);
+    let text = match drag.over {
+        None => format!("{id} is not over a column; releasing cancels the move."),
+        Some(stage) if stage == drag.from => format!("{id} is over {stage}, where it is now."),
+        Some(stage) => match state.with_board(|b| b.map(|b| b.check_move(drag.entry, stage))) {
+            Some(Err(MoveError::Gate(breach))) => {
+                format!(
+                    "{id} is over {stage}. {stage} will not take it yet: {breach}; dropping asks for a reason."
+                )
+            }
+            _ => format!("{id} is over {stage}."),
+        },
+    };
+    state.announcement.set(text);
+}
+
+/// Ends a drag over its current column: a move, or a cancel when it is where it started.
+fn drop_card(state: AppState, drag: Drag) {
+    state.drag.set(None);
+    match drag.over {
+        Some(to) if to != drag.from => state.request_move(drag.entry, to),
+        _ => announce_cancel(state, drag),
+    }
+}
+
+fn announce_cancel(state: AppState, drag: Drag) {
+    let id = card_id(state, drag.entry);
+    state
+        .announcement
+        .set(format!("Move cancelled. {id} stays in {}.", drag.from));
+}
+
+/// Cancels a drag in progress (Escape, a cancelled pointer); the card stays where it was.
+pub fn cancel_drag(state: AppState) {
+    PRESS.set(None);
+    if let Some(drag) = state.drag.get_untracked() {
+        state.drag.set(None);
+        announce_cancel(state, drag);
+        if drag.keyboard {
+            crate::ui::board::focus_card(drag.entry);
+        }
+    }
+}
+
+/// The column under a point of the window, if any.
+fn column_at(x: f64, y: f64) -> Option<Stage> {
+    let element = document().element_from_point(x as f32, y as f32)?;
+    let column = element.closest("[data-stage]").ok()??;
+    Stage::parse(&column.get_attribute("data-stage")?)
+}
+
+/// Keys on a focused card: Space or Enter lifts and drops, Left and Right move across
+/// columns, Escape cancels.
+pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
+    let key = ev.key();
+    let lifted = state
+        .drag
+        .get_untracked()
+        .filter(|d| d.keyboard && d.entry == entry);
+    match (key.as_str(), lifted) {
+        (" " | "Enter", None) => {
+            if state.drag.with_untracked(Option::is_some) {
+                return;
+            }
+            ev.prevent_default();
+            let Some(from) = card_stage(state, entry) else {
+                return;
+            };
+            let id = card_id(state, entry);
+            state.drag.set(Some(Drag {
+                entry,
+                from,
+                x: 0.0,
+                y: 0.0,
+                grab: (0.0, 0.0),
+                width: 0.0,
+                over: Some(from),
+                keyboard: true,
+            }));
+            state.announcement.set(format!(
+                "Picked up {id} in {from}. Press Left or Right to choose a column, Space or Enter to drop, Escape to cancel."
+            ));
+        }
+        (" " | "Enter", Some(drag)) => {
+            ev.prevent_default();
+            drop_card(state, drag);
+            crate::ui::board::focus_card(entry);
+        }
+        ("ArrowLeft" | "ArrowRight", Some(drag)) => {
+            ev.prevent_default();
+            let current = drag.over.unwrap_or(drag.from);
+            let next = if key == "ArrowLeft" {
+                current.previous()
+            } else {
+                current.next()
+            };
+            if let Some(next) = next {
+                state.drag.update(|d| {
+                    if let Some(d) = d {
+                        d.over = Some(next);
+                    }
+                });
+                announce_over(state);
+                scroll_column_into_view(next);
+            }
+        }
+        ("Escape", Some(_)) => {
+            ev.prevent_default();
+            ev.stop_propagation();
+            cancel_drag(state);
+        }
+        // A lifted card keeps focus: Tab would leave it lifted somewhere the user cannot see.
+        ("Tab", Some(_)) => ev.prevent_default(),
+        _ => {}
+    }
+}
+
+fn scroll_column_into_view(stage: Stage) {
+    if let Some(column) = document()
+        .query_selector(&format!("[data-stage={}]", stage.key()))
+        .ok()
+        .flatten()
+    {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        options.set_inline(web_sys::ScrollLogicalPosition::Nearest);
+        column.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// While a pointer drag lasts, scrolls the board sideways and the column under the pointer
+/// up or down when the pointer rests near their edges, one step per frame.
+fn autoscroll(state: AppState) {
+    request_animation_frame(move || {
+        let Some(drag) = state.drag.get_untracked().filter(|d| !d.keyboard) else {
+            return;
+        };
+        let mut moved = false;
+        if let Some(board) = document().query_selector(".board").ok().flatten() {
+            let r = board.get_bounding_client_rect();
+            let step = edge_step(drag.x, r.left(), r.right());
+            if step != 0.0 {
+                board.set_scroll_left(board.scroll_left() + step as i32);
+                moved = true;
+            }
+        }
+        if let Some(stage) = drag.over
+            && let Some(list) = document()
+                .query_selector(&format!("[data-stage={}] .cards", stage.key()))
+                .ok()
+                .flatten()
+        {
+            let r = list.get_bounding_client_rect();
+            let step = edge_step(drag.y, r.top(), r.bottom());
+            if step != 0.0 {
+                list.set_scroll_top(list.scroll_top() + step as i32);
+                moved = true;
+            }
+        }
+        if moved {
+            // What is under the pointer changed although the pointer did not move.
+            pointer_at(state, drag.x, drag.y);
+        }
+        autoscroll(state);
+    });
+}
+
+/// How far to scroll for a pointer at `at` between `low` and `high`: faster nearer an edge.
+fn edge_step(at: f64, low: f64, high: f64) -> f64 {
+    if high - low < EDGE_PX * 3.0 {
+        return 0.0;
+    }
+    if at < low + EDGE_PX {
+        -MAX_SCROLL_STEP * ((low + EDGE_PX - at) / EDGE_PX).clamp(0.0, 1.0)
+    } else if at > high - EDGE_PX {
+        MAX_SCROLL_STEP * ((at - (high - EDGE_PX)) / EDGE_PX).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}

@@ -1,0 +1,46 @@
+// Accessibility checks with axe: no serious or critical violation on the empty board, a
+// loaded board (light and dark), and a board in the middle of a drag.
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { card, column } from './helpers';
+
+async function expectNoSeriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+  expect(serious).toEqual([]);
+}
+
+test('empty board', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Try the example board' })).toBeVisible();
+  await expectNoSeriousViolations(page);
+});
+
+test('loaded board, light and dark', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-001')).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(300);
+  await expectNoSeriousViolations(page);
+});
+
+test('mid-drag, and with a Move to… menu open', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  const source = await card(page, 'REQ-004').boundingBox();
+  const target = await column(page, 'Red').boundingBox();
+  await page.mouse.move(source!.x + 20, source!.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(target!.x + 50, target!.y + 100, { steps: 8 });
+  await expect(column(page, 'Red')).toHaveClass(/drop-target/);
+  await expectNoSeriousViolations(page);
+  await page.keyboard.press('Escape');
+  await page.mouse.up();
+  await page.getByRole('button', { name: 'Move REQ-004 to…' }).click();
+  await expect(page.getByRole('menu')).toBeVisible();
+  await expectNoSeriousViolations(page);
+});
