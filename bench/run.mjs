@@ -18,12 +18,12 @@ import { chromium } from '@playwright/test';
 import { spawn, execSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateMatrix } from './generate.mjs';
-import { MAIN_HEADER, markdownTable, summary, tableRows, transferRows } from './report.mjs';
+import { DETAIL_HEADER, MAIN_HEADER, detailRows, mainRows, markdownTable, summary, transferRows } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
@@ -144,7 +144,10 @@ async function openApp(browser, url) {
   return { context, page, cdp };
 }
 
-/** Imports `file` through the file chooser; returns milliseconds from the change to ready. */
+/**
+ * Imports `file` through the file chooser; returns milliseconds from the file input's change
+ * to the board ready (`ready`) and to the report and cards in the DOM (`dom`).
+ */
 async function measureImport(page, file, n) {
   await page.evaluate((count) => window.__bench.armImport(count), n);
   const chooser = page.waitForEvent('filechooser');
@@ -153,7 +156,7 @@ async function measureImport(page, file, n) {
   const r = await withTimeout(page.evaluate(() => window.__bench.importDone), 180_000, `import of ${n}`);
   if (r.start === null) throw new Error('the file input change was not seen');
   if (r.cards !== n) throw new Error(`expected ${n} cards after import, found ${r.cards}`);
-  return r.ready - r.start;
+  return { ready: r.ready - r.start, dom: r.dom - r.start };
 }
 
 /** JS heap after a forced GC, the wasm linear memory and the DOM node count. */
@@ -230,6 +233,7 @@ async function measureMove(page, hasTests) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  const loadAtStart = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'traceboard-bench-'));
   const children = [];
   let browser;
@@ -263,7 +267,7 @@ async function main() {
       const runs = runsFor(size, opts);
       results[size] = {};
       for (const app of APPS) {
-        results[size][app] = { import: [], jsHeap: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
+        results[size][app] = { import: [], importDom: [], jsHeap: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
       }
       log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app`);
 
@@ -274,11 +278,12 @@ async function main() {
           const r = results[size][app];
           const { context, page, cdp } = await openApp(browser, servers[app]);
           try {
-            const ms = await measureImport(page, file, size);
-            r.import.push(ms);
+            const t = await measureImport(page, file, size);
+            r.import.push(t.ready);
+            r.importDom.push(t.dom);
             const mem = await measureMemory(page, cdp);
             for (const k of Object.keys(mem)) r[k].push(mem[k]);
-            log(`${size} ${app} import ${run + 1}/${runs.import}: ${ms.toFixed(1)} ms; JS heap ${(mem.jsHeap / 1048576).toFixed(1)} MB, wasm ${mem.wasmMemory === null ? '-' : (mem.wasmMemory / 1048576).toFixed(1) + ' MB'}`);
+            log(`${size} ${app} import ${run + 1}/${runs.import}: ${t.ready.toFixed(1)} ms (DOM at ${t.dom.toFixed(1)} ms); JS heap ${(mem.jsHeap / 1048576).toFixed(1)} MB, wasm ${mem.wasmMemory === null ? '-' : (mem.wasmMemory / 1048576).toFixed(1) + ' MB'}`);
             if (run !== runs.import - 1) continue;
 
             // On the last import's board: exports of the unchanged board, moves, exports after them.
@@ -311,13 +316,14 @@ async function main() {
     }
 
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
-    const rows = tableRows(results, opts.sizes, transfer);
-    const table = markdownTable(MAIN_HEADER, rows);
+    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer));
+    const details = markdownTable(DETAIL_HEADER, detailRows(results, opts.sizes));
+    const transferTable = markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer));
     const report = [
       '# Traceboard benchmark',
       '',
       `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${minutes} min)`,
-      `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM`,
+      `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM; load average (1/5/15 min) ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadavg())} at the end (other work on the machine skews the figures)`,
       `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
       `- Traceboard build: \`${wasmName}\``,
       `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB`).join('; ')} (bench/generate.mjs, seeded)`,
@@ -325,23 +331,28 @@ async function main() {
       '',
       table,
       '',
+      '## Details',
+      '',
+      details,
+      '',
       '## Transfer (gzip -9 of each file)',
       '',
-      markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer)),
+      transferTable,
       '',
       '## How each figure is taken',
       '',
       '- Each figure is the median of the runs, with min–max in brackets. Ratio = Traceboard median / baseline median (1.00× = as fast as plain JavaScript).',
       '- Baseline: bench/baseline, the same board in plain JavaScript (JSON.parse, DOM built into fragments, same card markup, same pointer drag, JSON.stringify export; no gates, history or autosave).',
       '- Import: a capture-phase `change` listener on window starts the clock; it stops after the import report (`[role=status]` "Imported N requirements") has appeared with all N cards in the DOM, one `requestAnimationFrame` and a `setTimeout(0)`. Every import is in a fresh browser context (empty localStorage).',
-      '- Move: the first Backlog card is dragged with the mouse onto Test written. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), and to a `setTimeout(0)` queued from the next `requestAnimationFrame` (the frame with the card painted; includes waiting for the frame, up to 16.7 ms at 60 Hz).',
+      '- Import split (details): the same clock stopped when the report and all cards are in the DOM; the rest of the import figure is style, layout and paint of the new board.',
+      '- Move: the first Backlog card (all list tests, so the TDD gates allow it) is dragged with the mouse, in steps, onto Test written; a different card each run, on the board of the last import. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), to the next `requestAnimationFrame` callback (the frame that paints it; includes the wait for that frame, up to 16.7 ms at 60 Hz), and (details) to a `setTimeout(0)` queued from that callback (the frame\'s style, layout and paint done). Moves are 450 ms apart so Traceboard\'s autosave (300 ms after a change) stays out of them.',
       '- Export: from the capture-phase `click` on "Export matrix" to the call of `URL.createObjectURL` (the file\'s bytes are ready). The unchanged board\'s download must equal the file byte for byte; after the moves only the moved requirements may differ.',
       '- Memory: after each import and a forced GC (`HeapProfiler.collectGarbage`), CDP `Performance.getMetrics` JSHeapUsedSize (V8 heap), plus the byte length of every WebAssembly.Memory the page\'s modules export (linear memory only grows, so this is its high-water mark). DOM nodes: the same metrics\' `Nodes`.',
       '',
     ].join('\n');
     writeFileSync(join(BENCH, 'results.md'), report);
     writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, results, summaries: summarize(results) }, null, 2));
-    console.log(`\n${table}\n\n${markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer))}\n`);
+    console.log(`\n${table}\n\n${details}\n\n${transferTable}\n`);
     log(`done in ${minutes} min; wrote bench/results.md and bench/results-raw.json`);
   } finally {
     await browser?.close();
@@ -350,6 +361,8 @@ async function main() {
     else rmSync(work, { recursive: true, force: true });
   }
 }
+
+const fmtLoad = (l) => l.map((x) => x.toFixed(2)).join('/');
 
 /** Median and spread of every measure, for the raw results file. */
 function summarize(results) {

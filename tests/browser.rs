@@ -76,18 +76,29 @@ async fn empty_state_then_example_board() {
         .filter_map(|i| regions.get(i))
         .map(|n| {
             let region = n.unchecked_into::<Element>();
-            let heading = region.get_attribute("aria-labelledby").unwrap();
-            document()
-                .get_element_by_id(&heading)
-                .unwrap()
-                .text_content()
-                .unwrap()
+            match region.get_attribute("aria-labelledby") {
+                Some(heading) => document()
+                    .get_element_by_id(&heading)
+                    .unwrap()
+                    .text_content()
+                    .unwrap(),
+                None => region.get_attribute("aria-label").unwrap(),
+            }
         })
         .collect();
     assert_eq!(
         names,
-        ["Backlog", "Test written", "Red", "Green", "Reviewed"]
+        [
+            "Backlog",
+            "Test written",
+            "Red",
+            "Green",
+            "Reviewed",
+            "Agents"
+        ]
     );
+    let agents = root.query_selector_all("[aria-label=Agents] h3").unwrap();
+    assert_eq!(agents.length(), 5);
     let counts: Vec<usize> = ["backlog", "test_written", "red", "green", "reviewed"]
         .iter()
         .map(|s| column_cards(&root, s).len())
@@ -116,5 +127,49 @@ async fn undo_button_reverts_an_import() {
         root.text_content()
             .unwrap()
             .contains("Try the example board")
+    );
+}
+
+fn key(target: &HtmlElement, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_moves_a_card_and_announces_it() {
+    let root = mount_app();
+    button(&root, "Try the example board").click();
+    next_frame().await;
+    // REQ-004 is in Test written with a test: Right moves it to Red.
+    let card: HtmlElement = root
+        .query_selector("[data-stage=test_written] [role=button]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(card.text_content().unwrap().starts_with("REQ-004"));
+    key(&card, " ");
+    key(&card, "ArrowRight");
+    key(&card, " ");
+    next_frame().await;
+    next_frame().await;
+    assert!(
+        column_cards(&root, "red")
+            .iter()
+            .any(|c| c.starts_with("REQ-004"))
+    );
+    let live = root.query_selector("[aria-live=polite]").unwrap().unwrap();
+    assert_eq!(
+        live.text_content().unwrap(),
+        "REQ-004 moved from Test written to Red."
+    );
+    let focused = document().active_element().unwrap();
+    assert!(
+        focused.text_content().unwrap().starts_with("REQ-004"),
+        "focus stays on the moved card"
     );
 }
