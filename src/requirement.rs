@@ -151,6 +151,15 @@ impl Card {
         })
     }
 
+    /// Whether the card's id, text, tests or code contain `needle`, which must be lower case.
+    pub fn matches(&self, needle: &str) -> bool {
+        let has = |s: &str| s.to_lowercase().contains(needle);
+        has(self.id.as_str())
+            || has(&self.text)
+            || self.tests.iter().any(|t| has(t))
+            || self.code.iter().any(|c| has(c))
+    }
+
     pub fn gate_facts(&self) -> GateFacts {
         GateFacts {
             tests: self.tests.len(),
@@ -397,6 +406,17 @@ mod tests {
         );
         assert!(c.was_red && !c.was_green);
         assert_eq!(c.last_move, Some(("dev".to_owned(), "t2".to_owned())));
+    }
+
+    #[test]
+    fn search_looks_at_id_text_and_paths() {
+        let c = card(
+            json!({"id": "REQ-7", "ears": "Café opens", "tests": ["tests/Login.py"], "code": ["src/x.rs"]}),
+        );
+        for needle in ["req-7", "café", "login", "src/x", "opens"] {
+            assert!(c.matches(needle), "{needle}");
+        }
+        assert!(!c.matches("logout"));
     }
 
     #[test]

@@ -56,6 +56,28 @@ fn Column(stage: Stage) -> impl IntoView {
         check?.ok()?;
         Some(keys.with(|k| k.iter().find(|c| c.entry > entry).map(|c| c.entry)))
     });
+    // Long columns render only the cards in view (plus the focused and the dragged one);
+    // every card then has the same height, so a card's place is its index times ROW_PX.
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(900.0_f64);
+    let is_virtual = Memo::new(move |_| keys.with(Vec::len) > VIRTUALIZE_ABOVE);
+    let window = Memo::new(move |_| {
+        if !is_virtual.get() {
+            return Vec::new();
+        }
+        let pinned = [state.focused.get(), state.dragged.get()];
+        let (top, height) = (scroll_top.get(), viewport.get());
+        keys.with(|k| visible_slots(k, top, height, pinned))
+    });
+    let on_scroll = move |ev: ev::Event| {
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        {
+            scroll_top.set(el.scroll_top() as f64);
+            viewport.set(el.client_height() as f64);
+        }
+    };
     view! {
         <section
             class="column"
@@ -73,23 +95,93 @@ fn Column(stage: Stage) -> impl IntoView {
                 <OwnerSelect stage />
             </header>
             <p class="drop-refusal" hidden=move || !refuses()>{refusal}</p>
-            <ol class="cards">
-                <For each=move || keys.get() key=|k| *k let(key)>
-                    <Show when=move || lands_before.get() == Some(Some(key.entry))>
-                        <li class="placeholder" aria-hidden="true"></li>
-                    </Show>
-                    <Card key />
-                </For>
-                <Show when=move || lands_before.get() == Some(None)>
-                    <li class="placeholder" aria-hidden="true"></li>
+            <div class="cards-scroll" on:scroll=on_scroll>
+                <Show
+                    when=move || is_virtual.get()
+                    fallback=move || {
+                        view! {
+                            <ol class="cards">
+                                <For each=move || keys.get() key=|k| *k let(key)>
+                                    <Show when=move || lands_before.get() == Some(Some(key.entry))>
+                                        <li class="placeholder" aria-hidden="true"></li>
+                                    </Show>
+                                    <Card key place=None />
+                                </For>
+                                <Show when=move || lands_before.get() == Some(None)>
+                                    <li class="placeholder" aria-hidden="true"></li>
+                                </Show>
+                            </ol>
+                        }
+                    }
+                >
+                    <ol
+                        class="cards virtual"
+                        style:height=move || format!("{}px", keys.with(Vec::len) as f64 * ROW_PX)
+                    >
+                        <For each=move || window.get() key=|place| *place let(place)>
+                            <Card key=place.key place=Some(place) />
+                        </For>
+                    </ol>
                 </Show>
-            </ol>
+            </div>
         </section>
     }
 }
 
+/// Columns with more cards than this render only what is in view.
+const VIRTUALIZE_ABOVE: usize = 60;
+/// The height of one card in a long column, gap included; style/main.css sizes cards to fit.
+pub const ROW_PX: f64 = 132.0;
+/// Cards rendered beyond each edge of the view, so fast scrolling shows no gaps.
+const OVERSCAN: usize = 6;
+
+/// A card of a long column with its place in the column, for positioning and for screen
+/// readers (`aria-posinset` of `aria-setsize`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Slot {
+    pub key: CardKey,
+    pub index: usize,
+    pub total: usize,
+}
+
+/// The slots to render for a column scrolled to `top` with `height` in view: those in view
+/// plus the pinned entries (the focused card keeps focus, the dragged card keeps its pointer).
+fn visible_slots(
+    keys: &[CardKey],
+    top: f64,
+    height: f64,
+    pinned: [Option<EntryIndex>; 2],
+) -> Vec<Slot> {
+    let total = keys.len();
+    let first = ((top / ROW_PX).floor() as usize)
+        .saturating_sub(OVERSCAN)
+        .min(total);
+    let last = (((top + height) / ROW_PX).ceil() as usize + OVERSCAN).min(total);
+    let mut slots: Vec<Slot> = keys[first..last]
+        .iter()
+        .enumerate()
+        .map(|(i, key)| Slot {
+            key: *key,
+            index: first + i,
+            total,
+        })
+        .collect();
+    for entry in pinned.into_iter().flatten() {
+        if let Some(index) = keys.iter().position(|k| k.entry == entry)
+            && !(first..last).contains(&index)
+        {
+            slots.push(Slot {
+                key: keys[index],
+                index,
+                total,
+            });
+        }
+    }
+    slots
+}
+
 #[component]
-fn Card(key: CardKey) -> impl IntoView {
+fn Card(key: CardKey, place: Option<Slot>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let entry = key.entry;
     let data = state.with_board(|b| {
@@ -112,7 +204,12 @@ fn Card(key: CardKey) -> impl IntoView {
     let stage = card.stage;
     let id = card.id.to_string();
     view! {
-        <li class="card-slot">
+        <li
+            class="card-slot"
+            style:top=place.map(|s| format!("{}px", s.index as f64 * ROW_PX))
+            aria-posinset=place.map(|s| s.index + 1)
+            aria-setsize=place.map(|s| s.total)
+        >
             <div
                 class="card"
                 class:dragging=move || dragging() && !lifted()
@@ -130,7 +227,8 @@ fn Card(key: CardKey) -> impl IntoView {
                 on:pointerup=move |ev| on_pointer_up(state, ev)
                 on:pointercancel=move |_| cancel_drag(state)
                 on:touchmove=on_touch_move
-                on:keydown=move |ev| on_card_key(state, entry, ev)
+                                on:keydown=move |ev| on_card_key(state, entry, ev)
+                on:focus=move |_| state.focused.set(Some(entry))
             >
                 <div class="card-head">
                     <span class="card-id">{card.id.to_string()}</span>
@@ -167,14 +265,25 @@ fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
     let open = move || state.move_menu.get() == Some(entry);
     let menu_id = format!("move-menu-{entry}");
     let button_id = format!("move-button-{entry}");
+    // Items are focused at once when the menu is open (the next key may come before the
+    // next frame), and on the next frame when it is just opening.
     let focus_item = move |index: usize| {
-        request_animation_frame(move || {
+        let focus = move || {
             let items =
                 document().query_selector_all(&format!("#move-menu-{entry} [role=menuitem]"));
-            if let Some(item) = items.ok().and_then(|l| l.get(index as u32)) {
-                let _ = item.unchecked_into::<web_sys::HtmlElement>().focus();
+            match items.ok().and_then(|l| l.get(index as u32)) {
+                Some(item) => {
+                    let _ = item.unchecked_into::<web_sys::HtmlElement>().focus();
+                    true
+                }
+                None => false,
             }
-        });
+        };
+        if !focus() {
+            request_animation_frame(move || {
+                focus();
+            });
+        }
     };
     let close = move |refocus: bool| {
         state.move_menu.set(None);
@@ -248,7 +357,7 @@ fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
                                     on:click=move |_| {
                                         state.move_menu.set(None);
                                         state.request_move(entry, to);
-                                        focus_card(entry);
+                                        focus_card(state, entry);
                                     }
                                 >
                                     {to.title()}
@@ -304,7 +413,7 @@ fn OverrideDialog() -> impl IntoView {
         let entry = state.pending_override.get_untracked().map(|p| p.entry);
         state.pending_override.set(None);
         if let Some(entry) = entry {
-            focus_card(entry);
+            focus_card(state, entry);
         }
     };
     let confirm = move || {
@@ -365,18 +474,46 @@ fn OverrideDialog() -> impl IntoView {
 }
 
 /// Puts keyboard focus on a card once it is rendered (after a move re-creates it).
-pub fn focus_card(entry: EntryIndex) {
+/// The card stays pinned (rendered) in a long column, so focus can land on it.
+pub fn focus_card(state: AppState, entry: EntryIndex) {
+    state.focused.set(Some(entry));
     focus_element(&format!("card-{entry}"));
+}
+
+/// Focuses a card now when it is rendered, else once it is: for walking a column with the
+/// arrow keys, where the next key may come before the next frame.
+pub fn focus_card_soon(state: AppState, entry: EntryIndex) {
+    state.focused.set(Some(entry));
+    match document().get_element_by_id(&format!("card-{entry}")) {
+        Some(el) => {
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
+        }
+        None => focus_card(state, entry),
+    }
 }
 
 /// Focuses an element by id after the next render.
 fn focus_element(id: &str) {
-    let id = id.to_owned();
+    focus_within_frames(id.to_owned(), 6);
+}
+
+/// Focuses the element with `id` on the next frame, and checks again on the frames after:
+/// a re-rendered card may replace the element that had the id, so focus is only settled once
+/// it holds on the element that is still in the page.
+fn focus_within_frames(id: String, frames_left: u8) {
     request_animation_frame(move || {
-        if let Some(el) = document().get_element_by_id(&id)
-            && let Ok(el) = el.dyn_into::<web_sys::HtmlElement>()
-        {
+        let element = document().get_element_by_id(&id);
+        let settled = element.as_ref().is_some_and(|el| {
+            document().active_element().as_ref() == Some(el) && el.is_connected()
+        });
+        if settled {
+            return;
+        }
+        if let Some(el) = element.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
+        }
+        if frames_left > 0 {
+            focus_within_frames(id, frames_left - 1);
         }
     });
 }

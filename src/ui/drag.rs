@@ -234,7 +234,7 @@ pub fn cancel_drag(state: AppState) {
         state.drag.set(None);
         announce_cancel(state, drag);
         if drag.keyboard {
-            crate::ui::board::focus_card(drag.entry);
+            crate::ui::board::focus_card(state, drag.entry);
         }
     }
 }
@@ -281,7 +281,7 @@ pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
         (" " | "Enter", Some(drag)) => {
             ev.prevent_default();
             drop_card(state, drag);
-            crate::ui::board::focus_card(entry);
+            crate::ui::board::focus_card(state, entry);
         }
         ("ArrowLeft" | "ArrowRight", Some(drag)) => {
             ev.prevent_default();
@@ -308,6 +308,25 @@ pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
         }
         // A lifted card keeps focus: Tab would leave it lifted somewhere the user cannot see.
         ("Tab", Some(_)) => ev.prevent_default(),
+        // Up and Down walk the column, also through cards a long column has not rendered.
+        ("ArrowUp" | "ArrowDown", None) => {
+            let Some(stage) = card_stage(state, entry) else {
+                return;
+            };
+            let target = state.columns[stage.index()].with_untracked(|keys| {
+                let at = keys.iter().position(|k| k.entry == entry)?;
+                let to = if key == "ArrowUp" {
+                    at.checked_sub(1)?
+                } else {
+                    at + 1
+                };
+                keys.get(to).map(|k| k.entry)
+            });
+            if let Some(target) = target {
+                ev.prevent_default();
+                crate::ui::board::focus_card_soon(state, target);
+            }
+        }
         _ => {}
     }
 }
@@ -343,7 +362,7 @@ fn autoscroll(state: AppState) {
         }
         if let Some(stage) = drag.over
             && let Some(list) = document()
-                .query_selector(&format!("[data-stage={}] .cards", stage.key()))
+                .query_selector(&format!("[data-stage={}] .cards-scroll", stage.key()))
                 .ok()
                 .flatten()
         {

@@ -138,6 +138,17 @@ pub fn App() -> impl IntoView {
                     >
                         "Redo"
                     </button>
+                                        <input
+                        type="search"
+                        class="search"
+                        aria-label="Search cards"
+                        placeholder="Search id, text, tests, code"
+                        prop:value=move || state.search.get()
+                        on:input=move |ev| {
+                            state.search.set(event_target_value(&ev));
+                            state.refresh_columns();
+                        }
+                    />
                     <label class="toggle">
                         <input
                             type="checkbox"

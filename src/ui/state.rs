@@ -72,6 +72,8 @@ pub struct AppState {
     /// watch it without re-running on every pointer move.
     pub dragged: Memo<Option<EntryIndex>>,
     pub pending_override: RwSignal<Option<PendingOverride>>,
+    /// The card that has keyboard focus; a long column keeps it rendered while it scrolls.
+    pub focused: RwSignal<Option<EntryIndex>>,
     /// The card whose "Move to…" menu is open.
     pub move_menu: RwSignal<Option<EntryIndex>>,
     /// Whether the keyboard shortcuts dialog is open.
@@ -82,6 +84,8 @@ pub struct AppState {
     pub team_revision: RwSignal<u64>,
     /// The agent a person moves cards as, instead of the owner of the target stage.
     pub acting_as: RwSignal<Option<String>>,
+    /// Show only the cards whose id, text, tests or code contain this text (any case).
+    pub search: RwSignal<String>,
     /// Show only the cards where it is this agent's turn.
     pub turn_filter: RwSignal<Option<String>>,
 }
@@ -105,11 +109,13 @@ impl AppState {
             dragged: Memo::new(move |_| drag.with(|d| d.as_ref().map(|d| d.entry))),
             pending_override: RwSignal::new(None),
             move_menu: RwSignal::new(None),
+            focused: RwSignal::new(None),
             shortcuts_open: RwSignal::new(false),
             revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),
             turn_filter: RwSignal::new(None),
+            search: RwSignal::new(String::new()),
         }
     }
 
@@ -297,12 +303,16 @@ impl AppState {
     pub fn refresh_columns(&self) {
         let with_deprecated = self.show_deprecated.get_untracked();
         let turn_filter = self.turn_filter.get_untracked();
+        let search = self.search.with_untracked(|s| s.trim().to_lowercase());
         let mut columns: [Vec<CardKey>; 5] = Default::default();
         self.ws.with_value(|ws| {
             self.versions.with_value(|versions| {
                 if let Some(board) = ws.board() {
                     for (entry, card) in board.cards() {
                         if card.deprecated && !with_deprecated {
+                            continue;
+                        }
+                        if !search.is_empty() && !card.matches(&search) {
                             continue;
                         }
                         if let Some(agent) = &turn_filter
