@@ -81,15 +81,17 @@
 
     /**
      * Starts watching for the end of an import of `n` requirements; `importDone` resolves
-     * with `{start, dom, ready}`: `start` when the file input changed, `dom` when the report
-     * "Imported n requirements" has been shown and n cards are in the DOM, `ready` after the
-     * next animation frame and a task (the board is painted and takes input).
+     * with `{start, dom, ready, cards}`: `start` when the file input changed, `dom` when the
+     * report "Imported n requirements" has been shown and each column in `stages` (the
+     * non-empty ones) shows cards, `ready` after the next animation frame and a task (the
+     * board is painted and takes input), `cards` how many cards the DOM then holds (fewer
+     * than n when the board renders only the visible cards).
      *
      * Only the `[role=status]` elements are observed (not the whole document, which would make
-     * the browser record every card insertion); the card count is checked then and on each
+     * the browser record every card insertion); the columns are checked then and on each
      * frame. The report is remembered once seen, since a later notice may replace it.
      */
-    armImport(n) {
+    armImport(n, stages) {
       marks.change = null;
       const report = new RegExp(`^Imported ${n} requirements?\\b`);
       this.importDone = new Promise((resolve) => {
@@ -101,7 +103,8 @@
           reported ||= [...document.querySelectorAll('[role=status]')].some((el) =>
             report.test(el.textContent.trim()),
           );
-          if (!reported || cardsOnBoard() < n) return;
+          if (!reported) return;
+          if (!stages.every((s) => document.querySelector(`section[data-stage="${s}"] ${CARD}`))) return;
           dom = now();
           observer.disconnect();
           nextFrame()
@@ -151,11 +154,6 @@
     cardsIn(stage, limit = 50) {
       const cards = document.querySelectorAll(`section[data-stage="${stage}"] ${CARD}`);
       return [...cards].slice(0, limit).map((el) => ({ id: idOf(el), elementId: el.id }));
-    },
-
-    /** Whether the card `id` is in column `stage`. */
-    cardIsIn(id, stage) {
-      return this.cardsIn(stage, Infinity).some((c) => c.id === id);
     },
 
     resetExport() {

@@ -64,6 +64,7 @@ const DETAILS = [
   { label: 'Export, unchanged board: click → bytes ready', key: 'exportSame', format: ms, unit: 'ms', ratio: true },
   { label: 'V8 JS heap after GC (JSHeapUsedSize)', key: 'jsHeap', format: mb, unit: 'MB' },
   { label: 'WebAssembly linear memory', key: 'wasmMemory', format: mb, unit: 'MB' },
+  { label: 'Cards in the DOM after import', key: 'cardsRendered', format: count, unit: '', ratio: true },
   { label: 'DOM nodes after import', key: 'domNodes', format: count, unit: '', ratio: true },
 ];
 

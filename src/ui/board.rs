@@ -375,17 +375,33 @@ fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
 #[component]
 fn DragGhost() -> impl IntoView {
     let state = expect_context::<AppState>();
+    // The ghost is built once per drag; a pointer move only changes its transform, so
+    // dragging costs one style write per frame whatever the size of the board.
+    let pointer_drag = Memo::new(move |_| {
+        state
+            .drag
+            .with(|d| d.filter(|d| !d.keyboard).map(|d| d.entry))
+    });
+    let transform = move || {
+        state.drag.with(|d| match d {
+            Some(d) => format!(
+                "translate({}px, {}px) rotate(2deg)",
+                d.x - d.grab.0,
+                d.y - d.grab.1
+            ),
+            None => String::new(),
+        })
+    };
+    let width = move || {
+        state
+            .drag
+            .with(|d| d.map(|d| format!("{}px", d.width)).unwrap_or_default())
+    };
     move || {
-        let drag = state.drag.get().filter(|d| !d.keyboard)?;
-        let card = state.with_board(|b| b.and_then(|b| b.card(drag.entry).cloned()))?;
+        let entry = pointer_drag.get()?;
+        let card = state.with_board(|b| b.and_then(|b| b.card(entry).cloned()))?;
         Some(view! {
-            <div
-                class="card ghost"
-                aria-hidden="true"
-                style:left=format!("{}px", drag.x - drag.grab.0)
-                style:top=format!("{}px", drag.y - drag.grab.1)
-                style:width=format!("{}px", drag.width)
-            >
+            <div class="card ghost" aria-hidden="true" style:transform=transform style:width=width>
                 <div class="card-head"><span class="card-id">{card.id.to_string()}</span></div>
                 <p class="card-text">{card.text}</p>
             </div>
