@@ -177,7 +177,15 @@ pub struct Board {
 impl Board {
     /// Imports a file. A bad file is an error; bad requirements are warnings in the report.
     pub fn import(file_name: &str, bytes: &[u8]) -> Result<(Board, ImportReport), ImportError> {
-        let matrix = Matrix::parse(bytes)?;
+        Board::import_owned(file_name, bytes.to_vec())
+    }
+
+    /// Like `import`, taking the bytes over so a large file is not held twice in memory.
+    pub fn import_owned(
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(Board, ImportReport), ImportError> {
+        let matrix = Matrix::parse_owned(bytes)?;
         let mut report = ImportReport::default();
         let mut first_of: HashMap<String, EntryIndex> = HashMap::new();
         let mut entries = Vec::with_capacity(matrix.entries().len());
@@ -350,6 +358,11 @@ impl Board {
             .enumerate()
             .filter_map(|(i, e)| Some((i, e.edited.as_ref()?)));
         self.matrix.export(edits)
+    }
+
+    /// The size of the imported text in bytes.
+    pub fn source_len(&self) -> usize {
+        self.matrix.text().len()
     }
 
     /// Whether anything was changed since import.

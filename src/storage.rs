@@ -10,6 +10,9 @@ use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 
 const KEY: &str = "traceboard.board.v1";
+/// The largest matrix autosave writes: browsers give a site about 5 MB of localStorage, in
+/// UTF-16 (about five million characters), and the agents and the JSON escaping need room.
+pub const MAX_SAVED_BYTES: usize = 4 * 1024 * 1024;
 /// Where a save that could not be read is kept, so a person can still recover it.
 const CORRUPT_KEY: &str = "traceboard.board.v1.unreadable";
 

@@ -57,9 +57,11 @@ enum Change {
         after: Box<Entry>,
         label: String,
     },
+    /// The board that is not open now: before the change while it is on the undo stack,
+    /// after it while it is on the redo stack. Undo and redo swap it with the open board, so
+    /// a large board is never copied.
     Board {
-        before: Option<Box<Board>>,
-        after: Option<Box<Board>>,
+        other: Option<Box<Board>>,
         label: String,
     },
     Team {
@@ -130,12 +132,8 @@ impl Workspace {
             Action::OpenBoard(board) => {
                 let label = format!("open {}", board.file_name());
                 let message = format!("Opened {}.", board.file_name());
-                let before = self.board.replace(*board.clone()).map(Box::new);
-                let change = Change::Board {
-                    before,
-                    after: Some(board),
-                    label,
-                };
+                let other = self.board.replace(*board).map(Box::new);
+                let change = Change::Board { other, label };
                 (
                     change,
                     Outcome {
@@ -155,8 +153,7 @@ impl Workspace {
                 };
                 let label = format!("close {}", before.file_name());
                 let change = Change::Board {
-                    before: Some(Box::new(before)),
-                    after: None,
+                    other: Some(Box::new(before)),
                     label,
                 };
                 (
@@ -249,21 +246,21 @@ impl Workspace {
 
     /// Reverts the last change; `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Option<Outcome> {
-        let change = self.undo.pop()?;
-        let outcome = self.swap(&change, true);
+        let mut change = self.undo.pop()?;
+        let outcome = self.swap(&mut change, true);
         self.redo.push(change);
         Some(outcome)
     }
 
     /// Applies again the last change undone; `None` when there is nothing to redo.
     pub fn redo(&mut self) -> Option<Outcome> {
-        let change = self.redo.pop()?;
-        let outcome = self.swap(&change, false);
+        let mut change = self.redo.pop()?;
+        let outcome = self.swap(&mut change, false);
         self.undo.push(change);
         Some(outcome)
     }
 
-    fn swap(&mut self, change: &Change, undoing: bool) -> Outcome {
+    fn swap(&mut self, change: &mut Change, undoing: bool) -> Outcome {
         let verb = if undoing { "Undid" } else { "Redid" };
         let message = format!("{verb} {}.", change.label());
         match change {
@@ -292,9 +289,9 @@ impl Workspace {
                     moved: None,
                 }
             }
-            Change::Board { before, after, .. } => {
-                let state = if undoing { before } else { after };
-                self.board = state.as_ref().map(|b| (**b).clone());
+            Change::Board { other, .. } => {
+                let open = self.board.take().map(Box::new);
+                self.board = std::mem::replace(other, open).map(|b| *b);
                 Outcome {
                     touched: Touched::Board,
                     message,

@@ -153,14 +153,25 @@ impl Matrix {
                 bytes: bytes.len() as u64,
             });
         }
-        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-            Some(rest) => (true, rest),
-            None => (false, bytes),
-        };
-        let text = match std::str::from_utf8(body) {
-            Ok(text) => text.to_owned(),
+        Matrix::parse_owned(bytes.to_vec())
+    }
+
+    /// Like `parse`, taking the bytes over so a large file is not held twice in memory.
+    pub fn parse_owned(mut bytes: Vec<u8>) -> Result<Matrix, ImportError> {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ImportError::TooLarge {
+                bytes: bytes.len() as u64,
+            });
+        }
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        if bom {
+            bytes.drain(..3);
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
             Err(e) => {
-                let offset = e.valid_up_to();
+                let offset = e.utf8_error().valid_up_to();
+                let body = e.as_bytes();
                 let line = 1 + body
                     .get(..offset)
                     .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());

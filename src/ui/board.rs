@@ -105,7 +105,7 @@ fn Column(stage: Stage) -> impl IntoView {
                                     <Show when=move || lands_before.get() == Some(Some(key.entry))>
                                         <li class="placeholder" aria-hidden="true"></li>
                                     </Show>
-                                    <Card key place=None />
+                                    <Card key window=None />
                                 </For>
                                 <Show when=move || lands_before.get() == Some(None)>
                                     <li class="placeholder" aria-hidden="true"></li>
@@ -118,8 +118,8 @@ fn Column(stage: Stage) -> impl IntoView {
                         class="cards virtual"
                         style:height=move || format!("{}px", keys.with(Vec::len) as f64 * ROW_PX)
                     >
-                        <For each=move || window.get() key=|place| *place let(place)>
-                            <Card key=place.key place=Some(place) />
+                        <For each=move || window.get() key=|place| place.key let(place)>
+                            <Card key=place.key window=Some(window) />
                         </For>
                     </ol>
                 </Show>
@@ -181,7 +181,7 @@ fn visible_slots(
 }
 
 #[component]
-fn Card(key: CardKey, place: Option<Slot>) -> impl IntoView {
+fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let entry = key.entry;
     let data = state.with_board(|b| {
@@ -191,6 +191,9 @@ fn Card(key: CardKey, place: Option<Slot>) -> impl IntoView {
         return ().into_any();
     };
     // The card's name comes from its content (id first), so what is read is what is seen.
+    // In a long column the card's place is looked up in the window, not baked into its key,
+    // so a move shifts the cards below it instead of rendering them anew.
+    let place = move || window.and_then(|w| w.with(|w| w.iter().find(|s| s.key == key).copied()));
 
     let dragging = move || state.dragged.get() == Some(entry);
     let lifted = move || {
@@ -206,9 +209,9 @@ fn Card(key: CardKey, place: Option<Slot>) -> impl IntoView {
     view! {
         <li
             class="card-slot"
-            style:top=place.map(|s| format!("{}px", s.index as f64 * ROW_PX))
-            aria-posinset=place.map(|s| s.index + 1)
-            aria-setsize=place.map(|s| s.total)
+            style:top=move || place().map(|s| format!("{}px", s.index as f64 * ROW_PX))
+            aria-posinset=move || place().map(|s| s.index + 1)
+            aria-setsize=move || place().map(|s| s.total)
         >
             <div
                 class="card"

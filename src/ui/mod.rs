@@ -57,7 +57,10 @@ fn open_example(state: AppState) {
         .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
         .collect();
     state.import_agents(agents);
-    state.import_matrix("traceability_matrix.json", EXAMPLE_MATRIX.as_bytes());
+    state.import_matrix(
+        "traceability_matrix.json",
+        EXAMPLE_MATRIX.as_bytes().to_vec(),
+    );
 }
 
 /// Mounts the app on the page's body.
@@ -254,7 +257,7 @@ fn import_matrix_file(state: AppState, file: File) {
     spawn_local(async move {
         let read = files::read(&file).await;
         match read.bytes {
-            Ok(bytes) => state.import_matrix(&read.name, &bytes),
+            Ok(bytes) => state.import_matrix(&read.name, bytes),
             Err(message) => state.notice.set(Some(Notice::Error(format!(
                 "Could not import {}. {message}",
                 read.name

@@ -151,8 +151,8 @@ impl AppState {
     }
 
     /// Imports a file's bytes. A bad file shows a message and leaves the open board alone.
-    pub fn import_matrix(&self, file_name: &str, bytes: &[u8]) {
-        match Board::import(file_name, bytes) {
+    pub fn import_matrix(&self, file_name: &str, bytes: Vec<u8>) {
+        match Board::import_owned(file_name, bytes) {
             Ok((board, report)) => {
                 let mut text = report.to_string();
                 for warning in report.warnings.iter().take(50) {
@@ -388,6 +388,18 @@ impl AppState {
 
     /// Saves now; called by the debounced autosave effect.
     pub fn save_now(&self) {
+        let size = self.with_board(|b| b.map_or(0, Board::source_len));
+        if size > storage::MAX_SAVED_BYTES {
+            // Browsers keep about 5 MB per site; writing a larger board would fail after
+            // costing a full export on every change, and a stale smaller save must not come
+            // back after a reload either.
+            storage::clear();
+            self.saved_note.set(format!(
+                "Not saved in this browser: {:.1} MB is over its storage limit. Export to keep your changes.",
+                size as f64 / 1_048_576.0
+            ));
+            return;
+        }
         match self.saved_board() {
             Some(saved) => match storage::save(&saved) {
                 Ok(()) => self.saved_note.set(format!(
