@@ -81,15 +81,18 @@
 
     /**
      * Starts watching for the end of an import of `n` requirements; `importDone` resolves
-     * with `{start, dom, ready, cards}`: `start` when the file input changed, `dom` when the
+     * with `{start, dom, ready, via, cards, wasm}`: `start` when the file input changed, `dom` when the
      * report "Imported n requirements" has been shown and each column in `stages` (the
      * non-empty ones) shows cards, `ready` after the next animation frame and a task (the
      * board is painted and takes input), `cards` how many cards the DOM then holds (fewer
-     * than n when the board renders only the visible cards).
+     * than n when the board renders only the visible cards), `wasm` the linear memory then,
+     * `via` whether the end was seen by the observer or at the start of a frame.
      *
      * Only the `[role=status]` elements are observed (not the whole document, which would make
-     * the browser record every card insertion); the columns are checked then and on each
-     * frame. The report is remembered once seen, since a later notice may replace it.
+     * the browser record every card insertion); the columns are checked then and at the start
+     * of each frame (when the check passes there, that frame is the one that paints the board,
+     * so only the task after it is awaited). The report is remembered once seen, since a later
+     * notice may replace it.
      */
     armImport(n, stages) {
       marks.change = null;
@@ -98,7 +101,7 @@
         let reported = false;
         let dom = null;
         const statuses = [...document.querySelectorAll('[role=status]')];
-        const check = () => {
+        const check = (inFrame) => {
           if (dom !== null) return;
           reported ||= [...document.querySelectorAll('[role=status]')].some((el) =>
             report.test(el.textContent.trim()),
@@ -107,16 +110,18 @@
           if (!stages.every((s) => document.querySelector(`section[data-stage="${s}"] ${CARD}`))) return;
           dom = now();
           observer.disconnect();
-          nextFrame()
-            .then(nextTask)
-            .then((ready) => resolve({ start: marks.change, dom, ready, cards: cardsOnBoard() }));
+          const via = inFrame ? 'frame' : 'mutation';
+          const wasm = () => window.__bench.wasmMemoryBytes();
+          (inFrame ? nextTask() : nextFrame().then(nextTask)).then((ready) =>
+            resolve({ start: marks.change, dom, ready, via, cards: cardsOnBoard(), wasm: wasm() }),
+          );
         };
-        const observer = new MutationObserver(check);
+        const observer = new MutationObserver(() => check(false));
         const options = { childList: true, subtree: true, characterData: true, attributes: true };
         if (statuses.length > 0) statuses.forEach((el) => observer.observe(el, options));
         else observer.observe(document.body, options);
         const poll = () => {
-          check();
+          check(true);
           if (dom === null) requestAnimationFrame(poll);
         };
         requestAnimationFrame(poll);
