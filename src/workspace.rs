@@ -48,6 +48,16 @@ pub struct Outcome {
     pub moved: Option<Moved>,
 }
 
+impl Outcome {
+    fn of(touched: Touched, message: impl Into<String>) -> Outcome {
+        Outcome {
+            touched,
+            message: message.into(),
+            moved: None,
+        }
+    }
+}
+
 /// A change as undo remembers it: the state before and after, so undo and redo are swaps.
 #[derive(Clone, Debug)]
 enum Change {
@@ -134,36 +144,18 @@ impl Workspace {
                 let message = format!("Opened {}.", board.file_name());
                 let other = self.board.replace(*board).map(Box::new);
                 let change = Change::Board { other, label };
-                (
-                    change,
-                    Outcome {
-                        touched: Touched::Board,
-                        message,
-                        moved: None,
-                    },
-                )
+                (change, Outcome::of(Touched::Board, message))
             }
             Action::CloseBoard => {
                 let Some(before) = self.board.take() else {
-                    return Ok(Outcome {
-                        touched: Touched::Board,
-                        message: String::new(),
-                        moved: None,
-                    });
+                    return Ok(Outcome::of(Touched::Board, String::new()));
                 };
                 let label = format!("close {}", before.file_name());
                 let change = Change::Board {
                     other: Some(Box::new(before)),
                     label,
                 };
-                (
-                    change,
-                    Outcome {
-                        touched: Touched::Board,
-                        message: "Closed the board.".into(),
-                        moved: None,
-                    },
-                )
+                (change, Outcome::of(Touched::Board, "Closed the board."))
             }
             Action::AddAgents(members) => {
                 let before = Box::new(self.team.clone());
@@ -180,14 +172,7 @@ impl Workspace {
                     after: Box::new(self.team.clone()),
                     label,
                 };
-                (
-                    change,
-                    Outcome {
-                        touched: Touched::Team,
-                        message,
-                        moved: None,
-                    },
-                )
+                (change, Outcome::of(Touched::Team, message))
             }
             Action::SetOwner { stage, agent } => {
                 let before = Box::new(self.team.clone());
@@ -202,14 +187,7 @@ impl Workspace {
                     after: Box::new(self.team.clone()),
                     label,
                 };
-                (
-                    change,
-                    Outcome {
-                        touched: Touched::Team,
-                        message,
-                        moved: None,
-                    },
-                )
+                (change, Outcome::of(Touched::Team, message))
             }
             Action::MoveCard(mv) => {
                 let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
@@ -274,29 +252,17 @@ impl Workspace {
                 if let Some(board) = self.board.as_mut() {
                     board.restore(*index, (**state).clone());
                 }
-                Outcome {
-                    touched: Touched::Cards(vec![*index]),
-                    message,
-                    moved: None,
-                }
+                Outcome::of(Touched::Cards(vec![*index]), message)
             }
             Change::Team { before, after, .. } => {
                 let state = if undoing { before } else { after };
                 self.team = (**state).clone();
-                Outcome {
-                    touched: Touched::Team,
-                    message,
-                    moved: None,
-                }
+                Outcome::of(Touched::Team, message)
             }
             Change::Board { other, .. } => {
                 let open = self.board.take().map(Box::new);
                 self.board = std::mem::replace(other, open).map(|b| *b);
-                Outcome {
-                    touched: Touched::Board,
-                    message,
-                    moved: None,
-                }
+                Outcome::of(Touched::Board, message)
             }
         }
     }

@@ -2,83 +2,35 @@
 
 use super::*;
 
-macro_rules! fixture {
-    ($name:literal) => {
+/// A row of `SHAPES`: the fixture's name and bytes, its slot count and first position.
+macro_rules! shape {
+    ($name:literal, $count:literal, $first:literal) => {
         (
             $name,
             include_bytes!(concat!("../../tests/fixtures/matrix/", $name)).as_slice(),
+            $count,
+            $first,
         )
     };
 }
 
 /// Every well-formed shape: file, number of requirement slots, the first slot's position.
 const SHAPES: [(&str, &[u8], usize, &str); 12] = [
-    (
-        fixture!("python_indent2.json").0,
-        fixture!("python_indent2.json").1,
-        4,
-        "requirement #1 (requirements[0])",
-    ),
-    (
-        fixture!("indent4_utf8.json").0,
-        fixture!("indent4_utf8.json").1,
-        4,
-        "requirement #1 (requirements[0])",
-    ),
-    (
-        fixture!("tabs_crlf.json").0,
-        fixture!("tabs_crlf.json").1,
-        4,
-        "requirement #1 (requirements[0])",
-    ),
-    (
-        fixture!("python_compact.json").0,
-        fixture!("python_compact.json").1,
-        4,
-        "requirement #1 (requirements[0])",
-    ),
-    (
-        fixture!("js_indent2.json").0,
-        fixture!("js_indent2.json").1,
-        4,
-        "requirement #1 (requirements[0])",
-    ),
-    (
-        fixture!("bare_array.json").0,
-        fixture!("bare_array.json").1,
-        4,
-        "requirement #1 (root[0])",
-    ),
-    (
-        fixture!("keyed_map.json").0,
-        fixture!("keyed_map.json").1,
-        4,
-        "requirements[\"REQ-001\"]",
-    ),
-    (
-        fixture!("messy.json").0,
-        fixture!("messy.json").1,
-        10,
-        "requirement #1 (requirements[0])",
-    ),
-    (
-        fixture!("nested_containers.json").0,
-        fixture!("nested_containers.json").1,
+    shape!("python_indent2.json", 4, "requirement #1 (requirements[0])"),
+    shape!("indent4_utf8.json", 4, "requirement #1 (requirements[0])"),
+    shape!("tabs_crlf.json", 4, "requirement #1 (requirements[0])"),
+    shape!("python_compact.json", 4, "requirement #1 (requirements[0])"),
+    shape!("js_indent2.json", 4, "requirement #1 (requirements[0])"),
+    shape!("bare_array.json", 4, "requirement #1 (root[0])"),
+    shape!("keyed_map.json", 4, "requirements[\"REQ-001\"]"),
+    shape!("messy.json", 10, "requirement #1 (requirements[0])"),
+    shape!(
+        "nested_containers.json",
         2,
-        "requirement #1 (project.spec.functional_requirements[0])",
+        "requirement #1 (project.spec.functional_requirements[0])"
     ),
-    (
-        fixture!("empty_requirements.json").0,
-        fixture!("empty_requirements.json").1,
-        0,
-        "",
-    ),
-    (
-        fixture!("bom.json").0,
-        fixture!("bom.json").1,
-        1,
-        "requirement #1 (requirements[0])",
-    ),
+    shape!("empty_requirements.json", 0, ""),
+    shape!("bom.json", 1, "requirement #1 (requirements[0])"),
     (
         "inline",
         br#"[{"id": 1}, {"id": 2}]"#,

@@ -141,7 +141,7 @@ pub fn App() -> impl IntoView {
                     >
                         "Redo"
                     </button>
-                                        <input
+                    <input
                         type="search"
                         class="search"
                         aria-label="Search cards"
