@@ -172,6 +172,17 @@ fn AgentItem(member: crate::team::Member) -> impl IntoView {
                         </ul>
                     }
                 })}
+                {(!agent.extra.is_empty()).then(|| {
+                    view! {
+                        <dl class="agent-extra" aria-label=format!("Other settings of {name}")>
+                            {agent
+                                .extra
+                                .iter()
+                                .map(|(key, value)| view! { <dt>{key.clone()}</dt><dd>{value.clone()}</dd> })
+                                .collect_view()}
+                        </dl>
+                    }
+                })}
                 <details class="agent-body">
                     <summary>"Instructions"</summary>
                     // body_html escapes any raw HTML in the file: it is shown as text, never run.

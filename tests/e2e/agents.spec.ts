@@ -77,9 +77,12 @@ test('raw HTML in an agent body is shown as text, never run', async ({ page }) =
   await (await chooser).setFiles({
     name: 'evil.md',
     mimeType: 'text/markdown',
-    buffer: Buffer.from('---\nname: evil\ndescription: tries things\n---\n<img src=x onerror="window.pwned=1">\n\n<script>window.pwned=2</script>\n'),
+    buffer: Buffer.from('---\nname: evil\ndescription: tries things\nmemory: project-wide\n---\n<img src=x onerror="window.pwned=1">\n\n<script>window.pwned=2</script>\n'),
   });
   const roster = page.getByRole('region', { name: 'Agents' });
+  // Keys the board does not use are kept for display.
+  await expect(roster.getByRole('term')).toHaveText('memory');
+  await expect(roster.getByRole('definition')).toHaveText('project-wide');
   await roster.getByText('Instructions').click();
   await expect(roster.getByText('<script>window.pwned=2</script>')).toBeVisible();
   expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
