@@ -24,19 +24,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateMatrix } from './generate.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
 import { DETAIL_HEADER, MAIN_HEADER, detailRows, mainRows, markdownTable, summary, transferRows } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const VIEWPORT = { width: 1280, height: 800 };
 /** Traceboard autosaves 300 ms after a change; waiting this long keeps saves out of the next measure. */
 const SETTLE_MS = 450;
@@ -276,7 +268,7 @@ async function main() {
       children.push(s.child);
       servers[app] = s.url;
     }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
     const env = machine(browser.version());
     log(`Chromium ${env.chromium}, ${env.nproc} cores (${env.model}); data in ${work}`);
 
