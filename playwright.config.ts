@@ -1,7 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/chromium.mjs';
 
-
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results',
