@@ -5,7 +5,7 @@
 //! and the rules that follow: the agent whose turn a card is, and who a move is recorded as.
 //! Reading the files is `agents`' job; applying changes is `workspace`'s.
 
-use crate::agents::{Agent, AgentError, Role, default_owner, parse_agent_file};
+use crate::agents::{Agent, Role, default_owner, parse_agent_file};
 use crate::stage::Stage;
 
 /// An agent with the file it was read from, kept so the team can be saved and read again.
@@ -105,15 +105,11 @@ pub fn read_agent_files(files: &[(String, Vec<u8>)]) -> (Vec<Member>, AgentRepor
                 members.retain(|m| m.agent.name != member.agent.name);
                 members.push(member);
             }
-            Err(e) => report.errors.push(describe(&e)),
+            Err(e) => report.errors.push(e.to_string()),
         }
     }
     report.read = members.iter().map(|m| m.agent.name.clone()).collect();
     (members, report)
-}
-
-fn describe(error: &AgentError) -> String {
-    error.to_string()
 }
 
 impl Team {

@@ -56,7 +56,7 @@ fn open_example(state: AppState) {
         .iter()
         .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
         .collect();
-    state.import_agents(agents);
+    state.import_agents(agents, Vec::new());
     state.import_matrix(
         "traceability_matrix.json",
         EXAMPLE_MATRIX.as_bytes().to_vec(),
@@ -128,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <button
                         type="button"
                         aria-keyshortcuts="Control+Z"
+                        title=move || state.history_title(true)
                         disabled=move || !state.can_undo.get()
                         on:click=move |_| state.undo()
                     >
@@ -136,6 +137,7 @@ pub fn App() -> impl IntoView {
                     <button
                         type="button"
                         aria-keyshortcuts="Control+Shift+Z Control+Y"
+                        title=move || state.history_title(false)
                         disabled=move || !state.can_redo.get()
                         on:click=move |_| state.redo()
                     >

@@ -130,9 +130,11 @@ impl AppState {
         self.ws.with_value(|ws| f(ws.team()))
     }
 
-    /// Imports agent definition files; unreadable ones are reported, the rest land.
-    pub fn import_agents(&self, files: Vec<(String, Vec<u8>)>) {
+    /// Imports agent definition files; unreadable ones (including `unreadable`, which the
+    /// browser could not read) are reported, the rest land.
+    pub fn import_agents(&self, files: Vec<(String, Vec<u8>)>, unreadable: Vec<String>) {
         let (members, mut report) = read_agent_files(&files);
+        report.errors.extend(unreadable);
         report.replaced = self.ws.with_value(|ws| {
             members
                 .iter()
@@ -187,6 +189,26 @@ impl AppState {
             }
             None => false,
         }
+    }
+
+    /// The tooltip of the Undo or Redo button: what it would take back or do again.
+    pub fn history_title(&self, undo: bool) -> String {
+        // Both flags are set after every change, so tracking them re-reads the label.
+        self.can_undo.track();
+        self.can_redo.track();
+        self.ws.with_value(|ws| {
+            let label = if undo {
+                ws.undo_label()
+            } else {
+                ws.redo_label()
+            };
+            match (undo, label) {
+                (true, Some(l)) => format!("Undo {l} (Ctrl+Z)"),
+                (false, Some(l)) => format!("Redo {l} (Ctrl+Shift+Z)"),
+                (true, None) => "Nothing to undo".to_owned(),
+                (false, None) => "Nothing to redo".to_owned(),
+            }
+        })
     }
 
     pub fn undo(&self) {

@@ -32,19 +32,7 @@ pub fn import_agent_files(state: AppState, chosen: Vec<File>) {
                 Err(e) => unreadable.push(e),
             }
         }
-        state.import_agents(read);
-        if !unreadable.is_empty() {
-            state.notice.update(|n| {
-                if let Some(
-                    crate::ui::state::Notice::Info(text) | crate::ui::state::Notice::Error(text),
-                ) = n
-                {
-                    for e in &unreadable {
-                        text.push_str(&format!("\n• {e}"));
-                    }
-                }
-            });
-        }
+        state.import_agents(read, unreadable);
     });
 }
 
@@ -231,7 +219,30 @@ pub fn OwnerSelect(stage: Stage) -> impl IntoView {
 #[component]
 pub fn TeamControls() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let options = move |selected: Option<String>| {
+    view! {
+        <Show when=move || state.with_team(|t| !t.is_empty())>
+            <AgentPicker label="Acting as" none="Stage owner" choice=state.acting_as on_pick=|| {} />
+            <AgentPicker
+                label="Whose turn"
+                none="Everyone"
+                choice=state.turn_filter
+                on_pick=move || state.refresh_columns()
+            />
+        </Show>
+    }
+}
+
+/// A labelled select of the team's agents, with a first option meaning "none".
+#[component]
+fn AgentPicker(
+    label: &'static str,
+    none: &'static str,
+    choice: RwSignal<Option<String>>,
+    on_pick: impl Fn() + 'static,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let options = move || {
+        let selected = choice.get();
         agent_names(state)
             .into_iter()
             .map(|name| {
@@ -240,27 +251,17 @@ pub fn TeamControls() -> impl IntoView {
             })
             .collect_view()
     };
-    let pick = |ev: leptos::ev::Event| Some(event_target_value(&ev)).filter(|v| !v.is_empty());
     view! {
-        <Show when=move || state.with_team(|t| !t.is_empty())>
-            <label class="select">
-                "Acting as "
-                <select on:change=move |ev| state.acting_as.set(pick(ev))>
-                    <option value="" selected=move || state.acting_as.with(Option::is_none)>"Stage owner"</option>
-                    {move || options(state.acting_as.get())}
-                </select>
-            </label>
-            <label class="select">
-                "Whose turn "
-                <select on:change=move |ev| {
-                    state.turn_filter.set(pick(ev));
-                    state.refresh_columns();
-                }>
-                    <option value="" selected=move || state.turn_filter.with(Option::is_none)>"Everyone"</option>
-                    {move || options(state.turn_filter.get())}
-                </select>
-            </label>
-        </Show>
+        <label class="select">
+            {label} " "
+            <select on:change=move |ev| {
+                choice.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()));
+                on_pick();
+            }>
+                <option value="" selected=move || choice.with(Option::is_none)>{none}</option>
+                {options}
+            </select>
+        </label>
     }
 }
 

@@ -97,8 +97,10 @@ test('undo and redo by keys and by buttons; an undone move is gone from the expo
   await dragWithMouse(page, card(page, 'REQ-001'), column(page, 'Test written'));
   await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
 
+  await expect(page.getByRole('button', { name: 'Undo' })).toHaveAttribute('title', 'Undo move REQ-001 to Test written (Ctrl+Z)');
   await page.keyboard.press('Control+z');
   await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Redo' })).toHaveAttribute('title', 'Redo move REQ-001 to Test written (Ctrl+Shift+Z)');
   await expect(live(page)).toHaveText('Undid move REQ-001 to Test written.');
   await page.keyboard.press('Control+Shift+z');
   await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
