@@ -85,7 +85,7 @@ pub fn read_agent_files(files: &[(String, Vec<u8>)]) -> (Vec<Member>, AgentRepor
     let mut report = AgentReport::default();
     let mut members: Vec<Member> = Vec::new();
     for (name, bytes) in files {
-        let lower = name.to_lowercase();
+        let lower = name.to_ascii_lowercase();
         if !(lower.ends_with(".md") || lower.ends_with(".markdown")) {
             report.skipped += 1;
             continue;

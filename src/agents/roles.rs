@@ -97,24 +97,28 @@ fn first_role_in(text: &str) -> Option<Role> {
 /// Splits text into lower-case words at anything that is not a letter or digit, and at case
 /// changes inside a word, so `qa-agent`, `backend_engineer`, `ProductManager` and `QAAgent`
 /// all split the way a person reads them.
+///
+/// Case is read in ASCII only: every role keyword is ASCII, and Unicode's case tables would cost
+/// the download about 18 KB (see `Card::matches`). Other non-ASCII characters count as letters,
+/// so `développeur` stays one word.
 fn words(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut words = Vec::new();
     let mut word = String::new();
     for (index, &c) in chars.iter().enumerate() {
-        if !c.is_alphanumeric() {
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
             if !word.is_empty() {
                 words.push(std::mem::take(&mut word));
             }
             continue;
         }
-        word.extend(c.to_lowercase());
-        let next = chars.get(index + 1).copied();
-        let after = chars.get(index + 2).copied();
-        let lower_to_upper = c.is_lowercase() && next.is_some_and(char::is_uppercase);
-        let acronym_end = c.is_uppercase()
-            && next.is_some_and(char::is_uppercase)
-            && after.is_some_and(char::is_lowercase);
+        word.push(c.to_ascii_lowercase());
+        let next = chars.get(index + 1);
+        let after = chars.get(index + 2);
+        let lower_to_upper = c.is_ascii_lowercase() && next.is_some_and(char::is_ascii_uppercase);
+        let acronym_end = c.is_ascii_uppercase()
+            && next.is_some_and(char::is_ascii_uppercase)
+            && after.is_some_and(char::is_ascii_lowercase);
         if lower_to_upper || acronym_end {
             words.push(std::mem::take(&mut word));
         }
@@ -151,7 +155,9 @@ mod tests {
         assert_eq!(split("  backend_engineer!! "), ["backend", "engineer"]);
         assert_eq!(split("QAAgent"), ["qa", "agent"]);
         assert_eq!(split("HTTPServer API"), ["http", "server", "api"]);
-        assert_eq!(split("Ünïcode Überprüfer"), ["ünïcode", "überprüfer"]);
+        // Case is read in ASCII only; other letters stay as written, inside their word.
+        assert_eq!(split("Ünïcode Überprüfer"), ["Ünïcode", "Überprüfer"]);
+        assert_eq!(split("développeur-QA"), ["développeur", "qa"]);
         assert!(split("--- !!").is_empty());
     }
 

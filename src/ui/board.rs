@@ -116,7 +116,7 @@ fn Column(stage: Stage) -> impl IntoView {
                 >
                     <ol
                         class="cards virtual"
-                        style:height=move || format!("{}px", keys.with(Vec::len) as f64 * ROW_PX)
+                        style:height=move || px(keys.with(Vec::len) as f64 * ROW_PX)
                     >
                         <For each=move || window.get() key=|place| place.key let(place)>
                             <Card key=place.key window=Some(window) />
@@ -132,6 +132,14 @@ fn Column(stage: Stage) -> impl IntoView {
 const VIRTUALIZE_ABOVE: usize = 60;
 /// The height of one card in a long column, gap included; style/main.css sizes cards to fit.
 pub const ROW_PX: f64 = 132.0;
+
+/// A CSS length in whole pixels.
+///
+/// Formatting an `f64` would link Rust's float printing, several KB of the download for a
+/// fraction of a pixel nobody sees.
+fn px(value: f64) -> String {
+    format!("{}px", value.round() as i64)
+}
 /// Cards rendered beyond each edge of the view, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 6;
 
@@ -209,7 +217,7 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
     view! {
         <li
             class="card-slot"
-            style:top=move || place().map(|s| format!("{}px", s.index as f64 * ROW_PX))
+            style:top=move || place().map(|s| px(s.index as f64 * ROW_PX))
             aria-posinset=move || place().map(|s| s.index + 1)
             aria-setsize=move || place().map(|s| s.total)
         >
@@ -236,7 +244,7 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                 <div class="card-head">
                     <span class="card-id">{card.id.to_string()}</span>
                     {priority.map(|p| {
-                        let class = format!("priority priority-{}", p.to_lowercase());
+                        let class = format!("priority priority-{}", p.to_ascii_lowercase());
                         view! { <span class=class>{p}</span> }
                     })}
                 </div>
@@ -388,9 +396,9 @@ fn DragGhost() -> impl IntoView {
     let transform = move || {
         state.drag.with(|d| match d {
             Some(d) => format!(
-                "translate({}px, {}px) rotate(2deg)",
-                d.x - d.grab.0,
-                d.y - d.grab.1
+                "translate({}, {}) rotate(2deg)",
+                px(d.x - d.grab.0),
+                px(d.y - d.grab.1)
             ),
             None => String::new(),
         })
@@ -398,7 +406,7 @@ fn DragGhost() -> impl IntoView {
     let width = move || {
         state
             .drag
-            .with(|d| d.map(|d| format!("{}px", d.width)).unwrap_or_default())
+            .with(|d| d.map(|d| px(d.width)).unwrap_or_default())
     };
     move || {
         let entry = pointer_drag.get()?;

@@ -50,6 +50,18 @@ const EXAMPLE_AGENTS: [(&str, &str); 5] = [
     ),
 ];
 
+/// Lower-cases text for search the way the browser does, in every script.
+///
+/// ASCII text, nearly all of a matrix, is lowered in Rust; anything else goes through
+/// JavaScript's `toLowerCase`, so the wasm carries no Unicode case tables (see `Card::matches`).
+pub fn lower_case(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        String::from(js_sys::JsString::from(text).to_lower_case())
+    }
+}
+
 /// Opens the example board: its team first, so the matrix's report is the message shown.
 fn open_example(state: AppState) {
     let agents = EXAMPLE_AGENTS
@@ -382,7 +394,7 @@ fn page_file_drop(state: AppState) {
         // Markdown files are agent definitions; anything else is taken as the matrix.
         let (agents, others): (Vec<File>, Vec<File>) = files::files_of(&list)
             .into_iter()
-            .partition(|f| f.name().to_lowercase().ends_with(".md"));
+            .partition(|f| f.name().to_ascii_lowercase().ends_with(".md"));
         if !agents.is_empty() {
             import_agent_files(state, agents);
         }

@@ -325,7 +325,7 @@ impl AppState {
     pub fn refresh_columns(&self) {
         let with_deprecated = self.show_deprecated.get_untracked();
         let turn_filter = self.turn_filter.get_untracked();
-        let search = self.search.with_untracked(|s| s.trim().to_lowercase());
+        let search = self.search.with_untracked(|s| super::lower_case(s.trim()));
         let mut columns: [Vec<CardKey>; 5] = Default::default();
         self.ws.with_value(|ws| {
             self.versions.with_value(|versions| {
@@ -334,7 +334,7 @@ impl AppState {
                         if card.deprecated && !with_deprecated {
                             continue;
                         }
-                        if !search.is_empty() && !card.matches(&search) {
+                        if !search.is_empty() && !card.matches(&search, super::lower_case) {
                             continue;
                         }
                         if let Some(agent) = &turn_filter
@@ -417,8 +417,8 @@ impl AppState {
             // back after a reload either.
             storage::clear();
             self.saved_note.set(format!(
-                "Not saved in this browser: {:.1} MB is over its storage limit. Export to keep your changes.",
-                size as f64 / 1_048_576.0
+                "Not saved in this browser: {} MB is over its storage limit. Export to keep your changes.",
+                super::files::megabytes(size as u64)
             ));
             return;
         }

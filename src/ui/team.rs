@@ -129,7 +129,6 @@ fn AgentItem(member: crate::team::Member) -> impl IntoView {
         .split(['-', '_', ' '])
         .filter_map(|w| w.chars().next())
         .take(2)
-        .flat_map(char::to_uppercase)
         .collect();
     let body = body_html(&agent.body);
     let tools = if agent.tools.is_empty() {
