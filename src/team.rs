@@ -177,10 +177,8 @@ impl Team {
     }
 
     fn fill_owners(&mut self) {
-        // Sorted by name, so the default owner does not depend on the order files arrived in
-        // (a folder's order differs between browsers and file systems).
-        let mut agents: Vec<Agent> = self.members.iter().map(|m| m.agent.clone()).collect();
-        agents.sort_by(|a, b| a.name.cmp(&b.name));
+        // `default_owner` breaks ties by name, so the owner does not depend on file order.
+        let agents: Vec<Agent> = self.members.iter().map(|m| m.agent.clone()).collect();
         for stage in Stage::ALL {
             let slot = &mut self.owners[stage.index()];
             if slot

@@ -66,17 +66,17 @@ fn last_of_each_key(entries: Vec<Entry>, warnings: &mut Vec<String>) -> Vec<Entr
         last.insert(&entry.key, index);
         lines.entry(&entry.key).or_default().push(entry.line);
     }
-    let mut repeated: Vec<(&str, &Vec<usize>)> = lines
-        .iter()
-        .filter(|(_, lines)| lines.len() > 1)
-        .map(|(key, lines)| (*key, lines))
-        .collect();
-    repeated.sort_by_key(|(_, lines)| lines.first().copied());
-    for (key, lines) in repeated {
-        warnings.push(format!(
-            "`{key}` is set more than once (lines {}); the last one is used",
-            list_lines(lines)
-        ));
+    // Entries are in file order, so this reports keys in the order they first appear.
+    for entry in &entries {
+        if let Some(lines) = lines.remove(entry.key.as_str())
+            && lines.len() > 1
+        {
+            warnings.push(format!(
+                "`{}` is set more than once (lines {}); the last one is used",
+                entry.key,
+                list_lines(&lines)
+            ));
+        }
     }
     let keep: Vec<bool> = entries
         .iter()

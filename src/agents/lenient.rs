@@ -9,6 +9,7 @@
 //! after values. Its only goal is to recover what the author obviously meant.
 
 use super::value::{Entry, Style, Value, split_outside_brackets};
+use std::collections::HashSet;
 
 /// What the lenient reader recovered.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +76,7 @@ pub(super) fn read(yaml: &str, first_line: usize) -> LenientRead {
 }
 
 impl<'a> Pending<'a> {
-    fn continue_with(&mut self, line: &'a str, closing_tags: &[&str]) {
+    fn continue_with(&mut self, line: &'a str, closing_tags: &HashSet<&str>) {
         track_tags(line, closing_tags, &mut self.open_tags);
         self.continuation.push(line);
     }
@@ -129,19 +130,15 @@ fn unquote_key(key: &str) -> &str {
 ///
 /// Only these count as open when seen as `<example>`, so text such as `Vec<T>` or an
 /// unclosed `<br>` cannot swallow the rest of the frontmatter.
-fn closing_tag_names(text: &str) -> Vec<&str> {
-    let mut names: Vec<&str> = text
-        .split("</")
+fn closing_tag_names(text: &str) -> HashSet<&str> {
+    text.split("</")
         .skip(1)
         .filter_map(|after| {
             tag_name(after)
                 .filter(|(_, end)| *end == '>')
                 .map(|(n, _)| n)
         })
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+        .collect()
 }
 
 /// Reads a tag name at the start of `text`, with the character that follows it.
@@ -159,9 +156,7 @@ fn tag_name(text: &str) -> Option<(&str, char)> {
 const MAX_OPEN_TAGS: usize = 16;
 
 /// Updates the stack of open tags with the tags that open and close in `line`.
-///
-/// `closing_tags` must be sorted, as [`closing_tag_names`] returns it.
-fn track_tags<'a>(line: &'a str, closing_tags: &[&str], open: &mut Vec<&'a str>) {
+fn track_tags<'a>(line: &'a str, closing_tags: &HashSet<&str>, open: &mut Vec<&'a str>) {
     for after in line.split('<').skip(1) {
         if let Some(closing) = after.strip_prefix('/') {
             if let Some((name, '>')) = tag_name(closing)
@@ -172,7 +167,7 @@ fn track_tags<'a>(line: &'a str, closing_tags: &[&str], open: &mut Vec<&'a str>)
         } else if let Some((name, next)) = tag_name(after)
             && (next == '>' || next.is_whitespace())
             && open.len() < MAX_OPEN_TAGS
-            && closing_tags.binary_search(&name).is_ok()
+            && closing_tags.contains(name)
         {
             open.push(name);
         }

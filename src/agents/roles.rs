@@ -75,13 +75,18 @@ fn evidence(agent: &Agent) -> Option<(Role, Evidence)> {
 }
 
 /// The index in `agents` of the best owner for `role`: an agent whose name says so beats one
-/// whose description says so, and among equals the first in the slice wins.
+/// whose description says so, and among equals the name that sorts first wins, so the choice
+/// does not depend on the order files arrived in (a folder's order differs between browsers
+/// and file systems).
 pub fn default_owner(agents: &[Agent], role: Role) -> Option<usize> {
     let mut best: Option<(usize, Evidence)> = None;
     for (index, agent) in agents.iter().enumerate() {
         if let Some((found, strength)) = evidence(agent)
             && found == role
-            && best.is_none_or(|(_, best_strength)| strength > best_strength)
+            && best.is_none_or(|(best_index, best_strength)| {
+                strength > best_strength
+                    || (strength == best_strength && agent.name < agents[best_index].name)
+            })
         {
             best = Some((index, strength));
         }
@@ -239,6 +244,10 @@ mod tests {
         }
         assert_eq!(default_owner(&[], Role::Qa), None);
         assert_eq!(default_owner(&agents[..1], Role::Qa), Some(0));
+        // Among equals the name that sorts first wins, wherever it is in the slice.
+        let reversed: Vec<Agent> = agents.iter().rev().cloned().collect();
+        assert_eq!(default_owner(&reversed, Role::Qa), Some(4));
+        assert_eq!(default_owner(&reversed, Role::Implementer), Some(2));
     }
 
     #[test]

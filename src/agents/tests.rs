@@ -758,9 +758,9 @@ fn gives_the_fixture_crew_its_owners() {
         .iter()
         .map(|role| default_owner(&crew, *role))
         .collect();
-    // The test-runner comes before qa-agent and both names say QA, so the first one wins;
+    // The names test-runner and qa-agent both say QA, so the one that sorts first wins;
     // missing-name is a reviewer only by its description, so the overseer wins that stage.
-    assert_eq!(owners, [Some(0), Some(1), Some(3), Some(6)]);
+    assert_eq!(owners, [Some(0), Some(2), Some(3), Some(6)]);
 }
 
 #[test]

@@ -63,6 +63,25 @@ fn export_without_change_is_byte_identical() {
     }
 }
 
+#[test]
+fn export_writes_edits_in_file_order_whatever_order_they_come_in() {
+    let matrix = Matrix::parse(br#"[{"id": 1}, {"id": 2}, {"id": 3}]"#).unwrap();
+    let value = |id: u64| {
+        let mut map = Map::new();
+        map.insert("id".to_owned(), Value::from(id * 10));
+        map
+    };
+    let (first, last) = (value(1), value(3));
+    let expected = r#"[{"id": 10}, {"id": 2}, {"id": 30}]"#;
+    assert_eq!(matrix.export([(0, &first), (2, &last)]), expected);
+    assert_eq!(matrix.export([(2, &last), (0, &first)]), expected);
+    // An index that is not an entry is ignored, not a panic.
+    assert_eq!(
+        matrix.export([(7, &last)]),
+        r#"[{"id": 1}, {"id": 2}, {"id": 3}]"#
+    );
+}
+
 /// Bad input: file, and words the message must contain.
 const BAD: [(&str, &[u8], &[&str]); 8] = [
     fixture_bad(
