@@ -31,7 +31,7 @@ const RULES: [(&str, &str); 9] = [
     ("char::to_uppercase", "see `to_lowercase(`"),
     (
         "{:.",
-        "a float with a precision links float printing; use ui::files::megabytes or whole numbers",
+        "a float with a precision links float printing; use matrix::megabytes or whole numbers",
     ),
     (
         "is_alphanumeric()",

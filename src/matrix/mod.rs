@@ -44,14 +44,23 @@ pub enum ImportError {
     NoRequirements { found: String },
 }
 
+/// A byte count in megabytes with one decimal, rounded, as in "4.2".
+///
+/// Integer arithmetic on purpose: formatting an `f64` would link Rust's float printing, several
+/// KB of the download, for one message.
+pub fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10).saturating_add(524_288) / 1_048_576;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ImportError::Empty => write!(f, "The file is empty: there is no JSON in it to read."),
             ImportError::TooLarge { bytes } => write!(
                 f,
-                "The file is {:.1} MB; the board reads files of up to {} MB.",
-                *bytes as f64 / 1_048_576.0,
+                "The file is {} MB; the board reads files of up to {} MB.",
+                megabytes(*bytes),
                 MAX_FILE_BYTES / 1_048_576
             ),
             ImportError::NotUtf8 { offset, line } => write!(

@@ -163,3 +163,19 @@ fn requirements_value_that_is_not_a_container_is_no_requirements() {
     let err = Matrix::parse(br#"{"requirements": "see wiki"}"#).unwrap_err();
     assert!(matches!(err, ImportError::NoRequirements { .. }), "{err}");
 }
+
+#[test]
+fn megabytes_have_one_rounded_decimal() {
+    let cases = [
+        (0, "0.0"),
+        (52_428, "0.0"),
+        (52_429, "0.1"),
+        (1_048_576, "1.0"),
+        (4_456_448, "4.3"),
+        (4_404_019, "4.2"),
+        (1_000_000_000_000, "953674.3"),
+    ];
+    for (bytes, expected) in cases {
+        assert_eq!(megabytes(bytes), expected, "{bytes} bytes");
+    }
+}

@@ -35,7 +35,7 @@ pub async fn read(file: &File) -> ReadFile {
     let bytes = if size > MAX_FILE_BYTES {
         Err(format!(
             "{name} is {} MB; the board reads files of up to {} MB.",
-            megabytes(size),
+            crate::matrix::megabytes(size),
             MAX_FILE_BYTES / 1_048_576
         ))
     } else {
@@ -85,32 +85,4 @@ fn describe(error: JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
         .unwrap_or_else(|| "the browser refused".to_owned())
-}
-
-/// A byte count in megabytes with one decimal, rounded, as in "4.2".
-///
-/// Integer arithmetic on purpose: formatting an `f64` would link Rust's float printing, several
-/// KB of the download, for one message.
-pub fn megabytes(bytes: u64) -> String {
-    let tenths = bytes.saturating_mul(10).saturating_add(524_288) / 1_048_576;
-    format!("{}.{}", tenths / 10, tenths % 10)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn megabytes_have_one_rounded_decimal() {
-        let cases = [
-            (0, "0.0"),
-            (52_428, "0.0"),
-            (52_429, "0.1"),
-            (1_048_576, "1.0"),
-            (4_456_448, "4.3"),
-            (4_404_019, "4.2"),
-            (1_000_000_000_000, "953674.3"),
-        ];
-        for (bytes, expected) in cases {
-            assert_eq!(super::megabytes(bytes), expected, "{bytes} bytes");
-        }
-    }
 }

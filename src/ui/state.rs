@@ -418,7 +418,7 @@ impl AppState {
             storage::clear();
             self.saved_note.set(format!(
                 "Not saved in this browser: {} MB is over its storage limit. Export to keep your changes.",
-                super::files::megabytes(size as u64)
+                crate::matrix::megabytes(size as u64)
             ));
             return;
         }
