@@ -51,6 +51,20 @@ test('import an agents folder, see owners and turns, record who moved', async ({
   await expect(card(page, 'REQ-005')).toHaveCount(0);
   await expect(card(page, 'REQ-003')).toHaveCount(0);
 
+  // An agent's instructions open on demand, their markdown rendered: the numbered steps are a
+  // list and the bold word is bold.
+  const qa = roster.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'qa-engineer' }) });
+  await qa.getByText('Instructions').click();
+  const instructions = qa.getByRole('group');
+  await expect(instructions.getByRole('list')).toHaveCount(1);
+  await expect(instructions.getByRole('listitem')).toHaveText([
+    'Write tests that express its EARS statement.',
+    'Run them and confirm they fail.',
+    'Record the test paths under tests and hand the requirement to an implementer.',
+  ]);
+  await expect(instructions.getByRole('listitem').nth(1).locator('strong')).toHaveText('fail');
+  await expect(instructions.getByRole('listitem').nth(2).locator('code')).toHaveText('tests');
+
   // The team survives a reload, owners included.
   await page.reload();
   await expect(page.getByRole('region', { name: 'Agents' }).getByRole('heading', { name: 'overseer' })).toBeVisible();

@@ -55,3 +55,29 @@ test('2,000 requirements: windowed columns, scrolling, search and keyboard', asy
   await expect(card(column(page, 'Test written'), 'REQ-00150')).toBeFocused();
   await expect(column(page, 'Test written').locator('.count')).toHaveText('401');
 });
+
+test('search ignores case in every script', async ({ page }) => {
+  await page.goto('/');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  const requirements = [
+    { id: 'REQ-1', ears: 'WHEN the Überprüfung starts THE SYSTEM SHALL lock the ledger.' },
+    { id: 'REQ-2', ears: 'THE SYSTEM SHALL show ΣΥΝΟΨΗ totals.' },
+    { id: 'REQ-3', ears: 'THE SYSTEM SHALL export CSV files.', tests: ['tests/Export_Test.py'] },
+  ];
+  await (await chooser).setFiles({
+    name: 'traceability_matrix.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ requirements })),
+  });
+  const search = page.getByRole('searchbox', { name: 'Search cards' });
+  const cards = page.locator('[role=button][aria-roledescription]');
+  await expect(cards).toHaveCount(3);
+  for (const [needle, id] of [['überprüfung', 'REQ-1'], ['ÜBERPRÜFUNG', 'REQ-1'], ['συνοψη', 'REQ-2'], ['export_test', 'REQ-3']]) {
+    await search.fill(needle);
+    await expect(cards).toHaveCount(1);
+    await expect(card(page, id)).toBeVisible();
+  }
+  await search.fill('no such words');
+  await expect(cards).toHaveCount(0);
+});
