@@ -39,3 +39,50 @@ test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
   await page.waitForTimeout(300); // let the colour transitions finish
   await page.screenshot({ path: shot('dark') });
 });
+
+test('screens: agent instructions rendered from markdown', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.goto('/');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import agents', exact: true }).click();
+  const body = [
+    '# Reviewer',
+    '',
+    'You review **every** change before it lands. See [the guide](https://example.org/guide).',
+    '',
+    '## Steps',
+    '',
+    '1. Read the diff.',
+    '   - Check the tests ran *red* first.',
+    '   - Check `tdd_history`.',
+    '2. Approve or ask for changes.',
+    '',
+    '> Never approve your own work.',
+    '',
+    '| Verdict | Stage |',
+    '|:--|:--|',
+    '| approve | Reviewed |',
+    '| changes | Red |',
+    '',
+    '```bash',
+    'cargo test --all',
+    '```',
+    '',
+    '<example>',
+    'user: ship it',
+    '</example>',
+  ].join('\n');
+  await (await chooser).setFiles({
+    name: 'reviewer.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from(`---\nname: reviewer\ndescription: Reviews changes\ncolor: purple\n---\n${body}\n`),
+  });
+  const roster = page.getByRole('region', { name: 'Agents' });
+  await roster.getByText('Instructions').click();
+  const instructions = roster.getByRole('group');
+  await expect(instructions.getByRole('heading', { name: 'Steps' })).toBeVisible();
+  await expect(instructions.getByRole('table')).toBeVisible();
+  await expect(instructions.getByRole('link', { name: 'the guide' })).toHaveAttribute('href', 'https://example.org/guide');
+  await expect(instructions.getByText('<example>')).toBeVisible();
+  await roster.screenshot({ path: shot('instructions') });
+});
