@@ -271,65 +271,153 @@ fn inline(out: &mut String, compounds: &[Compound<'_>]) {
 
 /// Writes text, turning `[label](address)`, `![alt](address)` and `<address>` into links.
 fn text_with_links(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(start) = rest.find(['[', '<']) {
-        let (before, candidate) = rest.split_at(start);
-        let Some((label, address, after)) = link_at(candidate) else {
-            // Not a link: write the bracket as text and look further on.
-            let (bracket, after) = candidate.split_at(1);
-            escape(out, before);
-            escape(out, bracket);
-            rest = after;
+    let mut scan = Scan::new(text);
+    let mut written = 0;
+    let mut from = 0;
+    while let Some(offset) = text.get(from..).and_then(|rest| rest.find(['[', '<'])) {
+        let start = from + offset;
+        let Some(link) = scan.link_at(start) else {
+            from = start + 1;
             continue;
         };
         // An image's `!` belongs to the link, which shows the alt text.
-        let before = before.strip_suffix('!').unwrap_or(before);
-        escape(out, before);
+        let before = text.get(written..start).unwrap_or("");
+        escape(out, before.strip_suffix('!').unwrap_or(before));
         out.push_str("<a href=\"");
-        escape(out, safe_url(address));
+        escape(out, safe_url(link.address));
         out.push_str("\">");
-        escape(out, label);
+        escape(out, link.label);
         out.push_str("</a>");
-        rest = after;
+        written = link.end;
+        from = link.end;
     }
-    escape(out, rest);
+    escape(out, text.get(written..).unwrap_or(""));
 }
 
-/// Reads a link at the start of `text`: its label, its address and the text after it.
-fn link_at(text: &str) -> Option<(&str, &str, &str)> {
-    if let Some(inner) = text.strip_prefix('<') {
-        // An autolink: `<https://example.org>` or `<mailto:qa@example.org>`.
-        let end = inner.find('>')?;
-        let address = inner.get(..end)?;
-        let has_scheme = address.find(':').is_some_and(|colon| {
-            colon > 1 && address[..colon].bytes().all(|b| b.is_ascii_alphanumeric())
-        });
-        if !has_scheme || address.contains([' ', '<', '\t']) {
+/// The longest address read as a link; real ones are far shorter.
+const MAX_ADDRESS: usize = 2048;
+
+/// One link found in a line of text.
+struct Link<'t> {
+    label: &'t str,
+    address: &'t str,
+    /// The byte just after the link.
+    end: usize,
+}
+
+/// Reads links in one line of text in linear time.
+///
+/// Every character that closes or breaks a link is looked for once from where the last search
+/// stopped, so a line of ten thousand `[` with one `]` at its end is scanned once, not ten
+/// thousand times: an agent file of a megabyte must not freeze the tab.
+struct Scan<'t> {
+    text: &'t str,
+    close_bracket: NextByte,
+    close_angle: NextByte,
+    open_angle: NextByte,
+    open_paren: NextByte,
+    close_paren: NextByte,
+}
+
+impl<'t> Scan<'t> {
+    fn new(text: &'t str) -> Self {
+        Scan {
+            text,
+            close_bracket: NextByte::new(b']'),
+            close_angle: NextByte::new(b'>'),
+            open_angle: NextByte::new(b'<'),
+            open_paren: NextByte::new(b'('),
+            close_paren: NextByte::new(b')'),
+        }
+    }
+
+    /// The link that starts at `start` (a `[` or a `<`), if one does. Calls must come with
+    /// `start` growing, as `text_with_links` makes them.
+    fn link_at(&mut self, start: usize) -> Option<Link<'t>> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(start) == Some(&b'<') {
+            // An autolink: `<https://example.org>` or `<mailto:qa@example.org>`.
+            let end = self.close_angle.at_or_after(bytes, start + 1)?;
+            let nested = self.open_angle.at_or_after(bytes, start + 1);
+            if nested.is_some_and(|at| at < end) || end - start > MAX_ADDRESS {
+                return None;
+            }
+            let address = self.text.get(start + 1..end)?;
+            let has_scheme = address.find(':').is_some_and(|colon| {
+                colon > 1 && address[..colon].bytes().all(|b| b.is_ascii_alphanumeric())
+            });
+            if !has_scheme || address.contains(char::is_whitespace) {
+                return None;
+            }
+            return Some(Link {
+                label: address,
+                address,
+                end: end + 1,
+            });
+        }
+        let close = self.close_bracket.at_or_after(bytes, start + 1)?;
+        if bytes.get(close + 1) != Some(&b'(') {
             return None;
         }
-        return Some((address, address, inner.get(end + 1..)?));
+        let open = close + 2;
+        // The address ends at the first `)`, or at the one after it when a `(` comes first,
+        // as in `https://en.wikipedia.org/wiki/Rust_(language)`.
+        let mut end = self.close_paren.at_or_after(bytes, open)?;
+        if self
+            .open_paren
+            .at_or_after(bytes, open)
+            .is_some_and(|at| at < end)
+        {
+            end = self.close_paren.at_or_after(bytes, end + 1)?;
+        }
+        if end - open > MAX_ADDRESS {
+            return None;
+        }
+        // `[label](address "title")`: the title is not shown.
+        let address = self.text.get(open..end)?.split_whitespace().next();
+        Some(Link {
+            label: self.text.get(start + 1..close)?,
+            address: address.unwrap_or(""),
+            end: end + 1,
+        })
     }
-    let inner = text.strip_prefix('[')?;
-    let close = inner.find(']')?;
-    let label = inner.get(..close)?;
-    let target = inner.get(close + 1..)?.strip_prefix('(')?;
-    // The address ends at the `)` that balances the opening one, as in `(a_(b))`.
-    let mut depth = 0_usize;
-    let end = target.find(|c| match c {
-        '(' => {
-            depth += 1;
-            false
+}
+
+/// Where one ASCII byte next occurs, remembered between searches that move forward.
+struct NextByte {
+    byte: u8,
+    found: Option<usize>,
+    /// Nothing was found from this byte on.
+    none_from: Option<usize>,
+}
+
+impl NextByte {
+    fn new(byte: u8) -> Self {
+        NextByte {
+            byte,
+            found: None,
+            none_from: None,
         }
-        ')' if depth == 0 => true,
-        ')' => {
-            depth -= 1;
-            false
+    }
+
+    fn at_or_after(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        if let Some(at) = self.found.filter(|at| *at >= from) {
+            return Some(at);
         }
-        _ => false,
-    })?;
-    // `[label](address "title")`: the title is not shown.
-    let address = target.get(..end)?.split_whitespace().next().unwrap_or("");
-    Some((label, address, target.get(end + 1..)?))
+        if self.none_from.is_some_and(|none| none <= from) {
+            return None;
+        }
+        let found = bytes
+            .get(from..)?
+            .iter()
+            .position(|b| *b == self.byte)
+            .map(|offset| from + offset);
+        self.found = found;
+        if found.is_none() {
+            self.none_from = Some(from);
+        }
+        found
+    }
 }
 
 /// Escapes text for an HTML element or a quoted attribute.
@@ -482,6 +570,15 @@ mod tests {
                 "<p>See <a href=\"https://example.org/d.png\">diagram</a></p>\n",
             ),
             ("[not a link] and [x]", "<p>[not a link] and [x]</p>\n"),
+            (
+                "[Rust](https://en.wikipedia.org/wiki/Rust_(language)) and more)",
+                "<p><a href=\"https://en.wikipedia.org/wiki/Rust_(language)\">Rust</a> and more)</p>\n",
+            ),
+            (
+                "<<https://example.org> <a b:c>",
+                "<p>&lt;<a href=\"https://example.org\">https://example.org</a> &lt;a b:c&gt;</p>\n",
+            ),
+            ("[[x](y)", "<p><a href=\"y\">[x</a></p>\n"),
             ("a < b > c", "<p>a &lt; b &gt; c</p>\n"),
         ];
         for (markdown, expected) in cases {
