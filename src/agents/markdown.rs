@@ -136,29 +136,33 @@ impl Html {
                 self.list_item(true, level, index, compounds);
             }
             CompositeStyle::Code => {
-                if self.block == Block::Code {
-                    self.out.push('\n');
-                } else {
-                    self.close_block();
-                    self.out.push_str("<pre><code>");
-                    self.block = Block::Code;
-                }
+                self.enter(Block::Code, "\n", "<pre><code>");
                 // Code is shown exactly as written: the parser split nothing inside it.
                 for compound in compounds {
                     escape(&mut self.out, compound.src);
                 }
             }
             CompositeStyle::Quote => {
-                if self.block == Block::Quote {
-                    self.out.push_str("<br>\n");
-                } else {
-                    self.close_all();
-                    self.out.push_str("<blockquote><p>");
-                    self.block = Block::Quote;
-                }
+                self.enter(Block::Quote, "<br>\n", "<blockquote><p>");
                 inline(&mut self.out, compounds);
             }
         }
+    }
+
+    /// Continues `block` with `separator` when it is the open block; otherwise closes what is
+    /// open (lists too, for a quote; code stays inside a list item) and writes `opening`.
+    fn enter(&mut self, block: Block, separator: &str, opening: &str) {
+        if self.block == block {
+            self.out.push_str(separator);
+            return;
+        }
+        if block == Block::Quote {
+            self.close_all();
+        } else {
+            self.close_block();
+        }
+        self.out.push_str(opening);
+        self.block = block;
     }
 
     /// Opens, continues or closes lists so that an item at `indent` lands in the right one.
