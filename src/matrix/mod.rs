@@ -46,8 +46,8 @@ pub enum ImportError {
 
 /// A byte count in megabytes with one decimal, rounded, as in "4.2".
 ///
-/// Integer arithmetic on purpose: formatting an `f64` would link Rust's float printing, several
-/// KB of the download, for one message.
+/// Integer arithmetic on purpose: printing an `f64` with a precision links Rust's exact float
+/// formatting, several KB of the download, for one message.
 pub fn megabytes(bytes: u64) -> String {
     let tenths = bytes.saturating_mul(10).saturating_add(524_288) / 1_048_576;
     format!("{}.{}", tenths / 10, tenths % 10)

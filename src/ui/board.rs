@@ -133,13 +133,12 @@ const VIRTUALIZE_ABOVE: usize = 60;
 /// The height of one card in a long column, gap included; style/main.css sizes cards to fit.
 pub const ROW_PX: f64 = 132.0;
 
-/// A CSS length in whole pixels.
-///
-/// Formatting an `f64` would link Rust's float printing, several KB of the download for a
-/// fraction of a pixel nobody sees.
+/// A CSS length in whole pixels: a fraction of a pixel is never seen, and a whole number
+/// makes a short style string.
 fn px(value: f64) -> String {
     format!("{}px", value.round() as i64)
 }
+
 /// Cards rendered beyond each edge of the view, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 6;
 
