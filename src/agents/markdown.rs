@@ -109,19 +109,13 @@ impl Html {
                 if !self.lists.is_empty() && self.after_blank {
                     self.close_all();
                 }
-                if self.block == Block::Paragraph {
-                    self.out.push_str("<br>\n");
-                } else if !self.lists.is_empty() && self.block == Block::None {
-                    // A line right under a list item continues that item.
-                    self.out.push_str("<br>\n");
-                    self.block = Block::Paragraph;
-                    inline(&mut self.out, compounds);
-                    return;
+                // Text right under a list item continues that item on a new line.
+                let opening = if self.lists.is_empty() {
+                    "<p>"
                 } else {
-                    self.close_block();
-                    self.out.push_str("<p>");
-                    self.block = Block::Paragraph;
-                }
+                    "<br>\n"
+                };
+                self.enter(Block::Paragraph, "<br>\n", opening);
                 inline(&mut self.out, compounds);
             }
             CompositeStyle::Header(level) => {
@@ -531,6 +525,11 @@ mod tests {
             (
                 "- item\n  goes on",
                 "<ul>\n<li>item<br>\ngoes on</li>\n</ul>\n",
+            ),
+            // Text after code in an item goes on in the item, not in a paragraph of its own.
+            (
+                "- item\n\n      code\n  more",
+                "<ul>\n<li>item<pre><code>  code</code></pre>\n<br>\nmore</li>\n</ul>\n",
             ),
             ("Intro:\n- a", "<p>Intro:</p>\n<ul>\n<li>a</li>\n</ul>\n"),
             ("- a\n# Next", "<ul>\n<li>a</li>\n</ul>\n<h1>Next</h1>\n"),
