@@ -1,15 +1,5 @@
-//! Traceboard: a TDD planning board for traceability matrices, in the browser.
-//!
-//! The core (`stage`, `matrix`, `requirement`, `board`, `workspace`, `agents`) is plain Rust
-//! with plain `#[test]`s; the shell (`ui`, `storage`) is a thin Leptos layer on top of it.
-//! See ARCHITECTURE.md for the code map and its invariants.
+//! Traceboard's shell: the Leptos app (`ui`) and the browser's storage (`storage`) on top of
+//! the pure core crate, `traceboard_core`. See ARCHITECTURE.md for the code map.
 
-pub mod agents;
-pub mod board;
-pub mod matrix;
-pub mod requirement;
-pub mod stage;
 pub mod storage;
-pub mod team;
 pub mod ui;
-pub mod workspace;

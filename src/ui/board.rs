@@ -8,13 +8,13 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::board::EntryIndex;
-use crate::stage::Stage;
 use crate::ui::drag::{
     cancel_drag, on_card_key, on_pointer_down, on_pointer_move, on_pointer_up, on_touch_move,
 };
 use crate::ui::state::{AppState, CardKey};
 use crate::ui::team::{OwnerSelect, TurnChip};
+use traceboard_core::board::EntryIndex;
+use traceboard_core::stage::Stage;
 
 #[component]
 pub fn BoardView() -> impl IntoView {

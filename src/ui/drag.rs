@@ -15,9 +15,9 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 
-use crate::board::{EntryIndex, MoveError};
-use crate::stage::Stage;
 use crate::ui::state::{AppState, Drag};
+use traceboard_core::board::{EntryIndex, MoveError};
+use traceboard_core::stage::Stage;
 
 /// How far a mouse or pen must travel before a press becomes a drag, so a click stays a click.
 const DRAG_THRESHOLD_PX: f64 = 5.0;

@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, File, FileList, HtmlAnchorElement, Url};
 
-use crate::matrix::MAX_FILE_BYTES;
+use traceboard_core::matrix::MAX_FILE_BYTES;
 
 /// A file read into memory, or why it was not.
 pub struct ReadFile {
@@ -35,7 +35,7 @@ pub async fn read(file: &File) -> ReadFile {
     let bytes = if size > MAX_FILE_BYTES {
         Err(format!(
             "{name} is {} MB; the board reads files of up to {} MB.",
-            crate::matrix::megabytes(size),
+            traceboard_core::matrix::megabytes(size),
             MAX_FILE_BYTES / 1_048_576
         ))
     } else {

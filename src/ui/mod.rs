@@ -22,7 +22,7 @@ use crate::ui::board::BoardView;
 use crate::ui::drag::cancel_drag;
 use crate::ui::state::{AppState, Notice};
 use crate::ui::team::{AgentImportButtons, AgentRoster, TeamControls, import_agent_files};
-use crate::workspace::Action;
+use traceboard_core::workspace::Action;
 
 /// The example matrix, bundled into the build for "Try the example board".
 const EXAMPLE_MATRIX: &str = include_str!("../../examples/traceability_matrix.json");

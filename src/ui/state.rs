@@ -8,11 +8,11 @@
 
 use leptos::prelude::*;
 
-use crate::board::{Board, EntryIndex, Move, MoveError};
-use crate::stage::{GateBreach, Stage};
 use crate::storage::{self, SavedBoard, SavedFile};
-use crate::team::{Team, read_agent_files};
-use crate::workspace::{Action, Outcome, Touched, Workspace};
+use traceboard_core::board::{Board, EntryIndex, Move, MoveError};
+use traceboard_core::stage::{GateBreach, Stage};
+use traceboard_core::team::{Team, read_agent_files};
+use traceboard_core::workspace::{Action, Outcome, Touched, Workspace};
 
 /// The identity of a rendered card: its entry and a version bumped whenever it changes, so a
 /// keyed list re-renders exactly the cards that changed.
@@ -418,7 +418,7 @@ impl AppState {
             storage::clear();
             self.saved_note.set(format!(
                 "Not saved in this browser: {} MB is over its storage limit. Export to keep your changes.",
-                crate::matrix::megabytes(size as u64)
+                traceboard_core::matrix::megabytes(size as u64)
             ));
             return;
         }

@@ -9,11 +9,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::File;
 
-use crate::agents::body_html;
-use crate::stage::Stage;
 use crate::ui::files;
 use crate::ui::state::AppState;
-use crate::workspace::Action;
+use traceboard_core::agents::body_html;
+use traceboard_core::stage::Stage;
+use traceboard_core::workspace::Action;
 
 /// The names of the team's agents, for the selects.
 fn agent_names(state: AppState) -> Vec<String> {
@@ -108,7 +108,7 @@ pub fn AgentRoster() -> impl IntoView {
 }
 
 #[component]
-fn AgentItem(member: crate::team::Member) -> impl IntoView {
+fn AgentItem(member: traceboard_core::team::Member) -> impl IntoView {
     let state = expect_context::<AppState>();
     let agent = member.agent;
     let name = agent.name.clone();

@@ -12,7 +12,7 @@ macro_rules! fixture {
     ($name:literal) => {
         (
             concat!("agents/", $name),
-            include_bytes!(concat!("../../tests/fixtures/agents/", $name)).as_slice(),
+            include_bytes!(concat!("../../../tests/fixtures/agents/", $name)).as_slice(),
         )
     };
 }

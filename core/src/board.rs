@@ -19,6 +19,27 @@ use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normaliz
 /// Index of a requirement slot in the file, stable for the life of a board.
 pub type EntryIndex = usize;
 
+/// The identity of one imported board, unique for the life of the page. Whatever the UI
+/// keeps about a card (a drag, a dialog, focus) carries it, so after undo or an import swaps
+/// the board, a stale reference is recognised instead of acting on another board's card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BoardId(u64);
+
+impl BoardId {
+    fn next() -> BoardId {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        BoardId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// A card of a particular board: what the UI holds instead of a bare `EntryIndex`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CardRef {
+    pub board: BoardId,
+    pub entry: EntryIndex,
+}
+
 /// One requirement slot: its card when it could be placed, and its changed value, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
@@ -169,6 +190,7 @@ pub struct Moved {
 /// An imported matrix and its cards.
 #[derive(Clone, Debug)]
 pub struct Board {
+    id: BoardId,
     file_name: String,
     matrix: Matrix,
     entries: Vec<Entry>,
@@ -244,11 +266,24 @@ impl Board {
             });
         }
         let board = Board {
+            id: BoardId::next(),
             file_name: file_name.to_owned(),
             matrix,
             entries,
         };
         Ok((board, report))
+    }
+
+    pub fn id(&self) -> BoardId {
+        self.id
+    }
+
+    /// A reference to one of this board's cards.
+    pub fn card_ref(&self, entry: EntryIndex) -> CardRef {
+        CardRef {
+            board: self.id,
+            entry,
+        }
     }
 
     pub fn file_name(&self) -> &str {
@@ -301,7 +336,7 @@ impl Board {
     }
 
     /// Moves a card, writing the move into its requirement. Nothing changes on an error.
-    pub fn apply_move(&mut self, mv: &Move) -> Result<Moved, MoveError> {
+    pub(crate) fn apply_move(&mut self, mv: &Move) -> Result<Moved, MoveError> {
         let reason = mv.override_reason.as_deref().map(str::trim);
         if reason == Some("") {
             return Err(MoveError::EmptyReason);
@@ -327,12 +362,12 @@ impl Board {
     }
 
     /// A copy of one entry, for undo to put back with `restore`.
-    pub fn snapshot(&self, index: EntryIndex) -> Option<Entry> {
+    pub(crate) fn snapshot(&self, index: EntryIndex) -> Option<Entry> {
         self.entries.get(index).cloned()
     }
 
     /// Puts back an entry saved with `snapshot`.
-    pub fn restore(&mut self, index: EntryIndex, entry: Entry) {
+    pub(crate) fn restore(&mut self, index: EntryIndex, entry: Entry) {
         if let Some(slot) = self.entries.get_mut(index) {
             *slot = entry;
         }

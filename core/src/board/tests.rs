@@ -6,43 +6,43 @@ use serde_json::json;
 const ALL_FIXTURES: [(&str, &[u8]); 10] = [
     (
         "python_indent2.json",
-        include_bytes!("../../tests/fixtures/matrix/python_indent2.json"),
+        include_bytes!("../../../tests/fixtures/matrix/python_indent2.json"),
     ),
     (
         "indent4_utf8.json",
-        include_bytes!("../../tests/fixtures/matrix/indent4_utf8.json"),
+        include_bytes!("../../../tests/fixtures/matrix/indent4_utf8.json"),
     ),
     (
         "tabs_crlf.json",
-        include_bytes!("../../tests/fixtures/matrix/tabs_crlf.json"),
+        include_bytes!("../../../tests/fixtures/matrix/tabs_crlf.json"),
     ),
     (
         "python_compact.json",
-        include_bytes!("../../tests/fixtures/matrix/python_compact.json"),
+        include_bytes!("../../../tests/fixtures/matrix/python_compact.json"),
     ),
     (
         "js_indent2.json",
-        include_bytes!("../../tests/fixtures/matrix/js_indent2.json"),
+        include_bytes!("../../../tests/fixtures/matrix/js_indent2.json"),
     ),
     (
         "bare_array.json",
-        include_bytes!("../../tests/fixtures/matrix/bare_array.json"),
+        include_bytes!("../../../tests/fixtures/matrix/bare_array.json"),
     ),
     (
         "keyed_map.json",
-        include_bytes!("../../tests/fixtures/matrix/keyed_map.json"),
+        include_bytes!("../../../tests/fixtures/matrix/keyed_map.json"),
     ),
     (
         "messy.json",
-        include_bytes!("../../tests/fixtures/matrix/messy.json"),
+        include_bytes!("../../../tests/fixtures/matrix/messy.json"),
     ),
     (
         "nested_containers.json",
-        include_bytes!("../../tests/fixtures/matrix/nested_containers.json"),
+        include_bytes!("../../../tests/fixtures/matrix/nested_containers.json"),
     ),
     (
         "bom.json",
-        include_bytes!("../../tests/fixtures/matrix/bom.json"),
+        include_bytes!("../../../tests/fixtures/matrix/bom.json"),
     ),
 ];
 
@@ -141,7 +141,7 @@ fn pointer_of(board: &Board, index: EntryIndex) -> String {
 
 #[test]
 fn python_file_keeps_its_escaping_and_indentation() {
-    let bytes = include_bytes!("../../tests/fixtures/matrix/python_indent2.json");
+    let bytes = include_bytes!("../../../tests/fixtures/matrix/python_indent2.json");
     let mut board = import(bytes);
     board
         .apply_move(&Move {
@@ -159,7 +159,7 @@ fn python_file_keeps_its_escaping_and_indentation() {
 
 #[test]
 fn numbers_keep_their_spelling() {
-    let bytes = include_bytes!("../../tests/fixtures/matrix/messy.json");
+    let bytes = include_bytes!("../../../tests/fixtures/matrix/messy.json");
     let mut board = import(bytes);
     board.apply_move(&forced(0, Stage::Green)).unwrap();
     let out = board.export();
@@ -174,7 +174,7 @@ fn numbers_keep_their_spelling() {
 fn import_report_counts_and_locates() {
     let (board, report) = Board::import(
         "messy.json",
-        include_bytes!("../../tests/fixtures/matrix/messy.json"),
+        include_bytes!("../../../tests/fixtures/matrix/messy.json"),
     )
     .unwrap();
     // 101 in_progress+tests+code → Red; auth.logout implemented → Green; REQ-200 → Backlog;
@@ -210,7 +210,7 @@ fn import_report_counts_and_locates() {
 
 #[test]
 fn unplaced_entries_are_kept_in_the_export() {
-    let bytes = include_bytes!("../../tests/fixtures/matrix/messy.json");
+    let bytes = include_bytes!("../../../tests/fixtures/matrix/messy.json");
     let mut board = import(bytes);
     for (i, _) in import(bytes).cards() {
         board.apply_move(&forced(i, Stage::Backlog)).ok();
@@ -338,7 +338,7 @@ fn history_that_is_not_a_list_blocks_the_move() {
 
 #[test]
 fn snapshot_and_restore_undo_a_move() {
-    let bytes = include_bytes!("../../tests/fixtures/matrix/python_indent2.json");
+    let bytes = include_bytes!("../../../tests/fixtures/matrix/python_indent2.json");
     let mut board = import(bytes);
     let before = board.snapshot(1).unwrap();
     board.apply_move(&mv(1, Stage::Red)).unwrap();

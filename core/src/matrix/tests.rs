@@ -7,7 +7,7 @@ macro_rules! shape {
     ($name:literal, $count:literal, $first:literal) => {
         (
             $name,
-            include_bytes!(concat!("../../tests/fixtures/matrix/", $name)).as_slice(),
+            include_bytes!(concat!("../../../tests/fixtures/matrix/", $name)).as_slice(),
             $count,
             $first,
         )
@@ -86,13 +86,13 @@ fn export_writes_edits_in_file_order_whatever_order_they_come_in() {
 const BAD: [(&str, &[u8], &[&str]); 8] = [
     fixture_bad(
         "empty.json",
-        include_bytes!("../../tests/fixtures/matrix/empty.json"),
+        include_bytes!("../../../tests/fixtures/matrix/empty.json"),
         &["empty"],
     ),
     fixture_bad("whitespace", b" \n\t\n", &["empty"]),
     fixture_bad(
         "broken.json",
-        include_bytes!("../../tests/fixtures/matrix/broken.json"),
+        include_bytes!("../../../tests/fixtures/matrix/broken.json"),
         &[
             "line 4, column 40",
             "{\"id\": \"REQ-002\", \"ears\": \"second\",}",
@@ -101,12 +101,12 @@ const BAD: [(&str, &[u8], &[&str]); 8] = [
     ),
     fixture_bad(
         "latin1.json",
-        include_bytes!("../../tests/fixtures/matrix/latin1.json"),
+        include_bytes!("../../../tests/fixtures/matrix/latin1.json"),
         &["not UTF-8", "byte 43", "line 1"],
     ),
     fixture_bad(
         "settings.json",
-        include_bytes!("../../tests/fixtures/matrix/settings.json"),
+        include_bytes!("../../../tests/fixtures/matrix/settings.json"),
         &[
             "\"theme\", \"editor\", \"recent\"",
             "Expected an object with a \"requirements\" list",
@@ -114,12 +114,12 @@ const BAD: [(&str, &[u8], &[&str]); 8] = [
     ),
     fixture_bad(
         "numbers.json",
-        include_bytes!("../../tests/fixtures/matrix/numbers.json"),
+        include_bytes!("../../../tests/fixtures/matrix/numbers.json"),
         &["a list of 3 numbers"],
     ),
     fixture_bad(
         "user_stories.json",
-        include_bytes!("../../tests/fixtures/matrix/user_stories.json"),
+        include_bytes!("../../../tests/fixtures/matrix/user_stories.json"),
         &["\"stories\""],
     ),
     fixture_bad("string", b"\"just text\"", &["a single string"]),
