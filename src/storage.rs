@@ -3,11 +3,10 @@
 //! It saves the inputs of the board, not the board: the exported matrix text (which holds
 //! every move), its file name, and the raw agent files with the stage owners. Loading is an
 //! explicit step that tells "nothing saved yet" from "saved data is corrupt", and a corrupt
-//! save is moved aside rather than lost. `SavedBoard` is this module's storage format, so it
-//! is the one type here that derives `Serialize`.
+//! save is moved aside rather than lost. What is saved, `SavedBoard`, is the core's.
 
 use gloo_storage::{LocalStorage, Storage};
-use serde::{Deserialize, Serialize};
+use traceboard_core::saved::SavedBoard;
 
 const KEY: &str = "traceboard.board.v1";
 /// The largest matrix autosave writes: browsers give a site about 5 MB of localStorage, in
@@ -15,28 +14,6 @@ const KEY: &str = "traceboard.board.v1";
 pub const MAX_SAVED_BYTES: usize = 4 * 1024 * 1024;
 /// Where a save that could not be read is kept, so a person can still recover it.
 const CORRUPT_KEY: &str = "traceboard.board.v1.unreadable";
-
-/// An agent definition file as the user imported it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedFile {
-    pub name: String,
-    pub text: String,
-}
-
-/// Everything needed to rebuild the board after a reload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedBoard {
-    pub file_name: String,
-    /// When it was saved, as an ISO 8601 timestamp.
-    pub saved_at: String,
-    /// The matrix as export would write it; `None` when only agents are open.
-    pub matrix: Option<String>,
-    #[serde(default)]
-    pub agents: Vec<SavedFile>,
-    /// The owning agent's name per column, Backlog first.
-    #[serde(default)]
-    pub owners: [Option<String>; 5],
-}
 
 /// Why a save or a load did not work.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,19 +53,16 @@ pub fn load() -> Result<Option<SavedBoard>, StorageError> {
         Ok(None) => return Ok(None),
         Err(_) => return Err(StorageError::Unavailable),
     };
-    serde_json::from_str::<SavedBoard>(&text)
-        .map(Some)
-        .map_err(|e| {
-            let _ = storage.set_item(CORRUPT_KEY, &text);
-            let _ = storage.remove_item(KEY);
-            StorageError::Corrupt(e.to_string())
-        })
+    SavedBoard::from_json(&text).map(Some).map_err(|e| {
+        let _ = storage.set_item(CORRUPT_KEY, &text);
+        let _ = storage.remove_item(KEY);
+        StorageError::Corrupt(e)
+    })
 }
 
 pub fn save(board: &SavedBoard) -> Result<(), StorageError> {
-    let text = serde_json::to_string(board).map_err(|e| StorageError::Corrupt(e.to_string()))?;
     LocalStorage::raw()
-        .set_item(KEY, &text)
+        .set_item(KEY, &board.to_json())
         .map_err(|_| StorageError::Full)
 }
 

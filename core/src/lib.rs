@@ -9,6 +9,7 @@ pub mod agents;
 pub mod board;
 pub mod matrix;
 pub mod requirement;
+pub mod saved;
 pub mod stage;
 pub mod team;
 pub mod workspace;

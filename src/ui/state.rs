@@ -8,8 +8,9 @@
 
 use leptos::prelude::*;
 
-use crate::storage::{self, SavedBoard, SavedFile};
+use crate::storage;
 use traceboard_core::board::{Board, EntryIndex, Move, MoveError};
+use traceboard_core::saved::SavedBoard;
 use traceboard_core::stage::{GateBreach, Stage};
 use traceboard_core::team::{Team, read_agent_files};
 use traceboard_core::workspace::{Action, Outcome, Touched, Workspace};
@@ -357,20 +358,11 @@ impl AppState {
 
     /// Restores a saved board after a reload.
     pub fn restore(&self, saved: &SavedBoard) {
-        let board = saved.matrix.as_ref().and_then(|text| {
-            match Board::import(&saved.file_name, text.as_bytes()) {
-                Ok((board, _)) => Some(board),
-                Err(e) => {
-                    self.notice.set(Some(Notice::Error(format!(
-                        "The saved board could not be opened: {e}"
-                    ))));
-                    None
-                }
-            }
-        });
-        // Opening the saved board is not a change a person would want to undo.
-        self.ws
-            .set_value(Workspace::restored(board, saved_team(saved)));
+        let restored = saved.restore();
+        if let Some(problem) = restored.problem {
+            self.notice.set(Some(Notice::Error(problem)));
+        }
+        self.ws.set_value(restored.workspace);
         self.after_change(Outcome {
             touched: Touched::Board,
             message: String::new(),
@@ -385,27 +377,7 @@ impl AppState {
 
     /// What autosave writes; `None` when there is nothing to keep.
     pub fn saved_board(&self) -> Option<SavedBoard> {
-        let matrix = self.export_text();
-        let agents: Vec<SavedFile> = self.ws.with_value(|ws| {
-            ws.team()
-                .members()
-                .iter()
-                .map(|m| SavedFile {
-                    name: m.source_name.clone(),
-                    text: m.source_text.clone(),
-                })
-                .collect()
-        });
-        if matrix.is_none() && agents.is_empty() {
-            return None;
-        }
-        Some(SavedBoard {
-            file_name: self.file_name.get_untracked(),
-            saved_at: now_iso(),
-            matrix,
-            agents,
-            owners: self.ws.with_value(|ws| ws.team().owners().clone()),
-        })
+        self.ws.with_value(|ws| SavedBoard::of(ws, now_iso()))
     }
 
     /// Saves now; called by the debounced autosave effect.
@@ -439,20 +411,6 @@ impl Default for AppState {
     fn default() -> Self {
         AppState::new()
     }
-}
-
-/// Rebuilds the saved team: its agent files read again, then its owners.
-fn saved_team(saved: &SavedBoard) -> Team {
-    let files: Vec<(String, Vec<u8>)> = saved
-        .agents
-        .iter()
-        .map(|f| (f.name.clone(), f.text.clone().into_bytes()))
-        .collect();
-    let (members, _) = read_agent_files(&files);
-    let mut team = Team::default();
-    team.add(members);
-    team.restore_owners(&saved.owners);
-    team
 }
 
 /// The current time as ISO 8601, from the browser's clock.

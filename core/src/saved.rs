@@ -1,0 +1,175 @@
+//! What autosave keeps of a workspace, and how a workspace comes back from it.
+//!
+//! It keeps the inputs of the board, not the board: the exported matrix text (which holds
+//! every move), its file name, and the raw agent files with the stage owners. Restoring reads
+//! them again through the same importers a person uses, so a saved board can never disagree
+//! with what a fresh import of the same text shows. `SavedBoard` is a storage format, so it is
+//! the one type here that derives `Serialize`; where the bytes go (IndexedDB, localStorage) is
+//! the shell's `storage` module's business, not this one's.
+
+use serde::{Deserialize, Serialize};
+
+use crate::board::Board;
+use crate::team::{Team, read_agent_files};
+use crate::workspace::Workspace;
+
+/// An agent definition file as the user imported it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Everything needed to rebuild the workspace after a reload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedBoard {
+    pub file_name: String,
+    /// When it was saved, as an ISO 8601 timestamp.
+    pub saved_at: String,
+    /// The matrix as export would write it; `None` when only agents are open.
+    pub matrix: Option<String>,
+    #[serde(default)]
+    pub agents: Vec<SavedFile>,
+    /// The owning agent's name per column, Backlog first.
+    #[serde(default)]
+    pub owners: [Option<String>; 5],
+}
+
+/// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
+#[derive(Debug)]
+pub struct Restored {
+    pub workspace: Workspace,
+    pub problem: Option<String>,
+}
+
+impl SavedBoard {
+    /// What to keep of `ws`; `None` when there is nothing to keep (no board, no agents).
+    pub fn of(ws: &Workspace, saved_at: String) -> Option<SavedBoard> {
+        let matrix = ws.board().map(Board::export);
+        let agents: Vec<SavedFile> = ws
+            .team()
+            .members()
+            .iter()
+            .map(|m| SavedFile {
+                name: m.source_name.clone(),
+                text: m.source_text.clone(),
+            })
+            .collect();
+        if matrix.is_none() && agents.is_empty() {
+            return None;
+        }
+        Some(SavedBoard {
+            file_name: ws
+                .board()
+                .map(|b| b.file_name().to_owned())
+                .unwrap_or_default(),
+            saved_at,
+            matrix,
+            agents,
+            owners: ws.team().owners().clone(),
+        })
+    }
+
+    /// The save as text.
+    pub fn to_json(&self) -> String {
+        // Strings, options and arrays of them always serialize.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a save written by `to_json`; the error says why it could not be read.
+    pub fn from_json(text: &str) -> Result<SavedBoard, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Rebuilds the workspace, with no undo history: opening a saved board is not a change a
+    /// person would want to undo. A matrix that no longer imports leaves the team open and
+    /// says why.
+    pub fn restore(&self) -> Restored {
+        let mut problem = None;
+        let board = self.matrix.as_ref().and_then(|text| {
+            match Board::import(&self.file_name, text.as_bytes()) {
+                Ok((board, _)) => Some(board),
+                Err(e) => {
+                    problem = Some(format!("The saved board could not be opened: {e}"));
+                    None
+                }
+            }
+        });
+        Restored {
+            workspace: Workspace::restored(board, self.team()),
+            problem,
+        }
+    }
+
+    /// Rebuilds the saved team: its agent files read again, then its owners.
+    fn team(&self) -> Team {
+        let files: Vec<(String, Vec<u8>)> = self
+            .agents
+            .iter()
+            .map(|f| (f.name.clone(), f.text.clone().into_bytes()))
+            .collect();
+        let (members, _) = read_agent_files(&files);
+        let mut team = Team::default();
+        team.add(members);
+        team.restore_owners(&self.owners);
+        team
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::Move;
+    use crate::stage::Stage;
+    use crate::workspace::Action;
+
+    #[test]
+    fn a_save_round_trips_the_board_and_the_team() {
+        let mut ws = Workspace::default();
+        let (members, _) = read_agent_files(&[(
+            "qa.md".to_owned(),
+            b"---\nname: qa\ndescription: writes tests\n---\n".to_vec(),
+        )]);
+        ws.apply(Action::AddAgents(members)).unwrap();
+        let (board, _) = Board::import("m.json", br#"[{"id": "R1", "tests": ["t.py"]}]"#).unwrap();
+        ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
+        ws.apply(Action::MoveCard(Move {
+            entry: 0,
+            to: Stage::Red,
+            by: "qa".into(),
+            at: "t".into(),
+            override_reason: None,
+        }))
+        .unwrap();
+        let saved = SavedBoard::of(&ws, "2026-11-29T10:00:00Z".into()).unwrap();
+        let again = SavedBoard::from_json(&saved.to_json()).unwrap();
+        assert_eq!(again, saved);
+        let restored = again.restore();
+        assert!(restored.problem.is_none());
+        let back = restored.workspace;
+        assert_eq!(back.board().unwrap().export(), ws.board().unwrap().export());
+        assert_eq!(back.board().unwrap().card(0).unwrap().stage, Stage::Red);
+        assert_eq!(back.team().owners(), ws.team().owners());
+        assert!(!back.can_undo());
+    }
+
+    #[test]
+    fn nothing_to_keep_is_no_save() {
+        assert!(SavedBoard::of(&Workspace::default(), "t".into()).is_none());
+    }
+
+    #[test]
+    fn a_save_that_no_longer_imports_says_why() {
+        let saved = SavedBoard {
+            file_name: "m.json".into(),
+            saved_at: "t".into(),
+            matrix: Some("{not json".into()),
+            agents: Vec::new(),
+            owners: Default::default(),
+        };
+        let restored = saved.restore();
+        assert!(restored.workspace.board().is_none());
+        assert!(restored.problem.unwrap().contains("could not be opened"));
+        assert!(SavedBoard::from_json("[]").is_err());
+    }
+}
