@@ -1,6 +1,8 @@
 # Traceboard's commands. Each one installs what is missing first (scripts/setup.sh).
 #   make serve   build and serve the board at http://127.0.0.1:8080, opening a browser if there is one
-#   make test    run every test layer: fmt, clippy, native tests, browser tests, Playwright
+#   make test    run every test layer: fmt, clippy, native tests, browser tests, the release
+#                build and its size budget, Playwright
+#   make size    check the built page's gzipped transfer against its budget (300 KB)
 #   make dist    build a static copy into dist/ that works from any static host and sub-path
 #   make bench   measure import, move, export, heap and size against a plain-JS baseline
 
@@ -8,7 +10,7 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test dist bench setup-build setup-test test-native test-browser test-e2e lint
+.PHONY: serve test dist size bench setup-build setup-test test-native test-browser test-e2e lint
 
 setup-build:
 	@scripts/setup.sh build
@@ -36,7 +38,12 @@ test-browser:
 test-e2e: dist
 	npx playwright test
 
-test: setup-test lint test-native test-browser test-e2e
+# The scripts' own tests first (the budget must be able to fail), then the budget itself.
+size: dist
+	node --test scripts/scripts.test.mjs
+	node scripts/check-size.mjs dist
+
+test: setup-test lint test-native test-browser size test-e2e
 	@echo "All test layers passed."
 
 bench: setup-test dist
