@@ -3,7 +3,9 @@
 
 #![cfg(target_arch = "wasm32")]
 
+use leptos::mount::UnmountHandle;
 use leptos::prelude::*;
+use leptos::tachys::view::Mountable;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -12,8 +14,37 @@ use traceboard::ui::App;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh container and returns it; the mount lives for the test.
-fn mount_app() -> Element {
+/// Marks the container each test mounts its app into, so a test can tell that no other app is
+/// left in the page.
+const APP_MARK: &str = "data-test-app";
+
+/// One app mounted into its own container for one test. Dropping it (at the end of the test,
+/// or when a failed assertion unwinds) unmounts the app, which disposes its reactive owner and
+/// with it the window listeners it registered, and removes the container, so the next test
+/// starts on a page with no app in it. It dereferences to the container.
+struct Mounted<M: Mountable> {
+    handle: Option<UnmountHandle<M>>,
+    root: Element,
+}
+
+impl<M: Mountable> std::ops::Deref for Mounted<M> {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl<M: Mountable> Drop for Mounted<M> {
+    fn drop(&mut self) {
+        // Unmount first, while the container is still in the page, then remove the container.
+        drop(self.handle.take());
+        self.root.remove();
+    }
+}
+
+/// Mounts the app into a fresh container, on a page with no other app and empty storage.
+fn mount_app() -> Mounted<impl Mountable> {
+    assert_no_app_in_page();
     let _ = web_sys::window()
         .unwrap()
         .local_storage()
@@ -21,10 +52,24 @@ fn mount_app() -> Element {
         .unwrap()
         .clear();
     let container = document().create_element("div").unwrap();
+    container.set_attribute(APP_MARK, "").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);
-    handle.forget();
-    container
+    Mounted {
+        handle: Some(handle),
+        root: container,
+    }
+}
+
+/// Fails when an earlier test left its app, or any part of it, in the page: queries by id or
+/// on the whole document would otherwise find that app's elements.
+fn assert_no_app_in_page() {
+    for selector in [&format!("[{APP_MARK}]"), "[aria-live]", "[role=region]"] {
+        assert!(
+            document().query_selector(selector).unwrap().is_none(),
+            "an earlier app is still in the page ({selector})"
+        );
+    }
 }
 
 fn button(root: &Element, name: &str) -> HtmlElement {
@@ -171,5 +216,30 @@ async fn keyboard_moves_a_card_and_announces_it() {
     assert!(
         focused.text_content().unwrap().starts_with("REQ-004"),
         "focus stays on the moved card"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_app_leaves_nothing_in_the_page() {
+    let root = mount_app();
+    button(&root, "Try the example board").click();
+    next_frame().await;
+    assert!(
+        document()
+            .query_selector("[role=region]")
+            .unwrap()
+            .is_some()
+    );
+    let container = root.root.clone();
+    drop(root);
+    assert!(!container.is_connected(), "the container is removed");
+    assert_eq!(container.child_element_count(), 0, "the app is unmounted");
+    assert_no_app_in_page();
+    // A fresh app starts from the empty state, not from the board the last one showed.
+    let root = mount_app();
+    assert!(
+        root.text_content()
+            .unwrap()
+            .contains("Try the example board")
     );
 }
