@@ -46,3 +46,100 @@ export async function download(page: Page): Promise<{ name: string; text: string
 export async function expectCardIn(page: Page, id: string, title: (typeof STAGES)[number]) {
   await expect(card(column(page, title), id)).toBeVisible();
 }
+
+/**
+ * Waits until no CSS transition or animation is running (after a colour-scheme change, say).
+ * `document.getAnimations()` brings styles up to date first, so a transition that a change
+ * has just started is seen. With reduced motion emulated there are none and this returns at
+ * once; without it, this waits for them to end rather than for a guessed time.
+ */
+export async function settled(page: Page) {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+}
+
+/**
+ * Records every text any `aria-live` region shows, in order, in `window.__liveMessages`,
+ * from the first script of the page on (install it before `page.goto`). It reads the mutation
+ * records themselves (old text, removed and added nodes), so a message replaced within the
+ * same task is kept too, unlike a look at the region's last text.
+ */
+export async function recordLiveMessages(page: Page) {
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __liveMessages: string[] }).__liveMessages = seen;
+    const keep = (text: string | null | undefined) => {
+      const t = (text ?? '').trim();
+      if (t && seen[seen.length - 1] !== t) seen.push(t);
+    };
+    const regionOf = (node: Node) => (node instanceof Element ? node : node.parentElement)?.closest('[aria-live]');
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const region = regionOf(r.target);
+        if (!region) continue;
+        if (r.type === 'characterData') keep(r.oldValue);
+        r.removedNodes.forEach((n) => keep(n.textContent));
+        r.addedNodes.forEach((n) => keep(n.textContent));
+        keep(region.textContent);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true, characterDataOldValue: true });
+  });
+}
+
+/** Every message the live regions have shown since the page loaded (see recordLiveMessages). */
+export async function liveMessages(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { __liveMessages: string[] }).__liveMessages]);
+}
+
+type Timer = { delay: number; done: boolean };
+type TimerWindow = { __timers: Timer[] | null };
+
+/**
+ * From now until `timersSettled`, keeps track of the page's timers (`setTimeout` with a delay):
+ * the app's own, such as the long-press timer a touch starts. It wraps `window.setTimeout` and
+ * `clearTimeout`, which the app reaches through the window object.
+ */
+export async function watchTimers(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as TimerWindow & typeof window;
+    w.__timers = [];
+    const ids = new Map<number, Timer>();
+    const set = w.setTimeout;
+    const clear = w.clearTimeout;
+    w.setTimeout = ((handler: TimerHandler, delay?: number, ...args: unknown[]) => {
+      const timer: Timer = { delay: Number(delay) || 0, done: false };
+      if (typeof handler !== 'function' || timer.delay === 0 || !w.__timers) return set(handler, delay, ...args);
+      w.__timers.push(timer);
+      const id = set(
+        (...a: unknown[]) => {
+          try {
+            return (handler as (...x: unknown[]) => unknown)(...a);
+          } finally {
+            timer.done = true;
+          }
+        },
+        delay,
+        ...args,
+      );
+      ids.set(id, timer);
+      return id;
+    }) as typeof setTimeout;
+    w.clearTimeout = ((id?: number) => {
+      const timer = id === undefined ? undefined : ids.get(id);
+      if (timer) timer.done = true;
+      clear(id);
+    }) as typeof clearTimeout;
+  });
+}
+
+/**
+ * Waits until every timer started since `watchTimers` has run or been cleared (at least one
+ * must have been started, or there was nothing to wait for), then for the next frame, so what
+ * they changed is on screen.
+ */
+export async function timersSettled(page: Page) {
+  await page.waitForFunction(() => {
+    const timers = (window as unknown as TimerWindow).__timers;
+    return !!timers && timers.length > 0 && timers.every((t) => t.done);
+  });
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
+}

@@ -1,7 +1,10 @@
 // Screenshots of the board in the states a person sees, for review (target/screens)
 // and for the README (docs/screenshot.png, refreshed when UPDATE_SCREENSHOT=1).
 import { expect, test } from '@playwright/test';
-import { card, column } from './helpers';
+import { card, column, settled } from './helpers';
+
+// Reduced motion: colour and border changes apply at once, so what is checked is the end state.
+test.use({ reducedMotion: 'reduce' });
 
 const shot = (name: string) => `target/screens/${name}.png`;
 
@@ -36,7 +39,7 @@ test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 1400, height: 860 });
-  await page.waitForTimeout(300); // let the colour transitions finish
+  await settled(page);
   await page.screenshot({ path: shot('dark') });
 });
 
