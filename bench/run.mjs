@@ -1,5 +1,6 @@
-// Traceboard's benchmark (`make bench`, or `node bench/run.mjs`): measures import, move and
-// export at 100 to 10,000 requirements, the memory after import and the gzipped transfer,
+// Traceboard's benchmark (`make bench`, or `node bench/run.mjs`): measures cold start (empty,
+// and with a saved board restored), import, move and export at 100 to 10,000 requirements,
+// the memory after import and the gzipped transfer,
 // against a plain-JavaScript baseline (bench/baseline) driven by the same code, in headless
 // Chromium through Playwright. Prints the table and writes it to bench/results.md (the raw
 // samples go to bench/results-raw.json, which git ignores).
@@ -12,6 +13,7 @@
 //   --dist DIR                    the built app (default dist/); it is copied first, so a
 //                                 rebuild during the run does not break it
 //   --keep                        keep the generated matrices (their folder is printed)
+//   --cold-only                   measure only the cold starts (and the transfer)
 // Progress goes to stderr. The exit status is non-zero only when the harness fails (a page
 // does not load, a measure times out, an export's content is wrong), never for a missed target.
 
@@ -37,7 +39,7 @@ const APPS = ['traceboard', 'baseline'];
 const log = (...args) => console.error('[bench]', ...args);
 
 function parseArgs(argv) {
-  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false };
+  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false, coldOnly: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -49,6 +51,7 @@ function parseArgs(argv) {
     else if (arg === '--runs') opts.runs = Number(value());
     else if (arg === '--dist') opts.dist = resolve(value());
     else if (arg === '--keep') opts.keep = true;
+    else if (arg === '--cold-only') opts.coldOnly = true;
     else throw new Error(`unknown option ${arg} (see the header of bench/run.mjs)`);
   }
   if (opts.sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--sizes takes integers of at least 10');
@@ -157,9 +160,115 @@ async function openApp(browser, url) {
   });
   await page.goto(url);
   await page.getByRole('button', { name: 'Import matrix' }).first().waitFor({ timeout: 30_000 });
+  await page.evaluate(() => window.__bench.stopColdStart());
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   return { context, page, cdp };
+}
+
+/**
+ * A fresh context and page for a cold start: the probe installed, the HTTP cache disabled (so
+ * every load fetches and compiles the wasm and scripts, as a first visit does).
+ */
+async function openCold(browser) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript({ path: join(BENCH, 'probe.js') });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  return { context, page };
+}
+
+/** The page's cold-start stamps (see probe.js), waiting for a visible card when `card`. */
+function coldStartMarks(page, card) {
+  return withTimeout(page.evaluate((c) => window.__bench.coldStartDone(c), card), 120_000, 'cold start');
+}
+
+/**
+ * Cold start of an empty page: milliseconds from navigation start to "Import matrix" taking
+ * input. The button must then respond: a click opens the file chooser.
+ */
+async function measureColdEmpty(browser, url) {
+  const { context, page } = await openCold(browser);
+  try {
+    await page.goto(url, { waitUntil: 'commit' });
+    const marks = await coldStartMarks(page, false);
+    await page.evaluate(() => window.__bench.stopColdStart());
+    const chooser = page.waitForEvent('filechooser', { timeout: 10_000 });
+    await page.getByRole('button', { name: 'Import matrix' }).first().click();
+    await chooser;
+    return marks.input;
+  } finally {
+    await context.close();
+  }
+}
+
+/** A saved note ("Saved in this browser at 10:32", "Not saved …") longer than this is a hang. */
+const SAVE_WAIT_MS = 60_000;
+
+/**
+ * Waits for the page to say whether it saved the board (the note beside the file name, or an
+ * error notice); returns that text, or a sentence saying it said nothing.
+ */
+async function savedNote(page) {
+  const said = page.getByText(/^\s*(Saved|Not saved|Could not save|Not kept)\b/i).or(page.getByRole('alert')).first();
+  try {
+    await said.waitFor({ timeout: SAVE_WAIT_MS });
+  } catch {
+    return `the page did not say it saved within ${SAVE_WAIT_MS / 1000} s`;
+  }
+  return (await said.textContent()).trim();
+}
+
+/**
+ * Cold start with a saved board of `n` requirements restored (Traceboard): imports `file` in a
+ * fresh context, waits until the page says it saved, then reloads `runs` times; each sample is
+ * milliseconds from navigation start to the first card visible and the page taking input
+ * (whichever comes later). When the page does not save the board, returns `{ note }` with what
+ * it said instead of samples.
+ */
+async function measureColdRestored(browser, url, file, n, stages, runs) {
+  const { context, page } = await openCold(browser);
+  try {
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Import matrix' }).first().waitFor({ timeout: 30_000 });
+    await page.evaluate(() => window.__bench.stopColdStart());
+    await measureImport(page, file, n, stages);
+    const note = await savedNote(page);
+    if (!/^Saved\b/i.test(note)) return { note: `not saved: ${note}` };
+    const samples = [];
+    for (let run = 0; run < runs; run++) {
+      await page.reload({ waitUntil: 'commit' });
+      const marks = await coldStartMarks(page, true);
+      await page.evaluate(() => window.__bench.stopColdStart());
+      samples.push(Math.max(marks.input, marks.card));
+      log(`${n} traceboard cold start, restored ${run + 1}/${runs}: ${samples.at(-1).toFixed(0)} ms (input at ${marks.input.toFixed(0)}, first card at ${marks.card.toFixed(0)})`);
+    }
+    return { samples };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The baseline's counterpart of a restored board: it keeps nothing, so a fresh page loads and
+ * imports the same file; a sample is its cold start to "Import matrix" taking input plus the
+ * import from the file chosen to the board painted and taking input (the time to pick the
+ * file is left out).
+ */
+async function measureColdBaselineFile(browser, url, file, n, stages) {
+  const { context, page } = await openCold(browser);
+  try {
+    await page.goto(url, { waitUntil: 'commit' });
+    const marks = await coldStartMarks(page, false);
+    await page.evaluate(() => window.__bench.stopColdStart());
+    const t = await measureImport(page, file, n, stages);
+    return marks.input + t.ready;
+  } finally {
+    await context.close();
+  }
 }
 
 /**
@@ -275,6 +384,15 @@ async function main() {
     const results = {};
     const files = {};
     const runsUsed = {};
+    const coldRuns = opts.runs ?? 5;
+    const cold = { empty: { traceboard: [], baseline: [] }, notes: {} };
+    for (let run = 0; run < coldRuns; run++) {
+      for (const app of run % 2 ? [...APPS].reverse() : APPS) {
+        const ms = await measureColdEmpty(browser, servers[app]);
+        cold.empty[app].push(ms);
+        log(`${app} cold start, empty ${run + 1}/${coldRuns}: ${ms.toFixed(0)} ms`);
+      }
+    }
     for (const size of opts.sizes) {
       const { text, requirements } = generateMatrix(size);
       const file = join(work, `traceability_matrix_${size}.json`);
@@ -287,7 +405,25 @@ async function main() {
       runsUsed[size] = runs;
       results[size] = {};
       for (const app of APPS) {
-        results[size][app] = { import: [], importDom: [], cardsRendered: [], jsHeap: [], wasmAtImport: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
+        results[size][app] = { coldRestored: [], import: [], importDom: [], cardsRendered: [], jsHeap: [], wasmAtImport: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
+      }
+
+      // Cold start with this board restored; the baseline loads the same file instead.
+      const restored = await measureColdRestored(browser, servers.traceboard, file, size, stages, coldRuns);
+      if (restored.note) {
+        cold.notes[size] = restored.note;
+        log(`${size} traceboard cold start, restored: ${restored.note}`);
+      } else {
+        results[size].traceboard.coldRestored.push(...restored.samples);
+      }
+      for (let run = 0; run < coldRuns; run++) {
+        const ms = await measureColdBaselineFile(browser, servers.baseline, file, size, stages);
+        results[size].baseline.coldRestored.push(ms);
+        log(`${size} baseline cold start + import of the file ${run + 1}/${coldRuns}: ${ms.toFixed(0)} ms`);
+      }
+      if (opts.coldOnly) {
+        runs.import = runs.export = runs.move = 0;
+        continue;
       }
       log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app`);
 
@@ -343,7 +479,7 @@ async function main() {
     }
 
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
-    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer));
+    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer, cold));
     const details = markdownTable(DETAIL_HEADER, detailRows(results, opts.sizes));
     const transferTable = markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer));
     const report = [
@@ -354,7 +490,7 @@ async function main() {
       `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
       `- Traceboard build: \`${wasmName}\``,
       `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB`).join('; ')} (bench/generate.mjs, seeded)`,
-      `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports, ${r.export}+${r.export} exports, ${r.move} moves`; }).join('; ')}`,
+      `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports, ${r.export}+${r.export} exports, ${r.move} moves`; }).join('; ')}; cold starts: ${coldRuns} per case and app`,
       '',
       table,
       '',
@@ -370,6 +506,7 @@ async function main() {
       '',
       '- Each figure is the median of the runs, with min–max in brackets. Ratio = Traceboard median / baseline median (1.00× = as fast as plain JavaScript).',
       '- Baseline: bench/baseline, the same board in plain JavaScript (JSON.parse, DOM built into fragments, same card markup, same pointer drag, JSON.stringify export; no gates, history or autosave).',
+      '- Cold start: each in a fresh browser context with the HTTP cache disabled (CDP `Network.setCacheDisabled`), so every load fetches and compiles the wasm and scripts as a first visit does. The clock is `performance.now()`, which counts from the navigation\'s start. The probe checks at the start of every animation frame and stamps the task after the first frame that shows the state (painted, main thread free). Empty: until the document is parsed, deferred scripts have run and an enabled "Import matrix" button is on screen; the button must then open the file chooser when clicked. Restored: Traceboard imports the matrix in a fresh context, the harness waits until the page says "Saved…" and then reloads it; the figure is navigation start to the later of the first card visible in the viewport and "Import matrix" taking input. When the page does not save the board (the figure then reads "not saved: " and what the page said), nothing is restored and there is no figure. The baseline keeps nothing between visits, so its fair counterpart is a fresh page loading the same file: its empty cold start plus the import of the file (file chosen → board painted, taking input), without the time a person takes to pick the file.',
       '- Import: a capture-phase `change` listener on window starts the clock; it stops after the import report (`[role=status]` "Imported N requirements") has appeared with cards shown in every non-empty column (all N cards, unless the page renders only the visible ones), one `requestAnimationFrame` and a `setTimeout(0)`. Every import is in a fresh browser context (empty localStorage).',
       '- Import split (details): the same clock stopped when the report and all cards are in the DOM; the rest of the import figure is style, layout and paint of the new board.',
       '- Move: the first Backlog card (all list tests, so the TDD gates allow it) is dragged with the mouse, in steps, onto Test written; a different card each run, on the board of the last import. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), to the next `requestAnimationFrame` callback (the frame that paints it; includes the wait for that frame, up to 16.7 ms at 60 Hz), and (details) to a `setTimeout(0)` queued from that callback (the frame\'s style, layout and paint done). The 16 ms target applies to the DOM figure, the app\'s own work for the drop; the frame figures add the wait for the frame, whose floor the baseline shows. Moves are 450 ms apart so Traceboard\'s autosave (300 ms after a change) stays out of them.',
@@ -378,7 +515,7 @@ async function main() {
       '',
     ].join('\n');
     writeFileSync(join(BENCH, 'results.md'), report);
-    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, results, summaries: summarize(results) }, null, 2));
+    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, cold, results, summaries: summarize(results) }, null, 2));
     console.log(`\n${table}\n\n${details}\n\n${transferTable}\n`);
     log(`done in ${minutes} min; wrote bench/results.md and bench/results-raw.json`);
   } finally {
