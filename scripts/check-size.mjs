@@ -52,7 +52,8 @@ if (!existsSync(join(root, 'index.html'))) usage(`${dir} has no index.html: buil
 const files = shippedFiles(root);
 if (!files.some((f) => f.endsWith('.wasm'))) usage(`${dir} has no .wasm file: build it first (make dist)`);
 const html = readFileSync(join(root, 'index.html'), 'utf8');
-const named = [...html.matchAll(/['"]\.?\/?([^'"?#:]+\.(?:js|wasm|css))['"]/g)].map((m) => m[1]);
+// Quoted names ('./app.js') and the unquoted attributes of minified HTML (href=./app.css).
+const named = [...html.matchAll(/['"=]\.?\/?([^'"\s?#:<>=]+\.(?:js|wasm|css))(?=['"\s>])/g)].map((m) => m[1]);
 const missing = named.filter((f) => !files.includes(f));
 if (missing.length > 0) usage(`index.html names ${missing.join(', ')}, which ${dir} does not hold`);
 
