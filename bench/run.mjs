@@ -166,21 +166,6 @@ async function openApp(browser, url) {
   return { context, page, cdp };
 }
 
-/**
- * A fresh context and page for a cold start: the probe installed, the HTTP cache disabled (so
- * every load fetches and compiles the wasm and scripts, as a first visit does).
- */
-async function openCold(browser) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  await context.addInitScript({ path: join(BENCH, 'probe.js') });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => log(`page error: ${e.message}`));
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  return { context, page };
-}
-
 /** The page's cold-start stamps (see probe.js), waiting for a visible card when `card`. */
 function coldStartMarks(page, card) {
   return withTimeout(page.evaluate((c) => window.__bench.coldStartDone(c), card), 120_000, 'cold start');
@@ -190,8 +175,9 @@ function coldStartMarks(page, card) {
  * Cold start of an empty page: milliseconds from navigation start to "Import matrix" taking
  * input. The button must then respond: a click opens the file chooser.
  */
-async function measureColdEmpty(browser, url) {
-  const { context, page } = await openCold(browser);
+async function measureColdEmpty(url, work) {
+  const profile = mkdtempSync(join(work, 'profile-empty-'));
+  const { context, page } = await openProfile(profile);
   try {
     await page.goto(url, { waitUntil: 'commit' });
     const marks = await coldStartMarks(page, false);
@@ -202,6 +188,7 @@ async function measureColdEmpty(browser, url) {
     return marks.input;
   } finally {
     await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
@@ -223,8 +210,10 @@ async function savedNote(page) {
 }
 
 /**
- * A browser on its own profile folder `dir` (its storage outlives the browser), with the probe
- * installed and the HTTP cache disabled; resolves with the context and its page.
+ * A new browser on its own profile folder `dir` (its storage outlives the browser), with the
+ * probe installed and the HTTP cache disabled; resolves with the context and its page. Every
+ * cold start opens the page once in such a browser: a new process with nothing compiled or
+ * cached, only what the profile stores.
  */
 async function openProfile(dir) {
   const context = await chromium.launchPersistentContext(dir, {
@@ -284,8 +273,9 @@ async function measureColdRestored(url, file, n, stages, runs, work) {
  * import from the file chosen to the board painted and taking input (the time to pick the
  * file is left out).
  */
-async function measureColdBaselineFile(browser, url, file, n, stages) {
-  const { context, page } = await openCold(browser);
+async function measureColdBaselineFile(url, file, n, stages, work) {
+  const profile = mkdtempSync(join(work, 'profile-baseline-'));
+  const { context, page } = await openProfile(profile);
   try {
     await page.goto(url, { waitUntil: 'commit' });
     const marks = await coldStartMarks(page, false);
@@ -294,6 +284,7 @@ async function measureColdBaselineFile(browser, url, file, n, stages) {
     return marks.input + t.ready;
   } finally {
     await context.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }
 
@@ -412,12 +403,9 @@ async function main() {
     const runsUsed = {};
     const coldRuns = opts.runs ?? 5;
     const cold = { empty: { traceboard: [], baseline: [] }, notes: {} };
-    // One unrecorded load of each page first: the browser's own first navigation (its network
-    // and renderer start-up) is not the page's cold start.
-    for (const app of APPS) await measureColdEmpty(browser, servers[app]);
     for (let run = 0; run < coldRuns; run++) {
       for (const app of run % 2 ? [...APPS].reverse() : APPS) {
-        const ms = await measureColdEmpty(browser, servers[app]);
+        const ms = await measureColdEmpty(servers[app], work);
         cold.empty[app].push(ms);
         log(`${app} cold start, empty ${run + 1}/${coldRuns}: ${ms.toFixed(0)} ms`);
       }
@@ -446,7 +434,7 @@ async function main() {
         results[size].traceboard.coldRestored.push(...restored.samples);
       }
       for (let run = 0; run < coldRuns; run++) {
-        const ms = await measureColdBaselineFile(browser, servers.baseline, file, size, stages);
+        const ms = await measureColdBaselineFile(servers.baseline, file, size, stages, work);
         results[size].baseline.coldRestored.push(ms);
         log(`${size} baseline cold start + import of the file ${run + 1}/${coldRuns}: ${ms.toFixed(0)} ms`);
       }
@@ -535,7 +523,7 @@ async function main() {
       '',
       '- Each figure is the median of the runs, with min–max in brackets. Ratio = Traceboard median / baseline median (1.00× = as fast as plain JavaScript).',
       '- Baseline: bench/baseline, the same board in plain JavaScript (JSON.parse, DOM built into fragments, same card markup, same pointer drag, JSON.stringify export; no gates, history or autosave).',
-      '- Cold start: each in a fresh browser context with the HTTP cache disabled (CDP `Network.setCacheDisabled`), so every load fetches and compiles the wasm and scripts as a first visit does; one unrecorded load of each page comes first, so the browser\'s own start-up is not counted. The clock is `performance.now()`, which counts from the navigation\'s start. The probe checks at the start of every animation frame and stamps the task after the first frame that shows the state (painted, main thread free). Empty: until `DOMContentLoaded` has fired (the document parsed, its deferred and module scripts run) and an enabled "Import matrix" button is on screen; the button must then open the file chooser when clicked. Restored: Traceboard imports the matrix in a browser on a fresh profile, the harness waits until the page says "Saved…", closes that browser and, for each run, starts a new browser on the same profile (a new process, so no compiled wasm is kept in memory; only what the page stored) and opens the page; the figure is navigation start to the later of the first card visible in the viewport and "Import matrix" taking input. When the page does not save the board (the figure then reads "not saved: " and what the page said), nothing is restored and there is no figure. The baseline keeps nothing between visits, so its fair counterpart is a fresh page loading the same file: its empty cold start plus the import of the file (file chosen → board painted, taking input), without the time a person takes to pick the file.',
+      '- Cold start: each load in a new browser (a new process, on its own profile folder) with the HTTP cache disabled (CDP `Network.setCacheDisabled`), so every load fetches and compiles the wasm and scripts as a first visit does. The clock is `performance.now()`, which counts from the navigation\'s start. The probe checks at the start of every animation frame and stamps the task after the first frame that shows the state (painted, main thread free). Empty: until `DOMContentLoaded` has fired (the document parsed, its deferred and module scripts run) and an enabled "Import matrix" button is on screen; the button must then open the file chooser when clicked. Restored: Traceboard imports the matrix in a browser on a fresh profile, the harness waits until the page says "Saved…", closes that browser and, for each run, starts a new browser on the same profile (so only what the page stored is kept) and opens the page; the figure is navigation start to the later of the first card visible in the viewport and "Import matrix" taking input. When the page does not save the board (the figure then reads "not saved: " and what the page said), nothing is restored and there is no figure. The baseline keeps nothing between visits, so its fair counterpart is a fresh page loading the same file: its empty cold start plus the import of the file (file chosen → board painted, taking input), without the time a person takes to pick the file.',
       '- Import: a capture-phase `change` listener on window starts the clock; it stops after the import report (`[role=status]` "Imported N requirements") has appeared with cards shown in every non-empty column (all N cards, unless the page renders only the visible ones), one `requestAnimationFrame` and a `setTimeout(0)`. Every import is in a fresh browser context (empty localStorage).',
       '- Import split (details): the same clock stopped when the report and all cards are in the DOM; the rest of the import figure is style, layout and paint of the new board.',
       '- Move: the first Backlog card (all list tests, so the TDD gates allow it) is dragged with the mouse, in steps, onto Test written; a different card each run, on the board of the last import. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), to the next `requestAnimationFrame` callback (the frame that paints it; includes the wait for that frame, up to 16.7 ms at 60 Hz), and (details) to a `setTimeout(0)` queued from that callback (the frame\'s style, layout and paint done). The 16 ms target applies to the DOM figure, the app\'s own work for the drop; the frame figures add the wait for the frame, whose floor the baseline shows. Moves are 450 ms apart so Traceboard\'s autosave (300 ms after a change) stays out of them.',
