@@ -142,3 +142,25 @@ test('undoing an agent import clears "Whose turn" and "Acting as" that named its
   const exported = JSON.parse((await download(page)).text);
   expect(exported.requirements[0].tdd_history.at(-1)).toMatchObject({ to: 'test_written', by: 'qa-engineer' });
 });
+
+test('under the shortcuts dialog no shortcut reaches the board; "?" and Escape close it', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await dragWithMouse(page, card(page, 'REQ-001'), column(page, 'Test written'));
+  await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
+
+  await page.keyboard.press('?');
+  const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(shortcuts).toBeVisible();
+  await expect(shortcuts.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Control+z');
+  await painted(page);
+  await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
+  await page.keyboard.press('?');
+  await expect(shortcuts).toHaveCount(0);
+
+  await page.keyboard.press('?');
+  await expect(shortcuts).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(shortcuts).toHaveCount(0);
+});
