@@ -358,11 +358,10 @@ impl AppState {
     }
 
     /// Closes, clears or updates what the UI holds about a board or a team that a change
-    /// replaced:
-    /// after undo swaps boards, the override dialog, the "Move to…" menu, a drag or a lift
-    /// and the focused card must not act on the card with the same index on the other
-    /// board; after the team changes, "Acting as" and "Whose turn" must not name an agent
-    /// who left it (a filter by a missing agent would empty every column).
+    /// replaced. After undo swaps boards, the override dialog, the "Move to…" menu, a drag or
+    /// a lift and the focused card must not act on the card with the same index on the other
+    /// board; after the team changes, "Acting as" and "Whose turn" must not name an agent who
+    /// left it (a filter by a missing agent would empty every column and hide its control).
     fn reconcile(&self, touched: &Touched) {
         if let Touched::Cards(entries) = touched {
             // The dragged card changed under the pointer (an undo mid-drag): it now starts
