@@ -1,19 +1,20 @@
-//! The board view: columns of cards, the dragged card's ghost, and the gate override dialog.
+//! The board view: columns of cards, the dragged card's ghost, the gate override dialog and
+//! the shortcuts dialog.
 //!
 //! Components here only read `AppState` and turn pointer and key events into calls on it.
 //! Dragging uses pointer events (mouse, touch and pen alike), never the HTML5 drag-and-drop
 //! API, which touch screens and WebDriver do not drive. The rules of a move live in the core.
+//! Every card names itself with its board (`CardRef`), and the dialogs are native modal
+//! `<dialog>`s, so nothing started here can act on another board or under a dialog.
 
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::ui::drag::{
-    cancel_drag, on_card_key, on_pointer_down, on_pointer_move, on_pointer_up, on_touch_move,
-};
+use crate::ui::drag::{on_card_blur, on_card_key, on_pointer_down, on_touch_move};
 use crate::ui::state::{AppState, CardKey};
 use crate::ui::team::{OwnerSelect, TurnChip};
-use traceboard_core::board::EntryIndex;
+use traceboard_core::board::{CardRef, EntryIndex};
 use traceboard_core::stage::Stage;
 
 #[component]
@@ -35,12 +36,13 @@ fn Column(stage: Stage) -> impl IntoView {
     let heading_id = format!("column-{}", stage.key());
     // Whether the lifted card is over this column, and whether the gates let it land here.
     let drop_state = Memo::new(move |_| {
-        state.drag.with(|d| match d {
-            Some(d) if d.over == Some(stage) && d.from != stage => Some((
-                d.entry,
-                state.with_board(|b| b.map(|b| b.check_move(d.entry, stage))),
-            )),
-            _ => None,
+        let drag = state.drag.with(|d| *d)?;
+        let entry = state.entry_of(drag.card)?;
+        (drag.over == Some(stage) && drag.from != stage).then(|| {
+            (
+                entry,
+                state.with_board(|b| b.map(|b| b.check_move(entry, stage))),
+            )
         })
     });
     let accepts = move || matches!(drop_state.get(), Some((_, Some(Ok(())))));
@@ -65,7 +67,8 @@ fn Column(stage: Stage) -> impl IntoView {
         if !is_virtual.get() {
             return Vec::new();
         }
-        let pinned = [state.focused.get(), state.dragged.get()];
+        let pinned = [state.focused.get(), state.dragged.get()]
+            .map(|card| card.and_then(|card| state.entry_of(card)));
         let (top, height) = (scroll_top.get(), viewport.get());
         keys.with(|k| visible_slots(k, top, height, pinned))
     });
@@ -191,10 +194,18 @@ fn visible_slots(
 fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let entry = key.entry;
+    // The card is rendered for the open board, so it names itself with that board: whatever
+    // it starts (a drag, a menu, the override dialog) cannot act on another board's card.
     let data = state.with_board(|b| {
-        b.and_then(|b| Some((b.card(entry)?.clone(), b.entry(entry)?.is_duplicate())))
+        b.and_then(|b| {
+            Some((
+                b.card(entry)?.clone(),
+                b.entry(entry)?.is_duplicate(),
+                b.card_ref(entry),
+            ))
+        })
     });
-    let Some((card, duplicate)) = data else {
+    let Some((card, duplicate, card_ref)) = data else {
         return ().into_any();
     };
     // The card's name comes from its content (id first), so what is read is what is seen.
@@ -202,9 +213,9 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
     // so a move shifts the cards below it instead of rendering them anew.
     let place = move || window.and_then(|w| w.with(|w| w.iter().find(|s| s.key == key).copied()));
 
-    let dragging = move || state.dragged.get() == Some(entry);
+    let dragging = move || state.dragged.get() == Some(card_ref);
     let lifted = move || {
-        state.dragged.get() == Some(entry)
+        state.dragged.get() == Some(card_ref)
             && state
                 .drag
                 .with_untracked(|d| d.as_ref().is_some_and(|d| d.keyboard))
@@ -232,13 +243,11 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                 aria-roledescription="draggable card"
                 aria-describedby="card-help"
                 aria-pressed=move || lifted().to_string()
-                on:pointerdown=move |ev| on_pointer_down(state, entry, ev)
-                on:pointermove=move |ev| on_pointer_move(state, ev)
-                on:pointerup=move |ev| on_pointer_up(state, ev)
-                on:pointercancel=move |_| cancel_drag(state)
+                on:pointerdown=move |ev| on_pointer_down(state, card_ref, ev)
                 on:touchmove=on_touch_move
-                                on:keydown=move |ev| on_card_key(state, entry, ev)
-                on:focus=move |_| state.focused.set(Some(entry))
+                on:keydown=move |ev| on_card_key(state, card_ref, ev)
+                on:focus=move |_| state.focused.set(Some(card_ref))
+                on:blur=move |_| on_card_blur(state, card_ref)
             >
                 <div class="card-head">
                     <span class="card-id">{card.id.to_string()}</span>
@@ -262,7 +271,7 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                     {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}
                 </div>
             </div>
-            <MoveMenu entry stage id />
+            <MoveMenu card=card_ref stage id />
         </li>
     }
     .into_any()
@@ -270,9 +279,10 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
 
 /// The "Move to…" menu of a card: every other column, for people who do not drag.
 #[component]
-fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
+fn MoveMenu(card: CardRef, stage: Stage, id: String) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let open = move || state.move_menu.get() == Some(entry);
+    let entry = card.entry;
+    let open = move || state.move_menu.get() == Some(card);
     let menu_id = format!("move-menu-{entry}");
     let button_id = format!("move-button-{entry}");
     // Items are focused at once when the menu is open (the next key may come before the
@@ -316,7 +326,7 @@ fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
                 if open() {
                     close(false);
                 } else {
-                    state.move_menu.set(Some(entry));
+                    state.move_menu.set(Some(card));
                     focus_item(0);
                 }
             }
@@ -366,8 +376,8 @@ fn MoveMenu(entry: EntryIndex, stage: Stage, id: String) -> impl IntoView {
                                     data-index=index
                                     on:click=move |_| {
                                         state.move_menu.set(None);
-                                        state.request_move(entry, to);
-                                        focus_card(state, entry);
+                                        state.request_move(card, to);
+                                        focus_card(state, card);
                                     }
                                 >
                                     {to.title()}
@@ -390,7 +400,7 @@ fn DragGhost() -> impl IntoView {
     let pointer_drag = Memo::new(move |_| {
         state
             .drag
-            .with(|d| d.filter(|d| !d.keyboard).map(|d| d.entry))
+            .with(|d| d.filter(|d| !d.keyboard).map(|d| d.card))
     });
     let transform = move || {
         state.drag.with(|d| match d {
@@ -408,7 +418,7 @@ fn DragGhost() -> impl IntoView {
             .with(|d| d.map(|d| px(d.width)).unwrap_or_default())
     };
     move || {
-        let entry = pointer_drag.get()?;
+        let entry = state.entry_of(pointer_drag.get()?)?;
         let card = state.with_board(|b| b.and_then(|b| b.card(entry).cloned()))?;
         Some(view! {
             <div class="card ghost" aria-hidden="true" style:transform=transform style:width=width>
@@ -419,27 +429,37 @@ fn DragGhost() -> impl IntoView {
     }
 }
 
+/// Opens `dialog` as a modal, which makes the page behind it inert (no click, focus or
+/// shortcut reaches the board), or closes it, to match `open`.
+fn sync_modal(dialog: NodeRef<leptos::html::Dialog>, open: bool) {
+    let Some(dialog) = dialog.get() else {
+        return;
+    };
+    if open && !dialog.open() {
+        let _ = dialog.show_modal();
+    } else if !open && dialog.open() {
+        dialog.close();
+    }
+}
+
 /// Asks for a reason when a move breaks a TDD gate; the reason goes into the history.
 #[component]
 fn OverrideDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let reason = RwSignal::new(String::new());
-    let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
-        if state.pending_override.with(Option::is_some) {
+        let open = state.pending_override.with(Option::is_some);
+        if open {
             reason.set(String::new());
-            request_animation_frame(move || {
-                if let Some(t) = textarea.get_untracked() {
-                    let _ = t.focus();
-                }
-            });
         }
+        sync_modal(dialog, open);
     });
     let close = move || {
-        let entry = state.pending_override.get_untracked().map(|p| p.entry);
+        let card = state.pending_override.get_untracked().map(|p| p.card);
         state.pending_override.set(None);
-        if let Some(entry) = entry {
-            focus_card(state, entry);
+        if let Some(card) = card {
+            focus_card(state, card);
         }
     };
     let confirm = move || {
@@ -450,71 +470,75 @@ fn OverrideDialog() -> impl IntoView {
         if text.trim().is_empty() {
             return;
         }
-        if state.override_move(&pending, text) {
+        // A card whose board was replaced is never moved; its dialog just closes.
+        if state.override_move(&pending, text) || state.entry_of(pending.card).is_none() {
             close();
         }
     };
     view! {
-        <Show when=move || state.pending_override.with(Option::is_some)>
-            <div class="backdrop">
-                <div
-                    class="dialog"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="override-title"
-                    aria-describedby="override-why"
-                    on:keydown=move |ev: ev::KeyboardEvent| {
-                        if ev.key() == "Escape" {
-                            ev.stop_propagation();
-                            close();
-                        }
-                    }
+        // Escape closes a modal dialog natively (its `cancel`, then `close`); `close` then
+        // brings the state along and puts focus back on the card.
+        <dialog
+            class="dialog"
+            node_ref=dialog
+            aria-labelledby="override-title"
+            aria-describedby="override-why"
+            on:close=move |_| {
+                if state.pending_override.with_untracked(Option::is_some) {
+                    close();
+                }
+            }
+        >
+            {move || state.pending_override.get().map(|p| view! {
+                <h2 id="override-title">{format!("Override the TDD gate for {}?", p.id)}</h2>
+                <p id="override-why">{format!("{} cannot move to {} yet: {}.", p.id, p.to, p.breach)}</p>
+            })}
+            <label for="override-reason">"Reason for the override"</label>
+            <textarea
+                id="override-reason"
+                autofocus
+                rows="3"
+                prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev))
+            ></textarea>
+            <div class="dialog-buttons">
+                <button type="button" on:click=move |_| close()>"Cancel"</button>
+                <button
+                    type="button"
+                    class="primary"
+                    disabled=move || reason.with(|r| r.trim().is_empty())
+                    on:click=move |_| confirm()
                 >
-                    {move || state.pending_override.get().map(|p| view! {
-                        <h2 id="override-title">{format!("Override the TDD gate for {}?", p.id)}</h2>
-                        <p id="override-why">{format!("{} cannot move to {} yet: {}.", p.id, p.to, p.breach)}</p>
-                    })}
-                    <label for="override-reason">"Reason for the override"</label>
-                    <textarea
-                        id="override-reason"
-                        node_ref=textarea
-                        rows="3"
-                        prop:value=move || reason.get()
-                        on:input=move |ev| reason.set(event_target_value(&ev))
-                    ></textarea>
-                    <div class="dialog-buttons">
-                        <button type="button" on:click=move |_| close()>"Cancel"</button>
-                        <button
-                            type="button"
-                            class="primary"
-                            disabled=move || reason.with(|r| r.trim().is_empty())
-                            on:click=move |_| confirm()
-                        >
-                            "Override and move"
-                        </button>
-                    </div>
-                </div>
+                    "Override and move"
+                </button>
             </div>
-        </Show>
+        </dialog>
     }
 }
 
 /// Puts keyboard focus on a card once it is rendered (after a move re-creates it).
-/// The card stays pinned (rendered) in a long column, so focus can land on it.
-pub fn focus_card(state: AppState, entry: EntryIndex) {
-    state.focused.set(Some(entry));
+/// The card stays pinned (rendered) in a long column, so focus can land on it. A card of a
+/// board that is no longer open is not focused: its id would name another board's card.
+pub fn focus_card(state: AppState, card: CardRef) {
+    let Some(entry) = state.entry_of(card) else {
+        return;
+    };
+    state.focused.set(Some(card));
     focus_element(&format!("card-{entry}"));
 }
 
 /// Focuses a card now when it is rendered, else once it is: for walking a column with the
 /// arrow keys, where the next key may come before the next frame.
-pub fn focus_card_soon(state: AppState, entry: EntryIndex) {
-    state.focused.set(Some(entry));
+pub fn focus_card_soon(state: AppState, card: CardRef) {
+    let Some(entry) = state.entry_of(card) else {
+        return;
+    };
+    state.focused.set(Some(card));
     match document().get_element_by_id(&format!("card-{entry}")) {
         Some(el) => {
             let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
         }
-        None => focus_card(state, entry),
+        None => focus_card(state, card),
     }
 }
 
@@ -544,20 +568,13 @@ fn focus_within_frames(id: String, frames_left: u8) {
     });
 }
 
-/// The keyboard shortcuts, opened with "?".
+/// The keyboard shortcuts, opened with "?" and closed with "?", Escape, Close or a click
+/// beside the dialog.
 #[component]
 pub fn ShortcutsDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let close_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move |_| {
-        if state.shortcuts_open.get() {
-            request_animation_frame(move || {
-                if let Some(b) = close_button.get_untracked() {
-                    let _ = b.focus();
-                }
-            });
-        }
-    });
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| sync_modal(dialog, state.shortcuts_open.get()));
     let rows = [
         ("Tab", "Go to the next card or control"),
         (
@@ -575,31 +592,40 @@ pub fn ShortcutsDialog() -> impl IntoView {
         ("?", "Show or hide these shortcuts"),
     ];
     view! {
-        <Show when=move || state.shortcuts_open.get()>
-            <div class="backdrop" on:click=move |_| state.shortcuts_open.set(false)>
-                <div
-                    class="dialog"
-                    role="dialog"
-                    aria-modal="true"
-                    aria-labelledby="shortcuts-title"
-                    on:click=|ev| ev.stop_propagation()
-                    on:keydown=move |ev: ev::KeyboardEvent| {
-                        if ev.key() == "Escape" {
-                            state.shortcuts_open.set(false);
-                        }
-                    }
-                >
-                    <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
-                    <dl class="shortcuts">
-                        {rows.iter().map(|(k, v)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*v}</dd> }).collect_view()}
-                    </dl>
-                    <div class="dialog-buttons">
-                        <button type="button" node_ref=close_button on:click=move |_| state.shortcuts_open.set(false)>
-                            "Close"
-                        </button>
-                    </div>
-                </div>
+        <dialog
+            class="dialog"
+            node_ref=dialog
+            aria-labelledby="shortcuts-title"
+            on:close=move |_| state.shortcuts_open.set(false)
+            on:keydown=move |ev: ev::KeyboardEvent| {
+                // The page's shortcuts do not reach under a modal, so "?" closes it here, and
+                // goes no further: the page would open it again.
+                if ev.key() == "?" {
+                    ev.stop_propagation();
+                    state.shortcuts_open.set(false);
+                }
+            }
+            on:click=move |ev: ev::MouseEvent| {
+                // A click on the backdrop is a click on the dialog itself, outside its box.
+                let Some(dialog) = dialog.get_untracked() else {
+                    return;
+                };
+                let r = dialog.get_bounding_client_rect();
+                let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+                if x < r.left() || x > r.right() || y < r.top() || y > r.bottom() {
+                    state.shortcuts_open.set(false);
+                }
+            }
+        >
+            <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
+            <dl class="shortcuts">
+                {rows.iter().map(|(k, v)| view! { <dt><kbd>{*k}</kbd></dt><dd>{*v}</dd> }).collect_view()}
+            </dl>
+            <div class="dialog-buttons">
+                <button type="button" autofocus on:click=move |_| state.shortcuts_open.set(false)>
+                    "Close"
+                </button>
             </div>
-        </Show>
+        </dialog>
     }
 }

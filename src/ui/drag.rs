@@ -7,16 +7,23 @@
 //! sentences. It never changes the board itself: a drop calls `AppState::request_move`,
 //! where the gates and the override dialog take over. It uses pointer events only, never the
 //! HTML5 drag-and-drop API, which touch screens and WebDriver do not drive.
+//!
+//! Every gesture ends: from the press on, move, up, cancel and lost capture are heard on the
+//! window (a card re-rendered mid-drag loses its own listeners and capture), and the
+//! listeners and the auto-scroll loop go when the gesture does. A keyboard lift ends on the
+//! card's blur and on any pointer press. What a gesture holds names its card with the
+//! card's board (`CardRef`), so a drag cannot land on another board's card.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
+use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 
 use crate::ui::state::{AppState, Drag};
-use traceboard_core::board::{EntryIndex, MoveError};
+use traceboard_core::board::{CardRef, MoveError};
 use traceboard_core::stage::Stage;
 
 /// How far a mouse or pen must travel before a press becomes a drag, so a click stays a click.
@@ -33,7 +40,7 @@ const MAX_SCROLL_STEP: f64 = 18.0;
 /// A pointer press that may become a drag.
 #[derive(Clone, Copy, Debug)]
 struct Press {
-    entry: EntryIndex,
+    card: CardRef,
     pointer_id: i32,
     x: f64,
     y: f64,
@@ -46,29 +53,67 @@ struct Press {
 thread_local! {
     static PRESS: Cell<Option<Press>> = const { Cell::new(None) };
     static GENERATION: Cell<u32> = const { Cell::new(0) };
+    /// The window listeners of the press, drag or keyboard lift under way. A card can be
+    /// re-rendered mid-gesture (an undo, a refresh), which drops its own listeners and its
+    /// pointer capture; the window hears the end of the gesture whatever happens to the card.
+    static LISTENERS: RefCell<Vec<WindowListenerHandle>> = const { RefCell::new(Vec::new()) };
 }
 
-fn card_id(state: AppState, entry: EntryIndex) -> String {
+/// Removes the window listeners of the gesture that just ended.
+fn stop_listening() {
+    for handle in LISTENERS.take() {
+        handle.remove();
+    }
+}
+
+/// Ends the press (and with it a pointer drag's listeners and auto-scroll).
+fn end_press() {
+    PRESS.set(None);
+    stop_listening();
+}
+
+fn card_id(state: AppState, card: CardRef) -> String {
     state
-        .with_board(|b| b.and_then(|b| b.card(entry)).map(|c| c.id.to_string()))
+        .with_board(|b| {
+            b.filter(|b| b.id() == card.board)
+                .and_then(|b| b.card(card.entry))
+                .map(|c| c.id.to_string())
+        })
         .unwrap_or_default()
 }
 
-fn card_stage(state: AppState, entry: EntryIndex) -> Option<Stage> {
-    state.with_board(|b| b.and_then(|b| b.card(entry)).map(|c| c.stage))
+fn card_stage(state: AppState, card: CardRef) -> Option<Stage> {
+    state.with_board(|b| {
+        b.filter(|b| b.id() == card.board)
+            .and_then(|b| b.card(card.entry))
+            .map(|c| c.stage)
+    })
 }
 
-pub fn on_pointer_down(state: AppState, entry: EntryIndex, ev: PointerEvent) {
-    if ev.button() != 0 || state.drag.with_untracked(Option::is_some) {
+fn card_element(card: CardRef) -> Option<Element> {
+    document().get_element_by_id(&format!("card-{}", card.entry))
+}
+
+pub fn on_pointer_down(state: AppState, card: CardRef, ev: PointerEvent) {
+    if ev.button() != 0 {
         return;
     }
+    // A pointer takes over from the keyboard: the lifted card goes back first.
+    if state.drag.with_untracked(|d| d.is_some_and(|d| d.keyboard)) {
+        end_keyboard_lift(state, false);
+    }
+    if state.drag.with_untracked(Option::is_some) {
+        return;
+    }
+    end_press();
     let touch = ev.pointer_type() == "touch";
     let generation = GENERATION.get().wrapping_add(1);
     GENERATION.set(generation);
     let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
+    let pointer_id = ev.pointer_id();
     PRESS.set(Some(Press {
-        entry,
-        pointer_id: ev.pointer_id(),
+        card,
+        pointer_id,
         x,
         y,
         touch,
@@ -79,8 +124,25 @@ pub fn on_pointer_down(state: AppState, entry: EntryIndex, ev: PointerEvent) {
         .current_target()
         .and_then(|t| t.dyn_into::<Element>().ok())
     {
-        let _ = target.set_pointer_capture(ev.pointer_id());
+        let _ = target.set_pointer_capture(pointer_id);
     }
+    LISTENERS.set(vec![
+        window_event_listener(ev::pointermove, move |ev| on_pointer_move(state, ev)),
+        window_event_listener(ev::pointerup, move |ev| on_pointer_up(state, ev)),
+        window_event_listener(ev::pointercancel, move |ev: PointerEvent| {
+            if is_pressed(ev.pointer_id()) {
+                cancel_drag(state);
+            }
+        }),
+        window_event_listener(ev::lostpointercapture, move |ev: PointerEvent| {
+            // Capture is lost when the card re-renders under the pointer; the window still
+            // hears the pointer, so the drag goes on. Lost with no button down means the
+            // release was never heard: the drag ends where it started.
+            if is_pressed(ev.pointer_id()) && ev.buttons() == 0 {
+                cancel_drag(state);
+            }
+        }),
+    ]);
     if touch {
         // A long press lifts the card where the finger rests, without waiting for a move.
         set_timeout(
@@ -90,14 +152,19 @@ pub fn on_pointer_down(state: AppState, entry: EntryIndex, ev: PointerEvent) {
                 };
                 press.armed = true;
                 PRESS.set(Some(press));
-                start_drag(state, press, press.x, press.y, None);
+                start_drag(state, press, press.x, press.y);
             },
             TOUCH_LIFT_DELAY,
         );
     }
 }
 
-pub fn on_pointer_move(state: AppState, ev: PointerEvent) {
+/// Whether `pointer_id` is the pointer pressing a card now.
+fn is_pressed(pointer_id: i32) -> bool {
+    PRESS.get().is_some_and(|p| p.pointer_id == pointer_id)
+}
+
+fn on_pointer_move(state: AppState, ev: PointerEvent) {
     let Some(press) = PRESS.get() else { return };
     if ev.pointer_id() != press.pointer_id {
         return;
@@ -108,30 +175,25 @@ pub fn on_pointer_move(state: AppState, ev: PointerEvent) {
         if press.touch && !press.armed {
             // The finger moved before the long press: it is scrolling, not dragging.
             if distance > TOUCH_SLOP_PX {
-                PRESS.set(None);
+                end_press();
             }
             return;
         }
         if distance < DRAG_THRESHOLD_PX {
             return;
         }
-        let element = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<Element>().ok());
-        start_drag(state, press, x, y, element);
+        start_drag(state, press, x, y);
     }
     ev.prevent_default();
     pointer_at(state, x, y);
 }
 
-pub fn on_pointer_up(state: AppState, ev: PointerEvent) {
-    PRESS.set(None);
-    if let Some(target) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<Element>().ok())
-    {
-        let _ = target.release_pointer_capture(ev.pointer_id());
+fn on_pointer_up(state: AppState, ev: PointerEvent) {
+    if !is_pressed(ev.pointer_id()) {
+        return;
     }
+    // The browser releases the pointer's capture itself after this event.
+    end_press();
     let Some(drag) = state.drag.get_untracked().filter(|d| !d.keyboard) else {
         return;
     };
@@ -145,22 +207,21 @@ pub fn on_touch_move(ev: web_sys::TouchEvent) {
     }
 }
 
-fn start_drag(state: AppState, press: Press, x: f64, y: f64, element: Option<Element>) {
-    let Some(from) = card_stage(state, press.entry) else {
+fn start_drag(state: AppState, press: Press, x: f64, y: f64) {
+    let Some(from) = card_stage(state, press.card) else {
+        end_press();
         return;
     };
-    let element =
-        element.or_else(|| document().get_element_by_id(&format!("card-{}", press.entry)));
-    let rect = element.map(|e| e.get_bounding_client_rect());
+    let rect = card_element(press.card).map(|e| e.get_bounding_client_rect());
     let (grab, width) = rect.map_or(((0.0, 0.0), 260.0), |r| {
         ((press.x - r.left(), press.y - r.top()), r.width())
     });
-    let id = card_id(state, press.entry);
+    let id = card_id(state, press.card);
     state.announcement.set(format!(
         "Picked up {id} in {from}. Move over a column and release to drop it, or press Escape to cancel."
     ));
     state.drag.set(Some(Drag {
-        entry: press.entry,
+        card: press.card,
         from,
         x,
         y,
@@ -169,7 +230,7 @@ fn start_drag(state: AppState, press: Press, x: f64, y: f64, element: Option<Ele
         over: Some(from),
         keyboard: false,
     }));
-    autoscroll(state);
+    autoscroll(state, press.generation);
 }
 
 /// Updates the drag for a pointer at (x, y) and announces a new column.
@@ -195,18 +256,21 @@ fn announce_over(state: AppState) {
     let Some(drag) = state.drag.get_untracked() else {
         return;
     };
-    let id = card_id(state, drag.entry);
-    let text = match drag.over {
-        None => format!("{id} is not over a column; releasing cancels the move."),
-        Some(stage) if stage == drag.from => format!("{id} is over {stage}, where it is now."),
-        Some(stage) => match state.with_board(|b| b.map(|b| b.check_move(drag.entry, stage))) {
-            Some(Err(MoveError::Gate(breach))) => {
-                format!(
+    let id = card_id(state, drag.card);
+    let text = match (drag.over, state.entry_of(drag.card)) {
+        (None, _) => format!("{id} is not over a column; releasing cancels the move."),
+        (Some(stage), _) if stage == drag.from => {
+            format!("{id} is over {stage}, where it is now.")
+        }
+        (Some(stage), Some(entry)) => {
+            match state.with_board(|b| b.map(|b| b.check_move(entry, stage))) {
+                Some(Err(MoveError::Gate(breach))) => format!(
                     "{id} is over {stage}. {stage} will not take it yet: {breach}; dropping asks for a reason."
-                )
+                ),
+                _ => format!("{id} is over {stage}."),
             }
-            _ => format!("{id} is over {stage}."),
-        },
+        }
+        (Some(stage), None) => format!("{id} is over {stage}."),
     };
     state.announcement.set(text);
 }
@@ -214,14 +278,15 @@ fn announce_over(state: AppState) {
 /// Ends a drag over its current column: a move, or a cancel when it is where it started.
 fn drop_card(state: AppState, drag: Drag) {
     state.drag.set(None);
+    stop_listening();
     match drag.over {
-        Some(to) if to != drag.from => state.request_move(drag.entry, to),
+        Some(to) if to != drag.from => state.request_move(drag.card, to),
         _ => announce_cancel(state, drag),
     }
 }
 
 fn announce_cancel(state: AppState, drag: Drag) {
-    let id = card_id(state, drag.entry);
+    let id = card_id(state, drag.card);
     state
         .announcement
         .set(format!("Move cancelled. {id} stays in {}.", drag.from));
@@ -229,13 +294,44 @@ fn announce_cancel(state: AppState, drag: Drag) {
 
 /// Cancels a drag in progress (Escape, a cancelled pointer); the card stays where it was.
 pub fn cancel_drag(state: AppState) {
-    PRESS.set(None);
+    end_press();
     if let Some(drag) = state.drag.get_untracked() {
         state.drag.set(None);
         announce_cancel(state, drag);
         if drag.keyboard {
-            crate::ui::board::focus_card(state, drag.entry);
+            crate::ui::board::focus_card(state, drag.card);
         }
+    }
+}
+
+/// Ends a keyboard lift without a move, announced; `refocus` puts focus back on the card
+/// (not when focus went elsewhere on purpose, by a click or Tab).
+fn end_keyboard_lift(state: AppState, refocus: bool) {
+    let Some(drag) = state.drag.get_untracked().filter(|d| d.keyboard) else {
+        return;
+    };
+    stop_listening();
+    state.drag.set(None);
+    announce_cancel(state, drag);
+    if refocus {
+        crate::ui::board::focus_card(state, drag.card);
+    }
+}
+
+/// Ends whatever drag or press is under way without a word, for when the board it belongs
+/// to has been replaced: the change that replaced it is what gets announced.
+pub fn abandon_drag(state: AppState) {
+    end_press();
+    state.drag.set(None);
+}
+
+/// A lifted card's blur ends its lift: focus left it, so the keys that move it are gone.
+pub fn on_card_blur(state: AppState, card: CardRef) {
+    if state
+        .drag
+        .with_untracked(|d| d.is_some_and(|d| d.keyboard && d.card == card))
+    {
+        end_keyboard_lift(state, false);
     }
 }
 
@@ -248,24 +344,25 @@ fn column_at(x: f64, y: f64) -> Option<Stage> {
 
 /// Keys on a focused card: Space or Enter lifts and drops, Left and Right move across
 /// columns, Escape cancels.
-pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
+pub fn on_card_key(state: AppState, card: CardRef, ev: KeyboardEvent) {
     let key = ev.key();
     let lifted = state
         .drag
         .get_untracked()
-        .filter(|d| d.keyboard && d.entry == entry);
+        .filter(|d| d.keyboard && d.card == card);
     match (key.as_str(), lifted) {
         (" " | "Enter", None) => {
             if state.drag.with_untracked(Option::is_some) {
                 return;
             }
             ev.prevent_default();
-            let Some(from) = card_stage(state, entry) else {
+            let Some(from) = card_stage(state, card) else {
                 return;
             };
-            let id = card_id(state, entry);
+            let id = card_id(state, card);
+            end_press();
             state.drag.set(Some(Drag {
-                entry,
+                card,
                 from,
                 x: 0.0,
                 y: 0.0,
@@ -277,11 +374,16 @@ pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
             state.announcement.set(format!(
                 "Picked up {id} in {from}. Press Left or Right to choose a column, Space or Enter to drop, Escape to cancel."
             ));
+            // A press anywhere ends the lift, so it is never left hanging where the user
+            // stopped looking; a press on a card then starts a pointer drag of its own.
+            LISTENERS.set(vec![window_event_listener(ev::pointerdown, move |_| {
+                end_keyboard_lift(state, false);
+            })]);
         }
         (" " | "Enter", Some(drag)) => {
             ev.prevent_default();
             drop_card(state, drag);
-            crate::ui::board::focus_card(state, entry);
+            crate::ui::board::focus_card(state, card);
         }
         ("ArrowLeft" | "ArrowRight", Some(drag)) => {
             ev.prevent_default();
@@ -310,11 +412,11 @@ pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
         ("Tab", Some(_)) => ev.prevent_default(),
         // Up and Down walk the column, also through cards a long column has not rendered.
         ("ArrowUp" | "ArrowDown", None) => {
-            let Some(stage) = card_stage(state, entry) else {
+            let Some(stage) = card_stage(state, card) else {
                 return;
             };
             let target = state.columns[stage.index()].with_untracked(|keys| {
-                let at = keys.iter().position(|k| k.entry == entry)?;
+                let at = keys.iter().position(|k| k.entry == card.entry)?;
                 let to = if key == "ArrowUp" {
                     at.checked_sub(1)?
                 } else {
@@ -322,7 +424,7 @@ pub fn on_card_key(state: AppState, entry: EntryIndex, ev: KeyboardEvent) {
                 };
                 keys.get(to).map(|k| k.entry)
             });
-            if let Some(target) = target {
+            if let Some(target) = target.and_then(|t| state.card_ref(t)) {
                 ev.prevent_default();
                 crate::ui::board::focus_card_soon(state, target);
             }
@@ -345,9 +447,13 @@ fn scroll_column_into_view(stage: Stage) {
 }
 
 /// While a pointer drag lasts, scrolls the board sideways and the column under the pointer
-/// up or down when the pointer rests near their edges, one step per frame.
-fn autoscroll(state: AppState) {
+/// up or down when the pointer rests near their edges, one step per frame. The loop belongs
+/// to the press of `generation` and stops the frame after that press ends, however it ends.
+fn autoscroll(state: AppState, generation: u32) {
     request_animation_frame(move || {
+        if PRESS.get().is_none_or(|p| p.generation != generation) {
+            return;
+        }
         let Some(drag) = state.drag.get_untracked().filter(|d| !d.keyboard) else {
             return;
         };
@@ -377,7 +483,7 @@ fn autoscroll(state: AppState) {
             // What is under the pointer changed although the pointer did not move.
             pointer_at(state, drag.x, drag.y);
         }
-        autoscroll(state);
+        autoscroll(state, generation);
     });
 }
 

@@ -357,15 +357,16 @@ fn page_shortcuts(state: AppState) {
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        // Under a modal dialog the board is inert: no shortcut reaches it, and the dialog
+        // handles its own Escape.
+        if state.pending_override.with_untracked(Option::is_some)
+            || state.shortcuts_open.get_untracked()
+        {
+            return;
+        }
         if key == "Escape" {
-            // Escape closes whatever is open even before focus has moved into it.
             cancel_drag(state);
             state.move_menu.set(None);
-            state.shortcuts_open.set(false);
-            if let Some(pending) = state.pending_override.get_untracked() {
-                state.pending_override.set(None);
-                crate::ui::board::focus_card(state, pending.entry);
-            }
         } else if key == "?" && !in_text {
             state.shortcuts_open.update(|open| *open = !*open);
         } else if command && !in_text && (key == "z" || key == "Z") {

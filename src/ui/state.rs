@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 
 use crate::storage;
-use traceboard_core::board::{Board, EntryIndex, Move, MoveError};
+use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
 use traceboard_core::saved::SavedBoard;
 use traceboard_core::stage::{GateBreach, Stage};
 use traceboard_core::team::{Team, read_agent_files};
@@ -30,10 +30,11 @@ pub enum Notice {
     Info(String),
 }
 
-/// A card being dragged with a pointer.
+/// A card being dragged with a pointer or lifted with the keyboard. It names the card with
+/// its board, so a drag that outlives its board (an undo of an import) is recognised.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Drag {
-    pub entry: EntryIndex,
+    pub card: CardRef,
     pub from: Stage,
     pub x: f64,
     pub y: f64,
@@ -48,7 +49,7 @@ pub struct Drag {
 /// A move stopped by a TDD gate, waiting for the user to give a reason or cancel.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PendingOverride {
-    pub entry: EntryIndex,
+    pub card: CardRef,
     pub to: Stage,
     pub breach: GateBreach,
     pub id: String,
@@ -69,14 +70,14 @@ pub struct AppState {
     pub can_redo: RwSignal<bool>,
     pub show_deprecated: RwSignal<bool>,
     pub drag: RwSignal<Option<Drag>>,
-    /// The entry being dragged: changes only when a drag starts or ends, so cards can
+    /// The card being dragged: changes only when a drag starts or ends, so cards can
     /// watch it without re-running on every pointer move.
-    pub dragged: Memo<Option<EntryIndex>>,
+    pub dragged: Memo<Option<CardRef>>,
     pub pending_override: RwSignal<Option<PendingOverride>>,
     /// The card that has keyboard focus; a long column keeps it rendered while it scrolls.
-    pub focused: RwSignal<Option<EntryIndex>>,
+    pub focused: RwSignal<Option<CardRef>>,
     /// The card whose "Move to…" menu is open.
-    pub move_menu: RwSignal<Option<EntryIndex>>,
+    pub move_menu: RwSignal<Option<CardRef>>,
     /// Whether the keyboard shortcuts dialog is open.
     pub shortcuts_open: RwSignal<bool>,
     /// Bumped after every change, for autosave.
@@ -107,7 +108,7 @@ impl AppState {
             can_redo: RwSignal::new(false),
             show_deprecated: RwSignal::new(false),
             drag,
-            dragged: Memo::new(move |_| drag.with(|d| d.as_ref().map(|d| d.entry))),
+            dragged: Memo::new(move |_| drag.with(|d| d.as_ref().map(|d| d.card))),
             pending_override: RwSignal::new(None),
             move_menu: RwSignal::new(None),
             focused: RwSignal::new(None),
@@ -225,7 +226,13 @@ impl AppState {
     }
 
     /// Asks to move a card; a move stopped by a gate opens the override dialog instead.
-    pub fn request_move(&self, entry: EntryIndex, to: Stage) {
+    /// A card of a board that is no longer open is refused: its entry index would name
+    /// another board's card.
+    pub fn request_move(&self, card: CardRef, to: Stage) {
+        let Some(entry) = self.entry_of(card) else {
+            self.refuse_stale();
+            return;
+        };
         let check = self.with_board(|b| {
             b.map(|b| {
                 (
@@ -243,7 +250,7 @@ impl AppState {
                     "{id} cannot move to {to} yet: {breach}. Give a reason to override."
                 ));
                 self.pending_override.set(Some(PendingOverride {
-                    entry,
+                    card,
                     to,
                     breach,
                     id,
@@ -255,13 +262,40 @@ impl AppState {
         }
     }
 
-    /// Moves a card against a gate, with the reason the user gave.
+    /// Moves a card against a gate, with the reason the user gave. Refused (and `false`) when
+    /// the card's board is no longer the open one.
     pub fn override_move(&self, pending: &PendingOverride, reason: String) -> bool {
+        let Some(entry) = self.entry_of(pending.card) else {
+            self.refuse_stale();
+            return false;
+        };
         self.dispatch(Action::MoveCard(self.new_move(
-            pending.entry,
+            entry,
             pending.to,
             Some(reason),
         )))
+    }
+
+    /// The identity of the open board.
+    pub fn board_id(&self) -> Option<BoardId> {
+        self.with_board(|b| b.map(Board::id))
+    }
+
+    /// A reference to a card of the open board.
+    pub fn card_ref(&self, entry: EntryIndex) -> Option<CardRef> {
+        self.with_board(|b| b.map(|b| b.card_ref(entry)))
+    }
+
+    /// The entry `card` names, if it belongs to the open board.
+    pub fn entry_of(&self, card: CardRef) -> Option<EntryIndex> {
+        (self.board_id() == Some(card.board)).then_some(card.entry)
+    }
+
+    /// Says why an action on a card of another board did nothing.
+    fn refuse_stale(&self) {
+        let text = "That card is not on the open board any more; nothing was moved.";
+        self.notice.set(Some(Notice::Error(text.to_owned())));
+        self.announcement.set(text.to_owned());
     }
 
     fn new_move(&self, entry: EntryIndex, to: Stage, override_reason: Option<String>) -> Move {
@@ -306,6 +340,7 @@ impl AppState {
                 }
             }),
         }
+        self.reconcile(&outcome.touched);
         self.refresh_columns();
         self.board_open.set(open);
         self.can_undo.set(self.ws.with_value(Workspace::can_undo));
@@ -320,6 +355,79 @@ impl AppState {
             ))));
         }
         self.revision.update(|r| *r += 1);
+    }
+
+    /// Closes, clears or updates what the UI holds about a board or a team that a change
+    /// replaced. After undo swaps boards, the override dialog, the "Move to…" menu, a drag or
+    /// a lift and the focused card must not act on the card with the same index on the other
+    /// board; after the team changes, "Acting as" and "Whose turn" must not name an agent who
+    /// left it (a filter by a missing agent would empty every column and hide its control).
+    fn reconcile(&self, touched: &Touched) {
+        if let Touched::Cards(entries) = touched {
+            // The dragged card changed under the pointer (an undo mid-drag): it now starts
+            // from where the change left it, so the drop is judged from there.
+            let dragged = self
+                .drag
+                .get_untracked()
+                .and_then(|d| self.entry_of(d.card));
+            if let Some(entry) = dragged.filter(|e| entries.contains(e))
+                && let Some(stage) =
+                    self.with_board(|b| b.and_then(|b| b.card(entry)).map(|c| c.stage))
+            {
+                self.drag.update(|d| {
+                    if let Some(d) = d {
+                        d.from = stage;
+                    }
+                });
+                // A lifted card keeps focus when it is rendered anew, so its keys still work.
+                if let Some(drag) = self.drag.get_untracked().filter(|d| d.keyboard) {
+                    super::board::focus_card(*self, drag.card);
+                }
+            }
+            return;
+        }
+        let open = self.board_id();
+        let stale = |card: &CardRef| Some(card.board) != open;
+        if self
+            .pending_override
+            .with_untracked(|p| p.as_ref().is_some_and(|p| stale(&p.card)))
+        {
+            self.pending_override.set(None);
+        }
+        if self
+            .move_menu
+            .with_untracked(|m| m.as_ref().is_some_and(stale))
+        {
+            self.move_menu.set(None);
+        }
+        if self
+            .focused
+            .with_untracked(|f| f.as_ref().is_some_and(stale))
+        {
+            self.focused.set(None);
+        }
+        if self
+            .drag
+            .with_untracked(|d| d.as_ref().is_some_and(|d| stale(&d.card)))
+        {
+            super::drag::abandon_drag(*self);
+        }
+        let (acting_as, turn_filter) = self.ws.with_value(|ws| {
+            let gone = |name: &Option<String>| {
+                name.as_deref()
+                    .is_some_and(|n| ws.team().member(n).is_none())
+            };
+            (
+                self.acting_as.with_untracked(gone),
+                self.turn_filter.with_untracked(gone),
+            )
+        });
+        if acting_as {
+            self.acting_as.set(None);
+        }
+        if turn_filter {
+            self.turn_filter.set(None);
+        }
     }
 
     /// Recomputes each column's card keys and sets only the columns that changed.
