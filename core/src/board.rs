@@ -13,7 +13,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::matrix::{ImportError, Matrix, Position};
-use crate::requirement::{Card, EntryProblem, scalar_text};
+use crate::requirement::{Card, EntryProblem};
 use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
 
 /// Index of a requirement slot in the file, stable for the life of a board.
@@ -442,20 +442,17 @@ fn write_move(
     }
 
     let mut kept = Vec::new();
-    // `status` follows the lifecycle, but only where the board knows the current word; a
-    // file without `status` does not get one.
-    if let Some(status) = value.get_mut("status") {
-        let word = scalar_text(status).map(|s| normalize_word(&s));
-        let target = mv.to.lifecycle_status();
+    // `status` follows the lifecycle, but only where it holds a word the board knows. A file
+    // without `status` does not get one, and `null` says the same as no key, so it stays
+    // `null`. Anything else (an object, a list, a boolean, a number, an empty string, a team's
+    // own word) belongs to the team: it is left as written and the move says so.
+    if let Some(status) = value.get_mut("status").filter(|s| !s.is_null()) {
+        let word = status.as_str().map(normalize_word);
         match word.as_deref() {
             // The spec-driven variant's later words already mean "reviewed and beyond".
             Some("tested" | "evaluated" | "verified") if mv.to == Stage::Reviewed => {}
-            None => *status = target.into(),
-            Some(w) if is_lifecycle_status(w) => *status = target.into(),
-            Some(_) => kept.push(format!(
-                "status \"{}\"",
-                scalar_text(status).unwrap_or_default()
-            )),
+            Some(w) if is_lifecycle_status(w) => *status = mv.to.lifecycle_status().into(),
+            _ => kept.push(format!("status {}", describe(status))),
         }
     }
     let governance = match (from, mv.to) {
@@ -464,20 +461,21 @@ fn write_move(
         _ => None,
     };
     if let Some(governance) = governance {
+        // Unlike `status`, a missing or `null` review state is filled in: a review is what
+        // the move records.
         let known = |v: &Value| {
             v.is_null()
-                || scalar_text(v).is_some_and(|s| {
+                || v.as_str().is_some_and(|s| {
                     matches!(
-                        normalize_word(&s).as_str(),
+                        normalize_word(s).as_str(),
                         "not_reviewed" | "approved" | "changes_requested"
                     )
                 })
         };
         match value.get_mut("governance_status") {
-            Some(current) if !known(current) => kept.push(format!(
-                "governance_status \"{}\"",
-                scalar_text(current).unwrap_or_default()
-            )),
+            Some(current) if !known(current) => {
+                kept.push(format!("governance_status {}", describe(current)));
+            }
             Some(current) => *current = governance.into(),
             None => {
                 value.insert("governance_status".into(), governance.into());
@@ -488,6 +486,25 @@ fn write_move(
         }
     }
     Ok(kept)
+}
+
+/// A value the board left alone, as a person reads it in a message: a string quoted as
+/// written (shortened when long), a number or boolean as it is, and the kind of anything larger.
+fn describe(value: &Value) -> String {
+    /// Enough of a string to recognise it without flooding the notice.
+    const SHOWN_CHARS: usize = 40;
+    match value {
+        Value::String(s) if s.chars().nth(SHOWN_CHARS).is_some() => {
+            let shown: String = s.chars().take(SHOWN_CHARS).collect();
+            format!("\"{shown}…\"")
+        }
+        Value::String(s) => format!("\"{s}\""),
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(_) => "(a list)".to_owned(),
+        Value::Object(_) => "(an object)".to_owned(),
+    }
 }
 
 #[cfg(test)]

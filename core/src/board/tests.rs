@@ -292,6 +292,125 @@ fn words_outside_the_vocabulary_are_kept_and_said() {
     assert!(exported_req(&board, 1).get("status").is_none());
 }
 
+/// One requirement in Green with `status` and `governance_status` as given (`None`: absent).
+fn green_with(status: Option<Value>, governance: Option<Value>) -> Board {
+    let mut req = json!({"id": "R1", "tdd_stage": "green", "tests": ["t"], "code": ["c"]});
+    if let Some(status) = status {
+        req["status"] = status;
+    }
+    if let Some(governance) = governance {
+        req["governance_status"] = governance;
+    }
+    board_of(json!([req]))
+}
+
+#[test]
+fn a_status_that_is_not_a_known_word_is_never_overwritten() {
+    // (status as written, status after a move to Reviewed, what the move says it kept);
+    // `None` is a requirement without the key.
+    let table: [(Option<Value>, Option<Value>, &[&str]); 16] = [
+        (None, None, &[]),
+        (Some(json!(null)), Some(json!(null)), &[]),
+        (Some(json!("proposed")), Some(json!("tested")), &[]),
+        (Some(json!("In Progress")), Some(json!("tested")), &[]),
+        (Some(json!("verified")), Some(json!("verified")), &[]),
+        (
+            Some(json!("deprecated")),
+            Some(json!("deprecated")),
+            &["status \"deprecated\""],
+        ),
+        (
+            Some(json!("Done")),
+            Some(json!("Done")),
+            &["status \"Done\""],
+        ),
+        (Some(json!("")), Some(json!("")), &["status \"\""]),
+        (Some(json!("  ")), Some(json!("  ")), &["status \"  \""]),
+        (Some(json!(true)), Some(json!(true)), &["status true"]),
+        (Some(json!(false)), Some(json!(false)), &["status false"]),
+        (Some(json!(3)), Some(json!(3)), &["status 3"]),
+        (Some(json!([])), Some(json!([])), &["status (a list)"]),
+        (
+            Some(json!(["proposed"])),
+            Some(json!(["proposed"])),
+            &["status (a list)"],
+        ),
+        (Some(json!({})), Some(json!({})), &["status (an object)"]),
+        (
+            Some(json!({"state": "proposed"})),
+            Some(json!({"state": "proposed"})),
+            &["status (an object)"],
+        ),
+    ];
+    for (written, expected, kept) in table {
+        let mut board = green_with(written.clone(), None);
+        let moved = board
+            .apply_move(&forced(0, Stage::Reviewed))
+            .unwrap_or_else(|e| panic!("{written:?}: {e}"));
+        assert_eq!(moved.kept, kept, "{written:?}");
+        let req = exported_req(&board, 0);
+        assert_eq!(req.get("status"), expected.as_ref(), "{written:?}");
+        // The move itself is always recorded.
+        assert_eq!(req["tdd_stage"], "reviewed", "{written:?}");
+        assert_eq!(req["tdd_history"][0]["to"], "reviewed", "{written:?}");
+        assert_eq!(req["governance_status"], "approved", "{written:?}");
+    }
+}
+
+#[test]
+fn a_governance_status_that_is_not_a_known_word_is_never_overwritten() {
+    // (governance_status as written, after a move to Reviewed, what the move says it kept).
+    let table: [(Option<Value>, Value, &[&str]); 10] = [
+        (None, json!("approved"), &[]),
+        (Some(json!(null)), json!("approved"), &[]),
+        (Some(json!("Not Reviewed")), json!("approved"), &[]),
+        (Some(json!("changes-requested")), json!("approved"), &[]),
+        (
+            Some(json!("waived")),
+            json!("waived"),
+            &["governance_status \"waived\""],
+        ),
+        (Some(json!("")), json!(""), &["governance_status \"\""]),
+        (
+            Some(json!(false)),
+            json!(false),
+            &["governance_status false"],
+        ),
+        (Some(json!(1)), json!(1), &["governance_status 1"]),
+        (
+            Some(json!(["approved"])),
+            json!(["approved"]),
+            &["governance_status (a list)"],
+        ),
+        (
+            Some(json!({"by": "cab"})),
+            json!({"by": "cab"}),
+            &["governance_status (an object)"],
+        ),
+    ];
+    for (written, expected, kept) in table {
+        let mut board = green_with(Some(json!("implemented")), written.clone());
+        let moved = board
+            .apply_move(&forced(0, Stage::Reviewed))
+            .unwrap_or_else(|e| panic!("{written:?}: {e}"));
+        assert_eq!(moved.kept, kept, "{written:?}");
+        let req = exported_req(&board, 0);
+        assert_eq!(req["governance_status"], expected, "{written:?}");
+        assert_eq!(req["status"], "tested", "{written:?}");
+        assert_eq!(req["tdd_stage"], "reviewed", "{written:?}");
+        assert_eq!(req["tdd_history"][0]["to"], "reviewed", "{written:?}");
+    }
+}
+
+#[test]
+fn a_long_value_kept_is_shortened_in_the_message() {
+    let long = "x".repeat(200);
+    let mut board = green_with(Some(json!(long)), None);
+    let moved = board.apply_move(&forced(0, Stage::Reviewed)).unwrap();
+    assert_eq!(moved.kept, [format!("status \"{}…\"", "x".repeat(40))]);
+    assert_eq!(exported_req(&board, 0)["status"], json!(long));
+}
+
 #[test]
 fn gates_block_and_overrides_are_noted() {
     let mut board = board_of(json!([{"id": "R1", "status": "proposed"}]));
