@@ -387,4 +387,48 @@ mod tests {
         ws.undo();
         assert!(ws.team().is_empty());
     }
+
+    #[test]
+    fn no_owner_survives_an_agent_import_and_undo_and_redo_still_work() {
+        let mut ws = Workspace::default();
+        let agents = |files: &[(&str, &str)]| {
+            let files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+                .collect();
+            Action::AddAgents(crate::team::read_agent_files(&files).0)
+        };
+        ws.apply(agents(&[(
+            "qa.md",
+            "---\nname: qa\ndescription: tester\n---\n",
+        )]))
+        .unwrap();
+        ws.apply(Action::SetOwner {
+            stage: Stage::Red,
+            agent: None,
+        })
+        .unwrap();
+        ws.apply(agents(&[
+            ("qa2.md", "---\nname: qa2\ndescription: tester\n---\n"),
+            (
+                "qa.md",
+                "---\nname: qa\ndescription: tester\nmodel: opus\n---\n",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert_eq!(ws.team().owner(Stage::TestWritten), Some("qa"));
+        ws.undo();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert_eq!(
+            ws.undo().unwrap().message,
+            "Undid make nobody owner of Red."
+        );
+        assert_eq!(ws.team().owner(Stage::Red), Some("qa"));
+        ws.redo();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        ws.redo();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert_eq!(ws.team().members().len(), 2);
+    }
 }
