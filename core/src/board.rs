@@ -12,8 +12,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::matrix::{ImportError, Matrix, Position};
-use crate::requirement::{Card, EntryProblem};
+use crate::matrix::{ImportError, Matrix, Position, Slot};
+use crate::requirement::{Card, EntryProblem, choose_naming, name_values};
 use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
 
 /// Index of a requirement slot in the file, stable for the life of a board.
@@ -48,6 +48,9 @@ pub struct Entry {
     edited: Option<Map<String, Value>>,
     /// Another entry before this one has the same id.
     duplicate: bool,
+    /// The name the board gave an object without an id (`scenario 3`, `#3`), read again
+    /// with it after every move; never written to the file.
+    name: Option<String>,
 }
 
 impl Entry {
@@ -73,6 +76,8 @@ pub struct ImportReport {
     pub per_stage: [usize; 5],
     pub inferred: usize,
     pub deprecated: usize,
+    /// Objects without an id, placed under a name the board gave them.
+    pub named: usize,
     pub unplaced: usize,
     pub duplicates: usize,
     pub warnings: Vec<Warning>,
@@ -107,6 +112,13 @@ impl fmt::Display for ImportReport {
         }
         if self.deprecated > 0 {
             write!(f, " {} deprecated (hidden).", self.deprecated)?;
+        }
+        if self.named > 0 {
+            write!(
+                f,
+                " {} without an id, named by another key or by position.",
+                self.named
+            )?;
         }
         if self.unplaced > 0 {
             write!(
@@ -187,6 +199,14 @@ pub struct Moved {
     pub kept: Vec<String>,
 }
 
+/// An object without an id, waiting for its list to be read before it is named.
+struct Unnamed {
+    index: EntryIndex,
+    /// Its place in its list, counted from one.
+    position: usize,
+    values: Vec<Option<String>>,
+}
+
 /// An imported matrix and its cards.
 #[derive(Clone, Debug)]
 pub struct Board {
@@ -208,17 +228,90 @@ impl Board {
         bytes: Vec<u8>,
     ) -> Result<(Board, ImportReport), ImportError> {
         let matrix = Matrix::parse_owned(bytes)?;
+        let raw_entries = matrix.entries();
+        let parse = |index: EntryIndex| {
+            serde_json::from_str::<Value>(matrix.raw(index).unwrap_or("null")).ok()
+        };
+        // First every entry is read as it stands, keeping aside the objects without an id:
+        // naming them needs the whole list, to know which key tells them apart.
+        let mut cards = Vec::with_capacity(raw_entries.len());
+        let mut unnamed: Vec<Unnamed> = Vec::new();
+        let mut ordinal = (None::<&str>, 0usize);
+        for (index, raw_entry) in raw_entries.iter().enumerate() {
+            let container = raw_entry.position.container.as_str();
+            ordinal = match ordinal {
+                (Some(c), n) if c == container => (Some(c), n + 1),
+                _ => (Some(container), 1),
+            };
+            let card = match parse(index) {
+                Some(value) => {
+                    let card = Card::read(raw_entry.key(), &value);
+                    if card == Err(EntryProblem::NoId) {
+                        let position = match raw_entry.position.slot {
+                            Slot::Index(i) => i + 1,
+                            Slot::Key(_) => ordinal.1,
+                        };
+                        unnamed.push(Unnamed {
+                            index,
+                            position,
+                            values: name_values(&value),
+                        });
+                    }
+                    card
+                }
+                // The whole file parsed, so a slot always parses; keep it unplaced if not.
+                None => Err(EntryProblem::NotAnObject { found: "value" }),
+            };
+            cards.push(card);
+        }
+        let mut names: HashMap<EntryIndex, (String, String)> = HashMap::new();
+        if !unnamed.is_empty() {
+            // With more than one list, the same `#3` or `scenario 3` could be in two of
+            // them, so the list's own key goes first.
+            let first = raw_entries.first().map(|e| e.position.container.as_str());
+            let several = raw_entries
+                .iter()
+                .any(|e| Some(e.position.container.as_str()) != first);
+            let mut lists: Vec<(&str, Vec<&Unnamed>)> = Vec::new();
+            for object in &unnamed {
+                let container = raw_entries[object.index].position.container.as_str();
+                match lists.iter_mut().find(|(c, _)| *c == container) {
+                    Some((_, objects)) => objects.push(object),
+                    None => lists.push((container, vec![object])),
+                }
+            }
+            for (container, objects) in lists {
+                let values: Vec<Vec<Option<String>>> =
+                    objects.iter().map(|o| o.values.clone()).collect();
+                let naming = choose_naming(&values);
+                let list = container.rsplit('.').next().unwrap_or(container);
+                for object in objects {
+                    let mut name = naming.name(&object.values, object.position);
+                    if several && !list.is_empty() {
+                        name = format!("{list} {name}");
+                    }
+                    if let Some(value) = parse(object.index) {
+                        cards[object.index] = Card::read(Some(&name), &value);
+                    }
+                    let why = naming.explain(&name);
+                    names.insert(object.index, (name, why));
+                }
+            }
+        }
+
         let mut report = ImportReport::default();
         let mut first_of: HashMap<String, EntryIndex> = HashMap::new();
-        let mut entries = Vec::with_capacity(matrix.entries().len());
-        for (index, raw_entry) in matrix.entries().iter().enumerate() {
-            let raw = matrix.raw(index).unwrap_or("null");
-            let card = match serde_json::from_str::<Value>(raw) {
-                Ok(value) => Card::read(raw_entry.key(), &value),
-                // The whole file parsed, so a slot always parses; keep it unplaced if not.
-                Err(_) => Err(EntryProblem::NotAnObject { found: "value" }),
-            };
-            let position = raw_entry.position.to_string();
+        let mut entries = Vec::with_capacity(raw_entries.len());
+        for (index, card) in cards.into_iter().enumerate() {
+            let position = raw_entries[index].position.to_string();
+            let name = names.remove(&index).map(|(name, why)| {
+                report.named += 1;
+                report.warnings.push(Warning {
+                    position: position.clone(),
+                    message: why,
+                });
+                name
+            });
             let mut duplicate = false;
             match &card {
                 Ok(card) => {
@@ -229,8 +322,7 @@ impl Board {
                             position: position.clone(),
                             message: format!(
                                 "repeats the id {} of {}; both are shown and flagged",
-                                card.id,
-                                matrix.entries()[*first].position
+                                card.id, raw_entries[*first].position
                             ),
                         });
                     } else {
@@ -263,6 +355,7 @@ impl Board {
                 card,
                 edited: None,
                 duplicate,
+                name,
             });
         }
         let board = Board {
@@ -348,10 +441,13 @@ impl Board {
         let from = self.card(mv.entry).ok_or(MoveError::NoSuchCard)?.stage;
         let mut value = self.current_value(mv.entry).ok_or(MoveError::NoSuchCard)?;
         let kept = write_move(&mut value, from, mv, reason)?;
-        let key = self.matrix.entries().get(mv.entry).and_then(|e| e.key());
-        let card =
-            Card::read(key, &Value::Object(value.clone())).map_err(|_| MoveError::NoSuchCard)?;
         let entry = &mut self.entries[mv.entry];
+        let name = entry
+            .name
+            .as_deref()
+            .or_else(|| self.matrix.entries().get(mv.entry).and_then(|e| e.key()));
+        let card =
+            Card::read(name, &Value::Object(value.clone())).map_err(|_| MoveError::NoSuchCard)?;
         entry.card = Ok(card);
         entry.edited = Some(value);
         Ok(Moved {
