@@ -61,6 +61,37 @@ impl Entry {
     pub fn is_duplicate(&self) -> bool {
         self.duplicate
     }
+
+    /// About how many bytes the entry keeps: its card, its edited JSON and its name. An
+    /// estimate of what grows with the file, for the undo budget; it leaves out allocator
+    /// overhead, so it errs low by a small constant factor, never by the size of the data.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + self.card.as_ref().map_or(0, Card::memory_bytes)
+            + self.edited.as_ref().map_or(0, map_bytes)
+            + self.name.as_ref().map_or(0, String::len)
+    }
+}
+
+/// About how many bytes a parsed JSON object keeps: each value's slot, each key and string,
+/// and the index the order-preserving map keeps per key.
+fn map_bytes(map: &Map<String, Value>) -> usize {
+    let per_key = std::mem::size_of::<String>() + 2 * std::mem::size_of::<usize>();
+    map.iter()
+        .map(|(k, v)| per_key + k.len() + value_bytes(v))
+        .sum()
+}
+
+fn value_bytes(value: &Value) -> usize {
+    std::mem::size_of::<Value>()
+        + match value {
+            Value::Null | Value::Bool(_) => 0,
+            // Numbers keep their text (`arbitrary_precision`); most are short.
+            Value::Number(_) => 16,
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.iter().map(value_bytes).sum(),
+            Value::Object(map) => map_bytes(map),
+        }
 }
 
 /// A warning about one requirement, with its position in the file.
@@ -496,6 +527,25 @@ impl Board {
         self.matrix.text().len()
     }
 
+    /// About how many bytes the board keeps: its source text, and per requirement its place
+    /// in the file and its entry (card, edited JSON). Undo counts the boards it keeps with it.
+    /// Linear in the number of requirements, so it is computed when a board enters or leaves
+    /// the history, not on every move.
+    pub fn memory_bytes(&self) -> usize {
+        let places: usize = self
+            .matrix
+            .entries()
+            .iter()
+            .map(|e| {
+                std::mem::size_of::<crate::matrix::RawEntry>()
+                    + e.position.container.len()
+                    + e.key().map_or(0, str::len)
+            })
+            .sum();
+        let entries: usize = self.entries.iter().map(Entry::memory_bytes).sum();
+        std::mem::size_of::<Board>() + self.source_len() + self.file_name.len() + places + entries
+    }
+
     /// Whether anything was changed since import.
     pub fn is_changed(&self) -> bool {
         self.entries.iter().any(|e| e.edited.is_some())
@@ -604,4 +654,4 @@ fn describe(value: &Value) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -184,6 +184,31 @@ impl Card {
             || self.code.iter().any(|c| has(c))
     }
 
+    /// About how many bytes the card keeps: itself and the texts it holds. Undo counts it to
+    /// stay within its memory budget.
+    pub fn memory_bytes(&self) -> usize {
+        let string = std::mem::size_of::<String>();
+        let texts = [&self.text, self.id.as_str()]
+            .iter()
+            .map(|s| s.len())
+            .sum::<usize>();
+        let optional = [&self.priority, &self.kind, &self.inferred, &self.status]
+            .iter()
+            .map(|s| s.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+        let paths = self
+            .tests
+            .iter()
+            .chain(&self.code)
+            .map(|p| string + p.len())
+            .sum::<usize>();
+        let last = self
+            .last_move
+            .as_ref()
+            .map_or(0, |(by, at)| by.len() + at.len());
+        std::mem::size_of::<Card>() + texts + optional + paths + last
+    }
+
     pub fn gate_facts(&self) -> GateFacts {
         GateFacts {
             tests: self.tests.len(),

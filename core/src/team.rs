@@ -149,6 +149,34 @@ impl Team {
         self.members.iter().find(|m| m.agent.name == name)
     }
 
+    /// About how many bytes the team keeps: each agent's file as imported, the parts of it
+    /// the parsed agent holds again (body, description, settings) and its warnings. Undo
+    /// counts the teams it keeps with it.
+    pub fn memory_bytes(&self) -> usize {
+        let member = |m: &Member| {
+            let a = &m.agent;
+            let extra: usize = a.extra.iter().map(|(k, v)| k.len() + v.len()).sum();
+            let tools: usize = a.tools.iter().map(String::len).sum();
+            let warnings: usize = m.warnings.iter().map(String::len).sum();
+            std::mem::size_of::<Member>()
+                + m.source_text.len()
+                + m.source_name.len()
+                + a.name.len()
+                + a.description.len()
+                + a.body.len()
+                + a.file_name.len()
+                + extra
+                + tools
+                + warnings
+        };
+        let owners: usize = self
+            .owners
+            .iter()
+            .map(|o| o.agent().map_or(0, str::len))
+            .sum();
+        std::mem::size_of::<Team>() + self.members.iter().map(member).sum::<usize>() + owners
+    }
+
     /// The name of the agent owning a stage, if any.
     pub fn owner(&self, stage: Stage) -> Option<&str> {
         self.owners[stage.index()].agent()

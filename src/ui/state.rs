@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::storage;
 use traceboard_core::board::{Board, EntryIndex, Move, MoveError};
+use traceboard_core::columns::{CardFilter, columns as card_columns};
 use traceboard_core::saved::SavedBoard;
 use traceboard_core::stage::{GateBreach, Stage};
 use traceboard_core::team::{Team, read_agent_files};
@@ -310,41 +311,44 @@ impl AppState {
         self.board_open.set(open);
         self.can_undo.set(self.ws.with_value(Workspace::can_undo));
         self.can_redo.set(self.ws.with_value(Workspace::can_redo));
+        let history_note = outcome.history_note();
         if !outcome.message.is_empty() {
             self.announcement.set(outcome.message);
         }
         if let Some(moved) = outcome.moved.as_ref().filter(|m| !m.kept.is_empty()) {
             self.notice.set(Some(Notice::Info(format!(
-                "Kept {} as written: the board does not overwrite values it does not know.",
-                moved.kept.join(" and ")
+                "Kept {} as written: the board does not overwrite values it does not know.{}",
+                moved.kept.join(" and "),
+                history_note
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(" {n}"))
             ))));
+        } else if let Some(note) = history_note {
+            self.notice.set(Some(Notice::Info(note)));
         }
         self.revision.update(|r| *r += 1);
     }
 
     /// Recomputes each column's card keys and sets only the columns that changed.
     pub fn refresh_columns(&self) {
-        let with_deprecated = self.show_deprecated.get_untracked();
-        let turn_filter = self.turn_filter.get_untracked();
-        let search = self.search.with_untracked(|s| super::lower_case(s.trim()));
+        let filter = CardFilter {
+            with_deprecated: self.show_deprecated.get_untracked(),
+            search: self.search.with_untracked(|s| super::lower_case(s.trim())),
+            turn: self.turn_filter.get_untracked(),
+        };
         let mut columns: [Vec<CardKey>; 5] = Default::default();
         self.ws.with_value(|ws| {
             self.versions.with_value(|versions| {
                 if let Some(board) = ws.board() {
-                    for (entry, card) in board.cards() {
-                        if card.deprecated && !with_deprecated {
-                            continue;
-                        }
-                        if !search.is_empty() && !card.matches(&search, super::lower_case) {
-                            continue;
-                        }
-                        if let Some(agent) = &turn_filter
-                            && ws.team().turn(card.stage) != Some(agent.as_str())
-                        {
-                            continue;
-                        }
-                        let version = versions.get(entry).copied().unwrap_or(0);
-                        columns[card.stage.index()].push(CardKey { entry, version });
+                    let lists = card_columns(board, ws.team(), &filter, super::lower_case);
+                    for (keys, entries) in columns.iter_mut().zip(lists) {
+                        *keys = entries
+                            .into_iter()
+                            .map(|entry| CardKey {
+                                entry,
+                                version: versions.get(entry).copied().unwrap_or(0),
+                            })
+                            .collect();
                     }
                 }
             })
@@ -367,6 +371,7 @@ impl AppState {
             touched: Touched::Board,
             message: String::new(),
             moved: None,
+            dropped: 0,
         });
         self.team_revision.update(|r| *r += 1);
         self.saved_note.set(format!(
