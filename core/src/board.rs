@@ -1,8 +1,9 @@
 //! The board: an imported matrix, its cards, and the one place where a card changes.
 //!
 //! This module owns the board rules of PRODUCT.md: what a move writes (`tdd_stage`,
-//! `tdd_history`, `status`, `governance_status`, `last_reviewed_by`), the TDD gates and their
-//! override, duplicate ids, the import report, and export. It keeps every requirement's
+//! `tdd_history`, `status`, `governance_status`, `last_reviewed_by`) and what it must leave
+//! alone, the TDD gates and their override, naming the objects that have no id, duplicate
+//! ids, the import report, and export. It keeps every requirement's
 //! original bytes in `Matrix` and holds a parsed copy only of the requirements it changed, so
 //! export rewrites those and nothing else. It has no clock and no UI: the caller passes the
 //! time and the actor, and the UI reads cards through `card`.

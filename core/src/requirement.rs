@@ -2,8 +2,9 @@
 //!
 //! This module owns the reading of every field variant PRODUCT.md lists (ids as strings or
 //! numbers or map keys, text under several names, tests as strings or objects, status words
-//! in any case) and the inference of a stage for files without `tdd_stage`. It never writes
-//! JSON: changing a requirement is `board`'s job, and the file's bytes are `matrix`'s.
+//! in any case), the inference of a stage for files without `tdd_stage`, and how objects
+//! without an id are named (`NAME_KEYS`, `choose_naming`). It never writes JSON: changing a
+//! requirement is `board`'s job, and the file's bytes are `matrix`'s.
 
 use std::fmt;
 

@@ -23,10 +23,12 @@ const UNDO_DEPTH: usize = 200;
 /// About how many bytes undo and redo may keep: 64 MiB.
 ///
 /// Undo of an import keeps the whole previous board, and the importer takes files of up to
-/// 50 MB, so without a budget ten imports of a 40 MB file kept some 400 MB in a browser tab.
-/// 64 MiB keeps a few imports of a 10 MB matrix (about 20 MB each with its cards) or thousands
-/// of moves (a move keeps two copies of one requirement), while staying a modest share of
-/// what a tab can allocate next to the open board itself.
+/// 50 MB, so without a budget ten imports of a 40 MB file kept several hundred MB in a
+/// browser tab. A board is counted at about four times its file (measured on generated
+/// matrices: the text, plus cards that copy its fields), so 64 MiB keeps the previous board
+/// of a 10 MB matrix, a dozen of 1 MB ones, or thousands of moves (a move keeps two copies of
+/// one requirement, a few KB), while staying a modest share of what a tab can allocate next
+/// to the open board itself.
 ///
 /// The step just recorded is always kept, even when alone it is over the budget, so the
 /// latest change can always be undone: everything older goes first. At worst the history then

@@ -753,6 +753,46 @@ mod properties {
         }
 
         #[test]
+        fn every_object_lands_whatever_names_it(
+            objects in prop::collection::vec(
+                prop::collection::vec(
+                    (
+                        prop::sample::select(vec!["id", "key", "scenario", "name", "text", "status"]),
+                        prop_oneof![
+                            word().prop_map(Value::from),
+                            (0i64..4).prop_map(Value::from),
+                            Just(Value::Null),
+                            Just(json!({"a": 1})),
+                        ],
+                    ),
+                    0..4,
+                ),
+                0..10,
+            ),
+        ) {
+            let reqs: Vec<Value> = objects
+                .into_iter()
+                .map(|fields| Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+                .collect();
+            let text = serde_json::to_string_pretty(&json!({"requirements": reqs})).unwrap();
+            let (mut board, report) = Board::import("x.json", text.as_bytes()).unwrap();
+            prop_assert_eq!((report.placed(), report.unplaced), (reqs.len(), 0));
+            prop_assert_eq!(board.export(), text.clone());
+            for i in 0..board.len() {
+                let id = board.card(i).unwrap().id.clone();
+                match board.apply_move(&forced(i, Stage::Green)) {
+                    Ok(_) | Err(MoveError::SameStage) => {}
+                    Err(e) => prop_assert!(false, "{}", e),
+                }
+                prop_assert_eq!(&board.card(i).unwrap().id, &id, "a move keeps the name");
+            }
+            let out = value(&board.export());
+            for (i, req) in reqs.iter().enumerate() {
+                prop_assert_eq!(out["requirements"][i].get("id"), req.get("id"), "no id is added");
+            }
+        }
+
+        #[test]
         fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
             let _ = Board::import("x.json", &bytes);
         }
