@@ -1,8 +1,9 @@
 //! The board: an imported matrix, its cards, and the one place where a card changes.
 //!
 //! This module owns the board rules of PRODUCT.md: what a move writes (`tdd_stage`,
-//! `tdd_history`, `status`, `governance_status`, `last_reviewed_by`), the TDD gates and their
-//! override, duplicate ids, the import report, and export. It keeps every requirement's
+//! `tdd_history`, `status`, `governance_status`, `last_reviewed_by`) and what it must leave
+//! alone, the TDD gates and their override, naming the objects that have no id, duplicate
+//! ids, the import report, and export. It keeps every requirement's
 //! original bytes in `Matrix` and holds a parsed copy only of the requirements it changed, so
 //! export rewrites those and nothing else. It has no clock and no UI: the caller passes the
 //! time and the actor, and the UI reads cards through `card`.
@@ -12,8 +13,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::matrix::{ImportError, Matrix, Position};
-use crate::requirement::{Card, EntryProblem, scalar_text};
+use crate::matrix::{ImportError, Matrix, Position, Slot};
+use crate::requirement::{Card, EntryProblem, choose_naming, name_values};
 use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
 
 /// Index of a requirement slot in the file, stable for the life of a board.
@@ -48,6 +49,9 @@ pub struct Entry {
     edited: Option<Map<String, Value>>,
     /// Another entry before this one has the same id.
     duplicate: bool,
+    /// The name the board gave an object without an id (`scenario 3`, `#3`), read again
+    /// with it after every move; never written to the file.
+    name: Option<String>,
 }
 
 impl Entry {
@@ -58,6 +62,37 @@ impl Entry {
     pub fn is_duplicate(&self) -> bool {
         self.duplicate
     }
+
+    /// About how many bytes the entry keeps: its card, its edited JSON and its name. An
+    /// estimate of what grows with the file, for the undo budget; it leaves out allocator
+    /// overhead, so it errs low by a small constant factor, never by the size of the data.
+    pub(crate) fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + self.card.as_ref().map_or(0, Card::memory_bytes)
+            + self.edited.as_ref().map_or(0, map_bytes)
+            + self.name.as_ref().map_or(0, String::len)
+    }
+}
+
+/// About how many bytes a parsed JSON object keeps: each value's slot, each key and string,
+/// and the index the order-preserving map keeps per key.
+fn map_bytes(map: &Map<String, Value>) -> usize {
+    let per_key = std::mem::size_of::<String>() + 2 * std::mem::size_of::<usize>();
+    map.iter()
+        .map(|(k, v)| per_key + k.len() + value_bytes(v))
+        .sum()
+}
+
+fn value_bytes(value: &Value) -> usize {
+    std::mem::size_of::<Value>()
+        + match value {
+            Value::Null | Value::Bool(_) => 0,
+            // Numbers keep their text (`arbitrary_precision`); most are short.
+            Value::Number(_) => 16,
+            Value::String(s) => s.len(),
+            Value::Array(items) => items.iter().map(value_bytes).sum(),
+            Value::Object(map) => map_bytes(map),
+        }
 }
 
 /// A warning about one requirement, with its position in the file.
@@ -73,6 +108,8 @@ pub struct ImportReport {
     pub per_stage: [usize; 5],
     pub inferred: usize,
     pub deprecated: usize,
+    /// Objects without an id, placed under a name the board gave them.
+    pub named: usize,
     pub unplaced: usize,
     pub duplicates: usize,
     pub warnings: Vec<Warning>,
@@ -107,6 +144,13 @@ impl fmt::Display for ImportReport {
         }
         if self.deprecated > 0 {
             write!(f, " {} deprecated (hidden).", self.deprecated)?;
+        }
+        if self.named > 0 {
+            write!(
+                f,
+                " {} without an id, named by another key or by position.",
+                self.named
+            )?;
         }
         if self.unplaced > 0 {
             write!(
@@ -187,6 +231,14 @@ pub struct Moved {
     pub kept: Vec<String>,
 }
 
+/// An object without an id, waiting for its list to be read before it is named.
+struct Unnamed {
+    index: EntryIndex,
+    /// Its place in its list, counted from one.
+    position: usize,
+    values: Vec<Option<String>>,
+}
+
 /// An imported matrix and its cards.
 #[derive(Clone, Debug)]
 pub struct Board {
@@ -208,17 +260,90 @@ impl Board {
         bytes: Vec<u8>,
     ) -> Result<(Board, ImportReport), ImportError> {
         let matrix = Matrix::parse_owned(bytes)?;
+        let raw_entries = matrix.entries();
+        let parse = |index: EntryIndex| {
+            serde_json::from_str::<Value>(matrix.raw(index).unwrap_or("null")).ok()
+        };
+        // First every entry is read as it stands, keeping aside the objects without an id:
+        // naming them needs the whole list, to know which key tells them apart.
+        let mut cards = Vec::with_capacity(raw_entries.len());
+        let mut unnamed: Vec<Unnamed> = Vec::new();
+        let mut ordinal = (None::<&str>, 0usize);
+        for (index, raw_entry) in raw_entries.iter().enumerate() {
+            let container = raw_entry.position.container.as_str();
+            ordinal = match ordinal {
+                (Some(c), n) if c == container => (Some(c), n + 1),
+                _ => (Some(container), 1),
+            };
+            let card = match parse(index) {
+                Some(value) => {
+                    let card = Card::read(raw_entry.key(), &value);
+                    if card == Err(EntryProblem::NoId) {
+                        let position = match raw_entry.position.slot {
+                            Slot::Index(i) => i + 1,
+                            Slot::Key(_) => ordinal.1,
+                        };
+                        unnamed.push(Unnamed {
+                            index,
+                            position,
+                            values: name_values(&value),
+                        });
+                    }
+                    card
+                }
+                // The whole file parsed, so a slot always parses; keep it unplaced if not.
+                None => Err(EntryProblem::NotAnObject { found: "value" }),
+            };
+            cards.push(card);
+        }
+        let mut names: HashMap<EntryIndex, (String, String)> = HashMap::new();
+        if !unnamed.is_empty() {
+            // With more than one list, the same `#3` or `scenario 3` could be in two of
+            // them, so the list's own key goes first.
+            let first = raw_entries.first().map(|e| e.position.container.as_str());
+            let several = raw_entries
+                .iter()
+                .any(|e| Some(e.position.container.as_str()) != first);
+            let mut lists: Vec<(&str, Vec<&Unnamed>)> = Vec::new();
+            for object in &unnamed {
+                let container = raw_entries[object.index].position.container.as_str();
+                match lists.iter_mut().find(|(c, _)| *c == container) {
+                    Some((_, objects)) => objects.push(object),
+                    None => lists.push((container, vec![object])),
+                }
+            }
+            for (container, objects) in lists {
+                let values: Vec<Vec<Option<String>>> =
+                    objects.iter().map(|o| o.values.clone()).collect();
+                let naming = choose_naming(&values);
+                let list = container.rsplit('.').next().unwrap_or(container);
+                for object in objects {
+                    let mut name = naming.name(&object.values, object.position);
+                    if several && !list.is_empty() {
+                        name = format!("{list} {name}");
+                    }
+                    if let Some(value) = parse(object.index) {
+                        cards[object.index] = Card::read(Some(&name), &value);
+                    }
+                    let why = naming.explain(&name);
+                    names.insert(object.index, (name, why));
+                }
+            }
+        }
+
         let mut report = ImportReport::default();
         let mut first_of: HashMap<String, EntryIndex> = HashMap::new();
-        let mut entries = Vec::with_capacity(matrix.entries().len());
-        for (index, raw_entry) in matrix.entries().iter().enumerate() {
-            let raw = matrix.raw(index).unwrap_or("null");
-            let card = match serde_json::from_str::<Value>(raw) {
-                Ok(value) => Card::read(raw_entry.key(), &value),
-                // The whole file parsed, so a slot always parses; keep it unplaced if not.
-                Err(_) => Err(EntryProblem::NotAnObject { found: "value" }),
-            };
-            let position = raw_entry.position.to_string();
+        let mut entries = Vec::with_capacity(raw_entries.len());
+        for (index, card) in cards.into_iter().enumerate() {
+            let position = raw_entries[index].position.to_string();
+            let name = names.remove(&index).map(|(name, why)| {
+                report.named += 1;
+                report.warnings.push(Warning {
+                    position: position.clone(),
+                    message: why,
+                });
+                name
+            });
             let mut duplicate = false;
             match &card {
                 Ok(card) => {
@@ -229,8 +354,7 @@ impl Board {
                             position: position.clone(),
                             message: format!(
                                 "repeats the id {} of {}; both are shown and flagged",
-                                card.id,
-                                matrix.entries()[*first].position
+                                card.id, raw_entries[*first].position
                             ),
                         });
                     } else {
@@ -263,6 +387,7 @@ impl Board {
                 card,
                 edited: None,
                 duplicate,
+                name,
             });
         }
         let board = Board {
@@ -348,10 +473,13 @@ impl Board {
         let from = self.card(mv.entry).ok_or(MoveError::NoSuchCard)?.stage;
         let mut value = self.current_value(mv.entry).ok_or(MoveError::NoSuchCard)?;
         let kept = write_move(&mut value, from, mv, reason)?;
-        let key = self.matrix.entries().get(mv.entry).and_then(|e| e.key());
-        let card =
-            Card::read(key, &Value::Object(value.clone())).map_err(|_| MoveError::NoSuchCard)?;
         let entry = &mut self.entries[mv.entry];
+        let name = entry
+            .name
+            .as_deref()
+            .or_else(|| self.matrix.entries().get(mv.entry).and_then(|e| e.key()));
+        let card =
+            Card::read(name, &Value::Object(value.clone())).map_err(|_| MoveError::NoSuchCard)?;
         entry.card = Ok(card);
         entry.edited = Some(value);
         Ok(Moved {
@@ -400,6 +528,25 @@ impl Board {
         self.matrix.text().len()
     }
 
+    /// About how many bytes the board keeps: its source text, and per requirement its place
+    /// in the file and its entry (card, edited JSON). Undo counts the boards it keeps with it.
+    /// Linear in the number of requirements, so it is computed when a board enters or leaves
+    /// the history, not on every move.
+    pub fn memory_bytes(&self) -> usize {
+        let places: usize = self
+            .matrix
+            .entries()
+            .iter()
+            .map(|e| {
+                std::mem::size_of::<crate::matrix::RawEntry>()
+                    + e.position.container.len()
+                    + e.key().map_or(0, str::len)
+            })
+            .sum();
+        let entries: usize = self.entries.iter().map(Entry::memory_bytes).sum();
+        std::mem::size_of::<Board>() + self.source_len() + self.file_name.len() + places + entries
+    }
+
     /// Whether anything was changed since import.
     pub fn is_changed(&self) -> bool {
         self.entries.iter().any(|e| e.edited.is_some())
@@ -442,20 +589,17 @@ fn write_move(
     }
 
     let mut kept = Vec::new();
-    // `status` follows the lifecycle, but only where the board knows the current word; a
-    // file without `status` does not get one.
-    if let Some(status) = value.get_mut("status") {
-        let word = scalar_text(status).map(|s| normalize_word(&s));
-        let target = mv.to.lifecycle_status();
+    // `status` follows the lifecycle, but only where it holds a word the board knows. A file
+    // without `status` does not get one, and `null` says the same as no key, so it stays
+    // `null`. Anything else (an object, a list, a boolean, a number, an empty string, a team's
+    // own word) belongs to the team: it is left as written and the move says so.
+    if let Some(status) = value.get_mut("status").filter(|s| !s.is_null()) {
+        let word = status.as_str().map(normalize_word);
         match word.as_deref() {
             // The spec-driven variant's later words already mean "reviewed and beyond".
             Some("tested" | "evaluated" | "verified") if mv.to == Stage::Reviewed => {}
-            None => *status = target.into(),
-            Some(w) if is_lifecycle_status(w) => *status = target.into(),
-            Some(_) => kept.push(format!(
-                "status \"{}\"",
-                scalar_text(status).unwrap_or_default()
-            )),
+            Some(w) if is_lifecycle_status(w) => *status = mv.to.lifecycle_status().into(),
+            _ => kept.push(format!("status {}", describe(status))),
         }
     }
     let governance = match (from, mv.to) {
@@ -464,20 +608,21 @@ fn write_move(
         _ => None,
     };
     if let Some(governance) = governance {
+        // Unlike `status`, a missing or `null` review state is filled in: a review is what
+        // the move records.
         let known = |v: &Value| {
             v.is_null()
-                || scalar_text(v).is_some_and(|s| {
+                || v.as_str().is_some_and(|s| {
                     matches!(
-                        normalize_word(&s).as_str(),
+                        normalize_word(s).as_str(),
                         "not_reviewed" | "approved" | "changes_requested"
                     )
                 })
         };
         match value.get_mut("governance_status") {
-            Some(current) if !known(current) => kept.push(format!(
-                "governance_status \"{}\"",
-                scalar_text(current).unwrap_or_default()
-            )),
+            Some(current) if !known(current) => {
+                kept.push(format!("governance_status {}", describe(current)));
+            }
             Some(current) => *current = governance.into(),
             None => {
                 value.insert("governance_status".into(), governance.into());
@@ -490,5 +635,24 @@ fn write_move(
     Ok(kept)
 }
 
+/// A value the board left alone, as a person reads it in a message: a string quoted as
+/// written (shortened when long), a number or boolean as it is, and the kind of anything larger.
+fn describe(value: &Value) -> String {
+    /// Enough of a string to recognise it without flooding the notice.
+    const SHOWN_CHARS: usize = 40;
+    match value {
+        Value::String(s) if s.chars().nth(SHOWN_CHARS).is_some() => {
+            let shown: String = s.chars().take(SHOWN_CHARS).collect();
+            format!("\"{shown}…\"")
+        }
+        Value::String(s) => format!("\"{s}\""),
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(_) => "(a list)".to_owned(),
+        Value::Object(_) => "(an object)".to_owned(),
+    }
+}
+
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

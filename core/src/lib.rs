@@ -1,12 +1,14 @@
 //! Traceboard's core: plain Rust with plain `#[test]`s, and no browser dependency.
 //!
 //! It reads a traceability matrix (`matrix`, `requirement`), applies the TDD board's rules
-//! (`stage`, `board`), reads agent definitions (`agents`, `team`) and holds the one way to
-//! change any of it (`workspace`). The Leptos shell in the crate above only reads these
-//! types and sends `workspace::Action`s. See ARCHITECTURE.md for the code map.
+//! (`stage`, `board`), decides which cards each column shows (`columns`), reads agent
+//! definitions (`agents`, `team`), holds the one way to change any of it (`workspace`) and
+//! what autosave keeps (`saved`). The Leptos shell in the crate above only reads these types
+//! and sends `workspace::Action`s. See ARCHITECTURE.md for the code map.
 
 pub mod agents;
 pub mod board;
+pub mod columns;
 pub mod matrix;
 pub mod requirement;
 pub mod saved;

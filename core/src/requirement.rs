@@ -2,8 +2,9 @@
 //!
 //! This module owns the reading of every field variant PRODUCT.md lists (ids as strings or
 //! numbers or map keys, text under several names, tests as strings or objects, status words
-//! in any case) and the inference of a stage for files without `tdd_stage`. It never writes
-//! JSON: changing a requirement is `board`'s job, and the file's bytes are `matrix`'s.
+//! in any case), the inference of a stage for files without `tdd_stage`, and how objects
+//! without an id are named (`NAME_KEYS`, `choose_naming`). It never writes JSON: changing a
+//! requirement is `board`'s job, and the file's bytes are `matrix`'s.
 
 use std::fmt;
 
@@ -29,6 +30,21 @@ impl fmt::Display for ReqId {
 
 /// Keys that hold a requirement's id, in order of preference.
 const ID_KEYS: [&str; 5] = ["id", "requirementId", "requirement_id", "reqId", "req_id"];
+/// Keys that can name a requirement object that has no id, in order of preference: each is
+/// what teams use for an identifier when they do not call it one. A key names the objects of
+/// a list only when every id-less object there has it, as a string or number, and no two
+/// values are alike (see `choose_naming`). `code` is not among them: it holds paths.
+pub const NAME_KEYS: [&str; 9] = [
+    "key",
+    "ref",
+    "reference",
+    "uid",
+    "uuid",
+    "slug",
+    "number",
+    "scenario",
+    "name",
+];
 /// Keys that hold a requirement's text, in order of preference.
 const TEXT_KEYS: [&str; 6] = [
     "ears",
@@ -68,7 +84,9 @@ pub struct Card {
 pub enum EntryProblem {
     /// The entry is not a JSON object.
     NotAnObject { found: &'static str },
-    /// The entry has no id under any known key and is not in a map keyed by id.
+    /// The entry has no id under any known key and was given no name. `Board::import` names
+    /// every id-less object (by `NAME_KEYS` or by position), so there only a value that is not
+    /// an object stays unplaced.
     NoId,
 }
 
@@ -91,9 +109,10 @@ impl fmt::Display for EntryProblem {
 }
 
 impl Card {
-    /// Reads a card from a requirement value. `key` is its key when the file keeps
-    /// requirements in a map keyed by id.
-    pub fn read(key: Option<&str>, value: &Value) -> Result<Card, EntryProblem> {
+    /// Reads a card from a requirement value. `name` is its id when the value has none of
+    /// its own: its key when the file keeps requirements in a map keyed by id, or the name the
+    /// board gave an object without an id (`choose_naming`).
+    pub fn read(name: Option<&str>, value: &Value) -> Result<Card, EntryProblem> {
         let Value::Object(obj) = value else {
             return Err(EntryProblem::NotAnObject {
                 found: json_kind(value),
@@ -102,7 +121,7 @@ impl Card {
         let id = ID_KEYS
             .iter()
             .find_map(|k| obj.get(*k).and_then(scalar_text))
-            .or_else(|| key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()))
+            .or_else(|| name.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()))
             .ok_or(EntryProblem::NoId)?;
         let text = TEXT_KEYS
             .iter()
@@ -166,6 +185,31 @@ impl Card {
             || self.code.iter().any(|c| has(c))
     }
 
+    /// About how many bytes the card keeps: itself and the texts it holds. Undo counts it to
+    /// stay within its memory budget.
+    pub fn memory_bytes(&self) -> usize {
+        let string = std::mem::size_of::<String>();
+        let texts = [&self.text, self.id.as_str()]
+            .iter()
+            .map(|s| s.len())
+            .sum::<usize>();
+        let optional = [&self.priority, &self.kind, &self.inferred, &self.status]
+            .iter()
+            .map(|s| s.as_ref().map_or(0, String::len))
+            .sum::<usize>();
+        let paths = self
+            .tests
+            .iter()
+            .chain(&self.code)
+            .map(|p| string + p.len())
+            .sum::<usize>();
+        let last = self
+            .last_move
+            .as_ref()
+            .map_or(0, |(by, at)| by.len() + at.len());
+        std::mem::size_of::<Card>() + texts + optional + paths + last
+    }
+
     pub fn gate_facts(&self) -> GateFacts {
         GateFacts {
             tests: self.tests.len(),
@@ -187,6 +231,71 @@ impl Card {
         }
         gaps
     }
+}
+
+/// How the board names the requirement objects of one list that have no id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// By this key of `NAME_KEYS`, as `scenario 3`.
+    Key(&'static str),
+    /// By place in the list, counted from one, as `#3`.
+    Position,
+}
+
+impl Naming {
+    /// The name of one object: `values` are its `name_values`, `position` its place in the
+    /// list counted from one.
+    pub fn name(self, values: &[Option<String>], position: usize) -> String {
+        match self {
+            Naming::Key(key) => {
+                let value = NAME_KEYS
+                    .iter()
+                    .position(|k| *k == key)
+                    .and_then(|i| values.get(i)?.as_deref())
+                    .unwrap_or_default();
+                format!("{key} {value}")
+            }
+            Naming::Position => format!("#{position}"),
+        }
+    }
+
+    /// How a name was made, for the import report.
+    pub fn explain(self, name: &str) -> String {
+        match self {
+            Naming::Key(key) => format!("has no id; shown as \"{name}\", from its \"{key}\" key"),
+            Naming::Position => {
+                format!("has no id; shown as \"{name}\", from its position in the list")
+            }
+        }
+    }
+}
+
+/// The value of each of `NAME_KEYS` in a requirement object, as text: `None` where it is
+/// missing, empty or not a string or number.
+pub fn name_values(value: &Value) -> Vec<Option<String>> {
+    NAME_KEYS
+        .iter()
+        .map(|k| value.get(*k).and_then(scalar_text))
+        .collect()
+}
+
+/// How to name the id-less objects of one list, given each one's `name_values`: the first of
+/// `NAME_KEYS` that all of them have, with no two values alike, so that the names tell them
+/// apart; otherwise their positions.
+pub fn choose_naming(objects: &[Vec<Option<String>>]) -> Naming {
+    for (i, key) in NAME_KEYS.iter().enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        let unique = objects.iter().all(|values| {
+            values
+                .get(i)
+                .and_then(Option::as_deref)
+                .is_some_and(|v| seen.insert(v))
+        });
+        if unique && !objects.is_empty() {
+            return Naming::Key(key);
+        }
+    }
+    Naming::Position
 }
 
 /// The stage a requirement without `tdd_stage` most likely is in, from the origin schema's
@@ -335,6 +444,86 @@ mod tests {
             Card::read(None, &json!(null)),
             Err(EntryProblem::NotAnObject { found: "null" })
         );
+    }
+
+    #[test]
+    fn names_objects_without_an_id_by_a_key_that_tells_them_apart() {
+        let values = |objects: &[Value]| -> Vec<Vec<Option<String>>> {
+            objects.iter().map(name_values).collect()
+        };
+        // (the id-less objects of one list, how they are named, the name of the second).
+        let table = [
+            (
+                vec![json!({"scenario": 1}), json!({"scenario": 2})],
+                Naming::Key("scenario"),
+                "scenario 2",
+            ),
+            // A key earlier in the order wins when it also tells them apart.
+            (
+                vec![
+                    json!({"scenario": 1, "key": "a"}),
+                    json!({"scenario": 2, "key": "b"}),
+                ],
+                Naming::Key("key"),
+                "key b",
+            ),
+            // Repeated values do not name: the next key that is unique does.
+            (
+                vec![
+                    json!({"ref": "J-1", "uid": "u1"}),
+                    json!({"ref": "J-1", "uid": "u2"}),
+                ],
+                Naming::Key("uid"),
+                "uid u2",
+            ),
+            // A key that only some objects have does not name.
+            (
+                vec![json!({"number": 1}), json!({"text": "x"})],
+                Naming::Position,
+                "#2",
+            ),
+            // Only strings and numbers name; objects, lists, booleans and "" do not.
+            (
+                vec![json!({"name": {"a": 1}}), json!({"name": {"a": 2}})],
+                Naming::Position,
+                "#2",
+            ),
+            (
+                vec![json!({"name": true}), json!({"name": false})],
+                Naming::Position,
+                "#2",
+            ),
+            (
+                vec![json!({"name": ""}), json!({"name": "b"})],
+                Naming::Position,
+                "#2",
+            ),
+            // `code` holds paths, never a name.
+            (
+                vec![json!({"code": "a.rs"}), json!({"code": "b.rs"})],
+                Naming::Position,
+                "#2",
+            ),
+            // A number and the same digits as a string read alike, so they do not name.
+            (
+                vec![json!({"slug": 7}), json!({"slug": "7"})],
+                Naming::Position,
+                "#2",
+            ),
+            (
+                vec![json!({"name": " Login "}), json!({"name": "Logout"})],
+                Naming::Key("name"),
+                "name Logout",
+            ),
+        ];
+        for (objects, naming, second) in table {
+            let values = values(&objects);
+            assert_eq!(choose_naming(&values), naming, "{objects:?}");
+            assert_eq!(naming.name(&values[1], 2), second, "{objects:?}");
+        }
+        assert_eq!(choose_naming(&[]), Naming::Position);
+        let card = Card::read(Some("scenario 2"), &json!({"scenario": 2, "ears": "x"})).unwrap();
+        assert_eq!(card.id.as_str(), "scenario 2");
     }
 
     #[test]

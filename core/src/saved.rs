@@ -1,16 +1,17 @@
 //! What autosave keeps of a workspace, and how a workspace comes back from it.
 //!
 //! It keeps the inputs of the board, not the board: the exported matrix text (which holds
-//! every move), its file name, and the raw agent files with the stage owners. Restoring reads
-//! them again through the same importers a person uses, so a saved board can never disagree
-//! with what a fresh import of the same text shows. `SavedBoard` is a storage format, so it is
-//! the one type here that derives `Serialize`; where the bytes go (IndexedDB, localStorage) is
-//! the shell's `storage` module's business, not this one's.
+//! every move), its file name, and the raw agent files with the stage owners (including the
+//! stages where a person chose nobody). Restoring reads them again through the same importers
+//! a person uses, so a saved board can never disagree with what a fresh import of the same
+//! text shows. `SavedBoard` is a storage format, so it is the one type here that derives
+//! `Serialize`; where the bytes go (IndexedDB, localStorage) is the shell's `storage`
+//! module's business, not this one's.
 
 use serde::{Deserialize, Serialize};
 
 use crate::board::Board;
-use crate::team::{Team, read_agent_files};
+use crate::team::{Owner, Team, read_agent_files};
 use crate::workspace::Workspace;
 
 /// An agent definition file as the user imported it.
@@ -30,9 +31,14 @@ pub struct SavedBoard {
     pub matrix: Option<String>,
     #[serde(default)]
     pub agents: Vec<SavedFile>,
-    /// The owning agent's name per column, Backlog first.
+    /// The owning agent's name per column, Backlog first; `None` where no agent owns it.
     #[serde(default)]
     pub owners: [Option<String>; 5],
+    /// The columns where a person chose "No owner", Backlog first. A separate field rather
+    /// than a new shape of `owners` so that saves written before it still read: they read as
+    /// all `false`, "not chosen yet", which is all they could say.
+    #[serde(default)]
+    pub no_owner: [bool; 5],
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -66,7 +72,12 @@ impl SavedBoard {
             saved_at,
             matrix,
             agents,
-            owners: ws.team().owners().clone(),
+            owners: ws
+                .team()
+                .owners()
+                .each_ref()
+                .map(|o| o.agent().map(str::to_owned)),
+            no_owner: ws.team().owners().each_ref().map(|o| *o == Owner::Nobody),
         })
     }
 
@@ -111,7 +122,12 @@ impl SavedBoard {
         let (members, _) = read_agent_files(&files);
         let mut team = Team::default();
         team.add(members);
-        team.restore_owners(&self.owners);
+        let owners: [Owner; 5] = std::array::from_fn(|i| match &self.owners[i] {
+            _ if self.no_owner[i] => Owner::Nobody,
+            Some(name) => Owner::Agent(name.clone()),
+            None => Owner::Unchosen,
+        });
+        team.restore_owners(&owners);
         team
     }
 }
@@ -153,6 +169,60 @@ mod tests {
         assert!(!back.can_undo());
     }
 
+    fn qa_and_dev() -> Vec<crate::team::Member> {
+        read_agent_files(&[
+            (
+                "qa.md".to_owned(),
+                b"---\nname: qa\ndescription: writes tests\n---\n".to_vec(),
+            ),
+            (
+                "dev.md".to_owned(),
+                b"---\nname: dev\ndescription: implements the code\n---\n".to_vec(),
+            ),
+        ])
+        .0
+    }
+
+    #[test]
+    fn no_owner_chosen_by_a_person_survives_a_reload() {
+        let mut ws = Workspace::default();
+        ws.apply(Action::AddAgents(qa_and_dev())).unwrap();
+        assert_eq!(ws.team().owner(Stage::Green), Some("dev"));
+        ws.apply(Action::SetOwner {
+            stage: Stage::Green,
+            agent: None,
+        })
+        .unwrap();
+        let saved = SavedBoard::of(&ws, "t".into()).unwrap();
+        let again = SavedBoard::from_json(&saved.to_json()).unwrap();
+        let back = again.restore().workspace;
+        assert_eq!(back.team().owner(Stage::Green), None);
+        assert_eq!(back.team().owner(Stage::Red), Some("qa"));
+        // And it stays nobody when agents are imported after the reload.
+        let mut back = back;
+        back.apply(Action::AddAgents(qa_and_dev())).unwrap();
+        assert_eq!(back.team().owner(Stage::Green), None);
+    }
+
+    #[test]
+    fn a_save_written_before_owner_choices_were_kept_still_restores() {
+        // The shape of a save from before `no_owner` existed: owners by name, `null` for none.
+        let qa = "---\\nname: qa\\ndescription: writes tests\\n---\\n";
+        let dev = "---\\nname: dev\\ndescription: implements the code\\n---\\n";
+        let text = format!(
+            r#"{{"file_name":"","saved_at":"t","matrix":null,"agents":[{{"name":"qa.md","text":"{qa}"}},{{"name":"dev.md","text":"{dev}"}}],"owners":[null,"qa","dev","qa",null]}}"#
+        );
+        let saved = SavedBoard::from_json(&text).unwrap();
+        let team = saved.restore().workspace.team().clone();
+        assert_eq!(team.members().len(), 2);
+        // A stage saved as named keeps its agent, even against the default (dev owns Red here).
+        assert_eq!(team.owner(Stage::Red), Some("dev"));
+        assert_eq!(team.owner(Stage::Green), Some("qa"));
+        // An old save cannot tell "nobody" from "not chosen", so `null` gets a default as it
+        // always did.
+        assert_eq!(team.owner(Stage::TestWritten), Some("qa"));
+    }
+
     #[test]
     fn nothing_to_keep_is_no_save() {
         assert!(SavedBoard::of(&Workspace::default(), "t".into()).is_none());
@@ -166,6 +236,7 @@ mod tests {
             matrix: Some("{not json".into()),
             agents: Vec::new(),
             owners: Default::default(),
+            no_owner: Default::default(),
         };
         let restored = saved.restore();
         assert!(restored.workspace.board().is_none());

@@ -17,11 +17,35 @@ pub struct Member {
     pub source_text: String,
 }
 
+/// Who owns a stage. "Nobody" chosen by a person and "no one chosen yet" look alike on
+/// screen ("No owner") but differ in what happens next: an agent import gives the second a
+/// default owner and must leave the first alone.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Owner {
+    /// Nobody has decided: the stage takes a default owner by role when agents arrive.
+    #[default]
+    Unchosen,
+    /// This agent owns the stage, picked by role or by a person.
+    Agent(String),
+    /// A person decided that nobody owns the stage; imports and reloads keep it so.
+    Nobody,
+}
+
+impl Owner {
+    /// The owning agent's name, if an agent owns the stage.
+    pub fn agent(&self) -> Option<&str> {
+        match self {
+            Owner::Agent(name) => Some(name),
+            Owner::Unchosen | Owner::Nobody => None,
+        }
+    }
+}
+
 /// The agents and the owner of each stage, by agent name.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Team {
     members: Vec<Member>,
-    owners: [Option<String>; 5],
+    owners: [Owner; 5],
 }
 
 /// What reading a batch of agent files found.
@@ -125,17 +149,46 @@ impl Team {
         self.members.iter().find(|m| m.agent.name == name)
     }
 
-    /// The name of the agent owning a stage, if any.
-    pub fn owner(&self, stage: Stage) -> Option<&str> {
-        self.owners[stage.index()].as_deref()
+    /// About how many bytes the team keeps: each agent's file as imported, the parts of it
+    /// the parsed agent holds again (body, description, settings) and its warnings. Undo
+    /// counts the teams it keeps with it.
+    pub fn memory_bytes(&self) -> usize {
+        let member = |m: &Member| {
+            let a = &m.agent;
+            let extra: usize = a.extra.iter().map(|(k, v)| k.len() + v.len()).sum();
+            let tools: usize = a.tools.iter().map(String::len).sum();
+            let warnings: usize = m.warnings.iter().map(String::len).sum();
+            std::mem::size_of::<Member>()
+                + m.source_text.len()
+                + m.source_name.len()
+                + a.name.len()
+                + a.description.len()
+                + a.body.len()
+                + a.file_name.len()
+                + extra
+                + tools
+                + warnings
+        };
+        let owners: usize = self
+            .owners
+            .iter()
+            .map(|o| o.agent().map_or(0, str::len))
+            .sum();
+        std::mem::size_of::<Team>() + self.members.iter().map(member).sum::<usize>() + owners
     }
 
-    pub fn owners(&self) -> &[Option<String>; 5] {
+    /// The name of the agent owning a stage, if any.
+    pub fn owner(&self, stage: Stage) -> Option<&str> {
+        self.owners[stage.index()].agent()
+    }
+
+    /// The owner of every stage, Backlog first, including where a person chose nobody.
+    pub fn owners(&self) -> &[Owner; 5] {
         &self.owners
     }
 
     /// Adds agents, replacing any of the same name, and gives an owner to every stage that
-    /// has none. Returns the names it replaced.
+    /// has none, except where a person chose nobody. Returns the names it replaced.
     pub fn add(&mut self, members: Vec<Member>) -> Vec<String> {
         let mut replaced = Vec::new();
         for member in members {
@@ -155,39 +208,51 @@ impl Team {
         replaced
     }
 
-    /// Sets (or clears) the owner of a stage. An unknown name is refused.
+    /// Makes an agent the owner of a stage, or (`None`) records that a person chose nobody.
+    /// An unknown name is refused.
     pub fn set_owner(&mut self, stage: Stage, name: Option<String>) -> bool {
-        if let Some(n) = &name
-            && self.member(n).is_none()
-        {
-            return false;
-        }
-        self.owners[stage.index()] = name;
+        let owner = match name {
+            Some(n) if self.member(&n).is_none() => return false,
+            Some(n) => Owner::Agent(n),
+            None => Owner::Nobody,
+        };
+        self.owners[stage.index()] = owner;
         true
     }
 
-    /// Restores saved owners, keeping only names of known agents, then fills the gaps.
-    pub fn restore_owners(&mut self, owners: &[Option<String>; 5]) {
+    /// Restores saved owners, keeping "nobody" and the names of known agents, then fills the
+    /// stages left unchosen.
+    pub fn restore_owners(&mut self, owners: &[Owner; 5]) {
         for (slot, saved) in self.owners.iter_mut().zip(owners) {
-            *slot = saved
-                .clone()
-                .filter(|n| self.members.iter().any(|m| &m.agent.name == n));
+            *slot = match saved {
+                Owner::Agent(n) if !self.members.iter().any(|m| &m.agent.name == n) => {
+                    Owner::Unchosen
+                }
+                other => other.clone(),
+            };
         }
         self.fill_owners();
     }
 
+    /// Gives a default owner, by role, to every stage without one, unless a person chose
+    /// nobody there. An owner whose agent is gone counts as none.
     fn fill_owners(&mut self) {
         // `default_owner` breaks ties by name, so the owner does not depend on file order.
         let agents: Vec<Agent> = self.members.iter().map(|m| m.agent.clone()).collect();
         for stage in Stage::ALL {
             let slot = &mut self.owners[stage.index()];
-            if slot
-                .as_ref()
-                .is_some_and(|n| agents.iter().any(|a| &a.name == n))
-            {
+            let keep = match slot {
+                Owner::Nobody => true,
+                Owner::Agent(n) => agents.iter().any(|a| &a.name == n),
+                Owner::Unchosen => false,
+            };
+            if keep {
                 continue;
             }
-            *slot = default_owner(&agents, role_for(stage)).map(|i| agents[i].name.clone());
+            *slot = match default_owner(&agents, role_for(stage)) {
+                Some(i) => Owner::Agent(agents[i].name.clone()),
+                None => Owner::Unchosen,
+            };
         }
     }
 
@@ -309,6 +374,46 @@ mod tests {
         assert_eq!(again.owners(), &saved);
         assert!(team.set_owner(Stage::Green, None));
         assert_eq!(team.owner(Stage::Green), None);
+        assert_eq!(team.owners()[Stage::Green.index()], Owner::Nobody);
+    }
+
+    #[test]
+    fn no_owner_chosen_by_a_person_survives_an_agent_import() {
+        let mut team = team();
+        assert!(team.set_owner(Stage::Green, None));
+        let (members, _) = read_agent_files(&[
+            file(
+                "fe.md",
+                "---\nname: frontend-engineer\ndescription: Implements the UI\n---\n",
+            ),
+            // The same agent again: replacing it is an import too.
+            file(
+                "be.md",
+                "---\nname: backend-engineer\ndescription: Implements the server\n---\n",
+            ),
+        ]);
+        team.add(members);
+        assert_eq!(team.owner(Stage::Green), None);
+        assert_eq!(team.turn(Stage::Red), None, "nobody's turn after Red");
+        // The other stages keep their owners.
+        assert_eq!(team.owner(Stage::Red), Some("qa-engineer"));
+    }
+
+    #[test]
+    fn a_stage_nobody_chose_for_gets_an_owner_when_one_arrives() {
+        let mut team = Team::default();
+        let (members, _) = read_agent_files(&[file(
+            "pm.md",
+            "---\nname: pm\ndescription: Plans the backlog\n---\n",
+        )]);
+        team.add(members);
+        assert_eq!(team.owner(Stage::Backlog), Some("pm"));
+        let (members, _) = read_agent_files(&[file(
+            "qa.md",
+            "---\nname: qa\ndescription: Writes failing tests\n---\n",
+        )]);
+        team.add(members);
+        assert_eq!(team.owner(Stage::Red), Some("qa"));
     }
 
     #[test]

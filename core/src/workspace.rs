@@ -4,13 +4,39 @@
 //! makes (an import, a move, closing the board) is an `Action`, so undo, the history and the
 //! autosave see every change, and each rule is tested once here. It deliberately holds no
 //! reactive state: the UI mirrors what `Outcome::touched` says changed.
+//!
+//! Undo is bounded twice: by step count (`UNDO_DEPTH`) and by the bytes its steps keep
+//! (`UNDO_BUDGET_BYTES`, counted with the `memory_bytes` estimates of boards, entries and
+//! teams). Steps dropped to stay within memory are said in the `Outcome` of the change that
+//! caused it.
+
+use std::collections::VecDeque;
 
 use crate::board::{Board, Entry, EntryIndex, Move, MoveError, Moved};
 use crate::stage::Stage;
 use crate::team::{Member, Team};
 
-/// How many changes undo remembers. Old ones are forgotten first.
+/// How many changes undo remembers, however small. Old ones are forgotten first, without a
+/// word: past two hundred steps nobody counts, and saying it on every later move would be noise.
 const UNDO_DEPTH: usize = 200;
+
+/// About how many bytes undo and redo may keep: 64 MiB.
+///
+/// Undo of an import keeps the whole previous board, and the importer takes files of up to
+/// 50 MB, so without a budget ten imports of a 40 MB file kept several hundred MB in a
+/// browser tab. A board is counted at about four times its file (measured on generated
+/// matrices: the text, plus cards that copy its fields), so 64 MiB keeps the previous board
+/// of a 10 MB matrix, a dozen of 1 MB ones, or thousands of moves (a move keeps two copies of
+/// one requirement, a few KB), while staying a modest share of what a tab can allocate next
+/// to the open board itself.
+///
+/// The step just recorded is always kept, even when alone it is over the budget, so the
+/// latest change can always be undone: everything older goes first. At worst the history then
+/// holds one board of the largest size the importer takes.
+///
+/// The budget is checked when a change is recorded. Undo and redo only move boards between
+/// the history and the open board, so they never add to what is kept in all.
+pub const UNDO_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 
 /// A change a person asks for.
 #[derive(Clone, Debug)]
@@ -42,10 +68,14 @@ pub enum Touched {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
     pub touched: Touched,
-    /// A sentence for the screen-reader live region and the status line.
+    /// A sentence for the screen-reader live region and the status line. It ends with
+    /// `history_note` when old undo steps were dropped.
     pub message: String,
     /// What a move did, when the change was a move.
     pub moved: Option<Moved>,
+    /// How many of the oldest undo steps this change pushed out to keep the history within
+    /// `UNDO_BUDGET_BYTES`.
+    pub dropped: usize,
 }
 
 impl Outcome {
@@ -54,6 +84,21 @@ impl Outcome {
             touched,
             message: message.into(),
             moved: None,
+            dropped: 0,
+        }
+    }
+
+    /// What the person is told when old undo steps were dropped; `None` when none were.
+    pub fn history_note(&self) -> Option<String> {
+        match self.dropped {
+            0 => None,
+            1 => Some(
+                "Undo history trimmed: the oldest step was dropped to stay within memory."
+                    .to_owned(),
+            ),
+            n => Some(format!(
+                "Undo history trimmed: the oldest {n} steps were dropped to stay within memory."
+            )),
         }
     }
 }
@@ -81,7 +126,33 @@ enum Change {
     },
 }
 
+/// A change on the undo or redo stack with the bytes it keeps, so the budget is summed
+/// without walking boards again.
+#[derive(Clone, Debug)]
+struct Step {
+    change: Change,
+    bytes: usize,
+}
+
+impl Step {
+    fn new(change: Change) -> Step {
+        let bytes = change.memory_bytes();
+        Step { change, bytes }
+    }
+}
+
 impl Change {
+    /// About how many bytes the change keeps: both states of an entry or a team, or the whole
+    /// board it holds.
+    fn memory_bytes(&self) -> usize {
+        let own = std::mem::size_of::<Change>() + self.label().len();
+        own + match self {
+            Change::Entry { before, after, .. } => before.memory_bytes() + after.memory_bytes(),
+            Change::Board { other, .. } => other.as_deref().map_or(0, Board::memory_bytes),
+            Change::Team { before, after, .. } => before.memory_bytes() + after.memory_bytes(),
+        }
+    }
+
     fn label(&self) -> &str {
         match self {
             Change::Entry { label, .. }
@@ -92,12 +163,21 @@ impl Change {
 }
 
 /// The open board and its undo history. `Default` is the empty workspace, with no I/O.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Workspace {
     board: Option<Board>,
     team: Team,
-    undo: Vec<Change>,
-    redo: Vec<Change>,
+    /// Oldest first, so the oldest step is dropped from the front.
+    undo: VecDeque<Step>,
+    redo: Vec<Step>,
+    /// The most bytes the history keeps (see `UNDO_BUDGET_BYTES`).
+    budget: usize,
+}
+
+impl Default for Workspace {
+    fn default() -> Workspace {
+        Workspace::restored(None, Team::default())
+    }
 }
 
 impl Workspace {
@@ -106,9 +186,24 @@ impl Workspace {
         Workspace {
             board,
             team,
-            undo: Vec::new(),
+            undo: VecDeque::new(),
             redo: Vec::new(),
+            budget: UNDO_BUDGET_BYTES,
         }
+    }
+
+    /// An empty workspace whose history keeps about `bytes` at most instead of
+    /// `UNDO_BUDGET_BYTES`; for tests, and for a host with more or less memory to spare.
+    pub fn with_undo_budget(bytes: usize) -> Workspace {
+        Workspace {
+            budget: bytes,
+            ..Workspace::default()
+        }
+    }
+
+    /// About how many bytes the undo and redo history keeps.
+    pub fn history_bytes(&self) -> usize {
+        self.undo.iter().chain(&self.redo).map(|s| s.bytes).sum()
     }
 
     pub fn team(&self) -> &Team {
@@ -129,11 +224,11 @@ impl Workspace {
 
     /// What undo would revert, for the button's tooltip.
     pub fn undo_label(&self) -> Option<&str> {
-        self.undo.last().map(Change::label)
+        self.undo.back().map(|s| s.change.label())
     }
 
     pub fn redo_label(&self) -> Option<&str> {
-        self.redo.last().map(Change::label)
+        self.redo.last().map(|s| s.change.label())
     }
 
     /// Applies an action. On an error nothing changed.
@@ -210,38 +305,60 @@ impl Workspace {
                         touched,
                         message,
                         moved: Some(moved),
+                        dropped: 0,
                     },
                 )
             }
         };
-        self.undo.push(change);
-        if self.undo.len() > UNDO_DEPTH {
-            self.undo.remove(0);
-        }
+        let mut outcome = outcome;
         self.redo.clear();
+        self.undo.push_back(Step::new(change));
+        outcome.dropped = self.trim();
+        if let Some(note) = outcome.history_note() {
+            outcome.message = format!("{} {note}", outcome.message)
+                .trim_start()
+                .to_owned();
+        }
         Ok(outcome)
+    }
+
+    /// Drops the oldest steps beyond `UNDO_DEPTH`, then beyond the byte budget, always
+    /// keeping the newest. Returns how many were dropped for the budget.
+    fn trim(&mut self) -> usize {
+        while self.undo.len() > UNDO_DEPTH {
+            self.undo.pop_front();
+        }
+        let mut kept: usize = self.undo.iter().map(|s| s.bytes).sum();
+        let mut dropped = 0;
+        while kept > self.budget && self.undo.len() > 1 {
+            if let Some(old) = self.undo.pop_front() {
+                kept -= old.bytes;
+                dropped += 1;
+            }
+        }
+        dropped
     }
 
     /// Reverts the last change; `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Option<Outcome> {
-        let mut change = self.undo.pop()?;
-        let outcome = self.swap(&mut change, true);
-        self.redo.push(change);
+        let mut step = self.undo.pop_back()?;
+        let outcome = self.swap(&mut step, true);
+        self.redo.push(step);
         Some(outcome)
     }
 
     /// Applies again the last change undone; `None` when there is nothing to redo.
     pub fn redo(&mut self) -> Option<Outcome> {
-        let mut change = self.redo.pop()?;
-        let outcome = self.swap(&mut change, false);
-        self.undo.push(change);
+        let mut step = self.redo.pop()?;
+        let outcome = self.swap(&mut step, false);
+        self.undo.push_back(step);
         Some(outcome)
     }
 
-    fn swap(&mut self, change: &mut Change, undoing: bool) -> Outcome {
+    fn swap(&mut self, step: &mut Step, undoing: bool) -> Outcome {
         let verb = if undoing { "Undid" } else { "Redid" };
-        let message = format!("{verb} {}.", change.label());
-        match change {
+        let message = format!("{verb} {}.", step.change.label());
+        match &mut step.change {
             Change::Entry {
                 index,
                 before,
@@ -262,6 +379,8 @@ impl Workspace {
             Change::Board { other, .. } => {
                 let open = self.board.take().map(Box::new);
                 self.board = std::mem::replace(other, open).map(|b| *b);
+                // The step now holds the other board, so it keeps another size.
+                step.bytes = step.change.memory_bytes();
                 Outcome::of(Touched::Board, message)
             }
         }
@@ -386,5 +505,152 @@ mod tests {
         assert_eq!(ws.team().owner(Stage::Red), Some("qa"));
         ws.undo();
         assert!(ws.team().is_empty());
+    }
+
+    #[test]
+    fn no_owner_survives_an_agent_import_and_undo_and_redo_still_work() {
+        let mut ws = Workspace::default();
+        let agents = |files: &[(&str, &str)]| {
+            let files: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+                .collect();
+            Action::AddAgents(crate::team::read_agent_files(&files).0)
+        };
+        ws.apply(agents(&[(
+            "qa.md",
+            "---\nname: qa\ndescription: tester\n---\n",
+        )]))
+        .unwrap();
+        ws.apply(Action::SetOwner {
+            stage: Stage::Red,
+            agent: None,
+        })
+        .unwrap();
+        ws.apply(agents(&[
+            ("qa2.md", "---\nname: qa2\ndescription: tester\n---\n"),
+            (
+                "qa.md",
+                "---\nname: qa\ndescription: tester\nmodel: opus\n---\n",
+            ),
+        ]))
+        .unwrap();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert_eq!(ws.team().owner(Stage::TestWritten), Some("qa"));
+        ws.undo();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert_eq!(
+            ws.undo().unwrap().message,
+            "Undid make nobody owner of Red."
+        );
+        assert_eq!(ws.team().owner(Stage::Red), Some("qa"));
+        ws.redo();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        ws.redo();
+        assert_eq!(ws.team().owner(Stage::Red), None);
+        assert_eq!(ws.team().members().len(), 2);
+    }
+
+    #[test]
+    fn ten_imports_of_a_large_board_keep_the_history_within_its_budget() {
+        let text = crate::board::tests::large_matrix(2000);
+        let open_big = |ws: &mut Workspace, i: usize| {
+            let (board, _) = Board::import(&format!("big-{i}.json"), text.as_bytes()).unwrap();
+            ws.apply(Action::OpenBoard(Box::new(board))).unwrap()
+        };
+        let board_bytes = Board::import("big.json", text.as_bytes())
+            .unwrap()
+            .0
+            .memory_bytes();
+        assert!(board_bytes > text.len(), "a board keeps at least its text");
+        // Room for three previous boards and a half: the fifth import must drop the oldest.
+        let budget = 3 * board_bytes + board_bytes / 2;
+        let mut ws = Workspace::with_undo_budget(budget);
+        let mut dropped = Vec::new();
+        for i in 1..=10 {
+            let outcome = open_big(&mut ws, i);
+            assert!(
+                ws.history_bytes() <= budget,
+                "after import {i}: {} > {budget}",
+                ws.history_bytes()
+            );
+            dropped.push(outcome.dropped);
+            if i == 5 {
+                assert_eq!(
+                    outcome.message,
+                    "Opened big-5.json. Undo history trimmed: the oldest 2 steps were dropped \
+                     to stay within memory."
+                );
+            }
+            if i == 6 {
+                assert_eq!(
+                    outcome.history_note().as_deref(),
+                    Some(
+                        "Undo history trimmed: the oldest step was dropped to stay within memory."
+                    )
+                );
+            }
+        }
+        // The first import (of nothing) and the first board went at the fifth, one each after.
+        assert_eq!(dropped, [0, 0, 0, 0, 2, 1, 1, 1, 1, 1]);
+        // The three most recent imports can still be undone, and redone.
+        for previous in [9, 8, 7] {
+            assert_eq!(ws.undo().unwrap().touched, Touched::Board);
+            assert_eq!(
+                ws.board().unwrap().file_name(),
+                format!("big-{previous}.json")
+            );
+        }
+        assert!(!ws.can_undo());
+        assert_eq!(export(&ws), text);
+        for _ in 0..3 {
+            ws.redo().unwrap();
+        }
+        assert_eq!(ws.board().unwrap().file_name(), "big-10.json");
+        assert!(ws.history_bytes() <= budget);
+
+        // With the default budget the same imports keep every step and say nothing.
+        let mut ws = Workspace::default();
+        for i in 1..=10 {
+            let outcome = open_big(&mut ws, i);
+            assert_eq!((outcome.dropped, outcome.history_note()), (0, None));
+        }
+        assert!(ws.history_bytes() <= UNDO_BUDGET_BYTES);
+    }
+
+    #[test]
+    fn the_newest_step_is_kept_even_when_alone_it_is_over_the_budget() {
+        let mut ws = Workspace::with_undo_budget(1);
+        open(&mut ws, FILE);
+        let (board, _) = Board::import("other.json", br#"[{"id": "X"}]"#).unwrap();
+        let outcome = ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
+        assert_eq!(
+            outcome.message,
+            "Opened other.json. Undo history trimmed: the oldest step was dropped to stay \
+             within memory."
+        );
+        assert_eq!(ws.undo_label(), Some("open other.json"));
+        ws.undo();
+        assert_eq!(export(&ws).as_bytes(), FILE, "the latest import is undone");
+        assert!(!ws.can_undo());
+        ws.redo();
+        // A move pushes out the import before it, and is itself undoable.
+        let forced = Action::MoveCard(Move {
+            override_reason: Some("test".into()),
+            entry: 0,
+            to: Stage::Red,
+            by: "qa".into(),
+            at: "now".into(),
+        });
+        let outcome = ws.apply(forced).unwrap();
+        assert_eq!(outcome.dropped, 1);
+        assert_eq!(
+            outcome.message,
+            "X moved from Backlog to Red. Undo history trimmed: the oldest step was dropped to \
+             stay within memory."
+        );
+        ws.undo();
+        assert_eq!(ws.board().unwrap().card(0).unwrap().id.as_str(), "X");
+        assert!(!ws.can_undo());
     }
 }

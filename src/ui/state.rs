@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::storage;
 use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
+use traceboard_core::columns::{CardFilter, columns as card_columns};
 use traceboard_core::saved::SavedBoard;
 use traceboard_core::stage::{GateBreach, Stage};
 use traceboard_core::team::{Team, read_agent_files};
@@ -168,8 +169,13 @@ impl AppState {
                         report.warnings.len() - 50
                     ));
                 }
-                self.dispatch(Action::OpenBoard(Box::new(board)));
-                self.notice.set(Some(Notice::Info(text)));
+                if let Some(note) = self.apply(Action::OpenBoard(Box::new(board))) {
+                    // The report replaces after_change's notice, so it carries its history note.
+                    if let Some(note) = note {
+                        text.push_str(&format!("\n{note}"));
+                    }
+                    self.notice.set(Some(Notice::Info(text)));
+                }
             }
             Err(e) => self.notice.set(Some(Notice::Error(format!(
                 "Could not import {file_name}. {e}"
@@ -179,17 +185,24 @@ impl AppState {
 
     /// Applies an action and refreshes what it touched. Errors become a notice.
     pub fn dispatch(&self, action: Action) -> bool {
+        self.apply(action).is_some()
+    }
+
+    /// Like `dispatch`; on success it returns what the person must be told about the undo
+    /// history (old steps dropped), for a caller that replaces the notice with its own.
+    fn apply(&self, action: Action) -> Option<Option<String>> {
         match self.ws.try_update_value(|ws| ws.apply(action)) {
             Some(Ok(outcome)) => {
+                let note = outcome.history_note();
                 self.after_change(outcome);
-                true
+                Some(note)
             }
             Some(Err(e)) => {
                 self.notice.set(Some(Notice::Error(e.to_string())));
                 self.announcement.set(e.to_string());
-                false
+                None
             }
-            None => false,
+            None => None,
         }
     }
 
@@ -345,14 +358,20 @@ impl AppState {
         self.board_open.set(open);
         self.can_undo.set(self.ws.with_value(Workspace::can_undo));
         self.can_redo.set(self.ws.with_value(Workspace::can_redo));
+        let history_note = outcome.history_note();
         if !outcome.message.is_empty() {
             self.announcement.set(outcome.message);
         }
         if let Some(moved) = outcome.moved.as_ref().filter(|m| !m.kept.is_empty()) {
             self.notice.set(Some(Notice::Info(format!(
-                "Kept {} as written: the board does not overwrite values it does not know.",
-                moved.kept.join(" and ")
+                "Kept {} as written: the board does not overwrite values it does not know.{}",
+                moved.kept.join(" and "),
+                history_note
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(" {n}"))
             ))));
+        } else if let Some(note) = history_note {
+            self.notice.set(Some(Notice::Info(note)));
         }
         self.revision.update(|r| *r += 1);
     }
@@ -432,27 +451,24 @@ impl AppState {
 
     /// Recomputes each column's card keys and sets only the columns that changed.
     pub fn refresh_columns(&self) {
-        let with_deprecated = self.show_deprecated.get_untracked();
-        let turn_filter = self.turn_filter.get_untracked();
-        let search = self.search.with_untracked(|s| super::lower_case(s.trim()));
+        let filter = CardFilter {
+            with_deprecated: self.show_deprecated.get_untracked(),
+            search: self.search.with_untracked(|s| super::lower_case(s.trim())),
+            turn: self.turn_filter.get_untracked(),
+        };
         let mut columns: [Vec<CardKey>; 5] = Default::default();
         self.ws.with_value(|ws| {
             self.versions.with_value(|versions| {
                 if let Some(board) = ws.board() {
-                    for (entry, card) in board.cards() {
-                        if card.deprecated && !with_deprecated {
-                            continue;
-                        }
-                        if !search.is_empty() && !card.matches(&search, super::lower_case) {
-                            continue;
-                        }
-                        if let Some(agent) = &turn_filter
-                            && ws.team().turn(card.stage) != Some(agent.as_str())
-                        {
-                            continue;
-                        }
-                        let version = versions.get(entry).copied().unwrap_or(0);
-                        columns[card.stage.index()].push(CardKey { entry, version });
+                    let lists = card_columns(board, ws.team(), &filter, super::lower_case);
+                    for (keys, entries) in columns.iter_mut().zip(lists) {
+                        *keys = entries
+                            .into_iter()
+                            .map(|entry| CardKey {
+                                entry,
+                                version: versions.get(entry).copied().unwrap_or(0),
+                            })
+                            .collect();
                     }
                 }
             })
@@ -475,6 +491,7 @@ impl AppState {
             touched: Touched::Board,
             message: String::new(),
             moved: None,
+            dropped: 0,
         });
         self.team_revision.update(|r| *r += 1);
         self.saved_note.set(format!(

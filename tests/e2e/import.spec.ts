@@ -10,7 +10,7 @@ test('a messy file: report with positions, duplicates flagged, deprecated hidden
   await page.goto('/');
   await importMatrix(page, matrixFixture('messy.json'));
   const report = page.getByRole('status');
-  await expect(report).toContainText('Imported 7 requirements: 2 Backlog, 0 Test written, 2 Red, 2 Green, 0 Reviewed.');
+  await expect(report).toContainText('Imported 8 requirements: 3 Backlog, 0 Test written, 2 Red, 2 Green, 0 Reviewed.');
   await expect(report).toContainText('1 deprecated (hidden)');
   await expect(report).toContainText('requirement #6 (requirements[5]): has no id');
   await expect(report).toContainText('requirement #7 (requirements[6]): is a string, not a requirement object');

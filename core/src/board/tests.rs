@@ -3,7 +3,7 @@
 use super::*;
 use serde_json::json;
 
-const ALL_FIXTURES: [(&str, &[u8]); 10] = [
+const ALL_FIXTURES: [(&str, &[u8]); 12] = [
     (
         "python_indent2.json",
         include_bytes!("../../../tests/fixtures/matrix/python_indent2.json"),
@@ -43,6 +43,14 @@ const ALL_FIXTURES: [(&str, &[u8]); 10] = [
     (
         "bom.json",
         include_bytes!("../../../tests/fixtures/matrix/bom.json"),
+    ),
+    (
+        "no_ids.json",
+        include_bytes!("../../../tests/fixtures/matrix/no_ids.json"),
+    ),
+    (
+        "no_ids_at_all.json",
+        include_bytes!("../../../tests/fixtures/matrix/no_ids_at_all.json"),
     ),
 ];
 
@@ -178,12 +186,14 @@ fn import_report_counts_and_locates() {
     )
     .unwrap();
     // 101 in_progress+tests+code → Red; auth.logout implemented → Green; REQ-200 → Backlog;
-    // REQ-201 deprecated; duplicate REQ-200 → Backlog; REQ-301 "done" → Green; REQ-302 red.
-    assert_eq!(report.per_stage, [2, 0, 2, 2, 0]);
+    // REQ-201 deprecated; duplicate REQ-200 → Backlog; the entry without an id → Backlog as
+    // "#6"; REQ-301 "done" → Green; REQ-302 red.
+    assert_eq!(report.per_stage, [3, 0, 2, 2, 0]);
     assert_eq!(report.deprecated, 1);
-    assert_eq!(report.unplaced, 3);
+    assert_eq!(report.named, 1);
+    assert_eq!(report.unplaced, 2);
     assert_eq!(report.duplicates, 1);
-    assert_eq!(report.inferred, 6);
+    assert_eq!(report.inferred, 7);
     let messages: Vec<String> = report
         .warnings
         .iter()
@@ -191,7 +201,7 @@ fn import_report_counts_and_locates() {
         .collect();
     let expect = [
         "requirement #5 (requirements[4]): repeats the id REQ-200 of requirement #3 (requirements[2])",
-        "requirement #6 (requirements[5]): has no id",
+        "requirement #6 (requirements[5]): has no id; shown as \"#6\", from its position in the list",
         "requirement #7 (requirements[6]): is a string, not a requirement object",
         "requirement #8 (requirements[7]): is a number, not a requirement object",
         "requirement #9 (requirements[8]): tdd_stage \"done\" is not a stage",
@@ -203,9 +213,156 @@ fn import_report_counts_and_locates() {
     assert!(board.entry(4).unwrap().is_duplicate());
     assert_eq!(board.column(Stage::TestWritten, false), Vec::<usize>::new());
     assert_eq!(board.column(Stage::TestWritten, true), vec![3]);
-    assert!(report.to_string().starts_with(
-        "Imported 7 requirements: 2 Backlog, 0 Test written, 2 Red, 2 Green, 0 Reviewed."
-    ));
+    assert_eq!(board.card(5).unwrap().id.as_str(), "#6");
+    assert_eq!(
+        report.to_string(),
+        "Imported 8 requirements: 3 Backlog, 0 Test written, 2 Red, 2 Green, 0 Reviewed. \
+         7 stages inferred. 1 deprecated (hidden). 1 without an id, named by another key or by \
+         position. 2 entries could not be placed. 1 duplicate id."
+    );
+}
+
+/// Moves one card and checks the export is the original byte for byte outside that
+/// requirement, and that the requirement gained the move and nothing else: no id.
+fn move_and_check_export(bytes: &[u8], entry: EntryIndex, to: Stage) -> (Board, Moved) {
+    let original = std::str::from_utf8(bytes).unwrap();
+    let mut board = import(bytes);
+    let moved = board.apply_move(&forced(entry, to)).unwrap();
+    let exported = board.export();
+    let span = board.matrix.entries()[entry].span.clone();
+    assert_eq!(&exported[..span.start], &original[..span.start]);
+    assert!(exported.ends_with(&original[span.end..]));
+    let pointer = pointer_of(&board, entry);
+    let before = value(original).pointer(&pointer).unwrap().clone();
+    let after = value(&exported).pointer(&pointer).unwrap().clone();
+    let mut added: Vec<&str> = after
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| before.get(k.as_str()) != after.get(k.as_str()))
+        .map(String::as_str)
+        .collect();
+    added.retain(|k| !matches!(*k, "status" | "governance_status" | "last_reviewed_by"));
+    assert_eq!(
+        added,
+        ["tdd_stage", "tdd_history"],
+        "only the move is written"
+    );
+    assert_eq!(after["tdd_stage"], to.key());
+    (board, moved)
+}
+
+#[test]
+fn objects_named_by_a_key_that_tells_them_apart_land_as_cards() {
+    let bytes = include_bytes!("../../../tests/fixtures/matrix/no_ids.json");
+    let (board, report) = Board::import("no_ids.json", bytes).unwrap();
+    assert_eq!(report.placed(), 6);
+    assert_eq!(
+        (report.named, report.unplaced, report.duplicates),
+        (6, 0, 0)
+    );
+    assert_eq!(report.per_stage, [2, 1, 1, 1, 1]);
+    let ids: Vec<&str> = board.cards().map(|(_, c)| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "scenario 1",
+            "scenario 2",
+            "scenario 3",
+            "scenario 4",
+            "scenario 5",
+            "scenario 6"
+        ]
+    );
+    assert_eq!(
+        format!(
+            "{}: {}",
+            report.warnings[2].position, report.warnings[2].message
+        ),
+        "requirement #3 (requirements[2]): has no id; shown as \"scenario 3\", from its \"scenario\" key"
+    );
+    assert_eq!(report.warnings.len(), 6);
+    assert!(
+        report
+            .to_string()
+            .contains("6 without an id, named by another key or by position."),
+        "{report}"
+    );
+    assert_eq!(
+        board.export().as_bytes(),
+        bytes,
+        "importing changes nothing"
+    );
+
+    let (mut board, _) = move_and_check_export(bytes, 2, Stage::Red);
+    let card = board.card(2).unwrap();
+    assert_eq!((card.id.as_str(), card.stage), ("scenario 3", Stage::Red));
+    // A second move reads the card under the same name, and the history grows.
+    board.apply_move(&mv(2, Stage::TestWritten)).unwrap();
+    assert_eq!(board.card(2).unwrap().id.as_str(), "scenario 3");
+    let req = exported_req(&board, 2);
+    assert_eq!(req["tdd_history"].as_array().unwrap().len(), 2);
+    assert!(req.get("id").is_none());
+    // The exported file names its cards the same way when it is opened again.
+    let again = import(board.export().as_bytes());
+    assert_eq!(again.card(2).unwrap().id.as_str(), "scenario 3");
+    assert_eq!(again.card(2).unwrap().stage, Stage::TestWritten);
+}
+
+#[test]
+fn objects_with_nothing_to_name_them_land_as_cards_named_by_position() {
+    let bytes = include_bytes!("../../../tests/fixtures/matrix/no_ids_at_all.json");
+    let (board, report) = Board::import("no_ids_at_all.json", bytes).unwrap();
+    assert_eq!(report.placed(), 6);
+    assert_eq!(
+        (report.named, report.unplaced, report.deprecated),
+        (6, 0, 1)
+    );
+    let ids: Vec<&str> = board.cards().map(|(_, c)| c.id.as_str()).collect();
+    assert_eq!(ids, ["#1", "#2", "#3", "#4", "#5", "#6"]);
+    assert_eq!(
+        report.warnings[4].message,
+        "has no id; shown as \"#5\", from its position in the list"
+    );
+    // The fifth keeps its team's own status object through a move.
+    let (board, moved) = move_and_check_export(bytes, 4, Stage::TestWritten);
+    assert_eq!(moved.kept, ["status (an object)"]);
+    assert_eq!(board.card(4).unwrap().id.as_str(), "#5");
+    assert_eq!(
+        value(&board.export())[4]["status"],
+        json!({"state": "custom", "since": 2024})
+    );
+}
+
+#[test]
+fn objects_without_an_id_in_several_lists_are_named_by_their_list_too() {
+    let board = import(
+        br#"{"spec": {"functional_requirements": [{"text": "a"}, {"id": "F-2"}],
+             "non_functional_requirements": [{"text": "b", "key": "perf"}, {"text": "c", "key": "size"}]}}"#,
+    );
+    let ids: Vec<&str> = board.cards().map(|(_, c)| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "functional_requirements #1",
+            "F-2",
+            "non_functional_requirements key perf",
+            "non_functional_requirements key size"
+        ]
+    );
+    assert!(
+        board
+            .cards()
+            .all(|(i, _)| !board.entry(i).unwrap().is_duplicate())
+    );
+}
+
+#[test]
+fn values_that_are_not_objects_still_cannot_be_placed() {
+    let (board, report) = Board::import("m.json", br#"[{"text": "a"}, "b", 3, null, []]"#).unwrap();
+    assert_eq!((report.placed(), report.unplaced), (1, 4));
+    assert_eq!(board.card(0).unwrap().id.as_str(), "#1");
+    assert!(board.card(1).is_none());
 }
 
 #[test]
@@ -290,6 +447,125 @@ fn words_outside_the_vocabulary_are_kept_and_said() {
     // A requirement without `status` does not get one.
     board.apply_move(&mv(1, Stage::Red)).unwrap();
     assert!(exported_req(&board, 1).get("status").is_none());
+}
+
+/// One requirement in Green with `status` and `governance_status` as given (`None`: absent).
+fn green_with(status: Option<Value>, governance: Option<Value>) -> Board {
+    let mut req = json!({"id": "R1", "tdd_stage": "green", "tests": ["t"], "code": ["c"]});
+    if let Some(status) = status {
+        req["status"] = status;
+    }
+    if let Some(governance) = governance {
+        req["governance_status"] = governance;
+    }
+    board_of(json!([req]))
+}
+
+#[test]
+fn a_status_that_is_not_a_known_word_is_never_overwritten() {
+    // (status as written, status after a move to Reviewed, what the move says it kept);
+    // `None` is a requirement without the key.
+    let table: [(Option<Value>, Option<Value>, &[&str]); 16] = [
+        (None, None, &[]),
+        (Some(json!(null)), Some(json!(null)), &[]),
+        (Some(json!("proposed")), Some(json!("tested")), &[]),
+        (Some(json!("In Progress")), Some(json!("tested")), &[]),
+        (Some(json!("verified")), Some(json!("verified")), &[]),
+        (
+            Some(json!("deprecated")),
+            Some(json!("deprecated")),
+            &["status \"deprecated\""],
+        ),
+        (
+            Some(json!("Done")),
+            Some(json!("Done")),
+            &["status \"Done\""],
+        ),
+        (Some(json!("")), Some(json!("")), &["status \"\""]),
+        (Some(json!("  ")), Some(json!("  ")), &["status \"  \""]),
+        (Some(json!(true)), Some(json!(true)), &["status true"]),
+        (Some(json!(false)), Some(json!(false)), &["status false"]),
+        (Some(json!(3)), Some(json!(3)), &["status 3"]),
+        (Some(json!([])), Some(json!([])), &["status (a list)"]),
+        (
+            Some(json!(["proposed"])),
+            Some(json!(["proposed"])),
+            &["status (a list)"],
+        ),
+        (Some(json!({})), Some(json!({})), &["status (an object)"]),
+        (
+            Some(json!({"state": "proposed"})),
+            Some(json!({"state": "proposed"})),
+            &["status (an object)"],
+        ),
+    ];
+    for (written, expected, kept) in table {
+        let mut board = green_with(written.clone(), None);
+        let moved = board
+            .apply_move(&forced(0, Stage::Reviewed))
+            .unwrap_or_else(|e| panic!("{written:?}: {e}"));
+        assert_eq!(moved.kept, kept, "{written:?}");
+        let req = exported_req(&board, 0);
+        assert_eq!(req.get("status"), expected.as_ref(), "{written:?}");
+        // The move itself is always recorded.
+        assert_eq!(req["tdd_stage"], "reviewed", "{written:?}");
+        assert_eq!(req["tdd_history"][0]["to"], "reviewed", "{written:?}");
+        assert_eq!(req["governance_status"], "approved", "{written:?}");
+    }
+}
+
+#[test]
+fn a_governance_status_that_is_not_a_known_word_is_never_overwritten() {
+    // (governance_status as written, after a move to Reviewed, what the move says it kept).
+    let table: [(Option<Value>, Value, &[&str]); 10] = [
+        (None, json!("approved"), &[]),
+        (Some(json!(null)), json!("approved"), &[]),
+        (Some(json!("Not Reviewed")), json!("approved"), &[]),
+        (Some(json!("changes-requested")), json!("approved"), &[]),
+        (
+            Some(json!("waived")),
+            json!("waived"),
+            &["governance_status \"waived\""],
+        ),
+        (Some(json!("")), json!(""), &["governance_status \"\""]),
+        (
+            Some(json!(false)),
+            json!(false),
+            &["governance_status false"],
+        ),
+        (Some(json!(1)), json!(1), &["governance_status 1"]),
+        (
+            Some(json!(["approved"])),
+            json!(["approved"]),
+            &["governance_status (a list)"],
+        ),
+        (
+            Some(json!({"by": "cab"})),
+            json!({"by": "cab"}),
+            &["governance_status (an object)"],
+        ),
+    ];
+    for (written, expected, kept) in table {
+        let mut board = green_with(Some(json!("implemented")), written.clone());
+        let moved = board
+            .apply_move(&forced(0, Stage::Reviewed))
+            .unwrap_or_else(|e| panic!("{written:?}: {e}"));
+        assert_eq!(moved.kept, kept, "{written:?}");
+        let req = exported_req(&board, 0);
+        assert_eq!(req["governance_status"], expected, "{written:?}");
+        assert_eq!(req["status"], "tested", "{written:?}");
+        assert_eq!(req["tdd_stage"], "reviewed", "{written:?}");
+        assert_eq!(req["tdd_history"][0]["to"], "reviewed", "{written:?}");
+    }
+}
+
+#[test]
+fn a_long_value_kept_is_shortened_in_the_message() {
+    let long = "x".repeat(200);
+    let mut board = green_with(Some(json!(long)), None);
+    let moved = board.apply_move(&forced(0, Stage::Reviewed)).unwrap();
+    assert_eq!(moved.kept, [format!("status \"{}…\"", "x".repeat(40))]);
+    assert_eq!(exported_req(&board, 0)["status"], json!(long));
 }
 
 #[test]
@@ -474,6 +750,46 @@ mod properties {
             let mut expected = value(&text);
             *expected.pointer_mut(&pointer).unwrap() = exported.pointer(&pointer).unwrap().clone();
             prop_assert_eq!(exported, expected);
+        }
+
+        #[test]
+        fn every_object_lands_whatever_names_it(
+            objects in prop::collection::vec(
+                prop::collection::vec(
+                    (
+                        prop::sample::select(vec!["id", "key", "scenario", "name", "text", "status"]),
+                        prop_oneof![
+                            word().prop_map(Value::from),
+                            (0i64..4).prop_map(Value::from),
+                            Just(Value::Null),
+                            Just(json!({"a": 1})),
+                        ],
+                    ),
+                    0..4,
+                ),
+                0..10,
+            ),
+        ) {
+            let reqs: Vec<Value> = objects
+                .into_iter()
+                .map(|fields| Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
+                .collect();
+            let text = serde_json::to_string_pretty(&json!({"requirements": reqs})).unwrap();
+            let (mut board, report) = Board::import("x.json", text.as_bytes()).unwrap();
+            prop_assert_eq!((report.placed(), report.unplaced), (reqs.len(), 0));
+            prop_assert_eq!(board.export(), text.clone());
+            for i in 0..board.len() {
+                let id = board.card(i).unwrap().id.clone();
+                match board.apply_move(&forced(i, Stage::Green)) {
+                    Ok(_) | Err(MoveError::SameStage) => {}
+                    Err(e) => prop_assert!(false, "{}", e),
+                }
+                prop_assert_eq!(&board.card(i).unwrap().id, &id, "a move keeps the name");
+            }
+            let out = value(&board.export());
+            for (i, req) in reqs.iter().enumerate() {
+                prop_assert_eq!(out["requirements"][i].get("id"), req.get("id"), "no id is added");
+            }
         }
 
         #[test]
