@@ -18,7 +18,11 @@ fn mount_app() -> Element {
     let _ = window.local_storage().unwrap().unwrap().clear();
     // Requests on a database run in order, so the app's open waits for this delete, and the
     // apps of earlier tests let go of it when asked: each test starts with nothing saved.
-    let _ = window.indexed_db().unwrap().unwrap().delete_database("traceboard");
+    let _ = window
+        .indexed_db()
+        .unwrap()
+        .unwrap()
+        .delete_database("traceboard");
     let container = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
     let handle = leptos::mount::mount_to(container.clone().unchecked_into(), App);

@@ -68,14 +68,17 @@ pub fn start(state: AppState) -> Saving {
         saving.arrived(state, loaded);
     });
 
-    let flush = move || {
+    // Leaving the page: the write is issued and committed now, as script stops after this.
+    let hide = window_event_listener(ev::pagehide, move |_| {
         saving.pending.set_value(0);
         saving.save(state, true);
-    };
-    let hide = window_event_listener(ev::pagehide, move |_| flush());
+    });
+    // Only hidden (another tab, a minimised window): script still runs, so the write can check
+    // the stored generation as any other does.
     let hidden = window_event_listener(ev::visibilitychange, move |_| {
         if document().hidden() {
-            flush();
+            saving.pending.set_value(0);
+            saving.save(state, false);
         }
     });
     on_cleanup(move || {
@@ -216,8 +219,8 @@ impl Saving {
         });
     }
 
-    /// Saves the workspace if it changed since the save; `at_once` when the page is hidden or
-    /// left, so the write is issued before the page stops running script.
+    /// Saves the workspace if it changed since the save; `at_once` when the page is being left,
+    /// so the write is issued and committed before the page stops running script.
     fn save(&self, state: AppState, at_once: bool) {
         if !self.available.get_value() {
             state.saved_note.set(StorageError::Unavailable.to_string());

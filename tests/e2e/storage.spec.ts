@@ -171,3 +171,65 @@ test('a 10 MB matrix, moved and reloaded, comes back with the move', async ({ pa
   await expect(card(column(page, 'Test written'), 'REQ-12345')).toBeVisible();
   await expect(column(page, 'Test written').locator('.count')).toHaveText('1');
 });
+
+test('a reload right after a move keeps the move: the write starts when the page is left', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await page.reload();
+  await expect(card(column(page, 'Green'), 'REQ-003')).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/Restored from this browser, saved \d\d:\d\d/);
+});
+
+test('a board saved in localStorage by an earlier version moves into IndexedDB once', async ({ page }) => {
+  await page.goto('/');
+  const matrix = JSON.stringify({ requirements: [{ id: 'OLD-1', tests: ['t.py'], tdd_stage: 'red' }] });
+  await page.evaluate((matrix) => {
+    const saved = { file_name: 'old.json', saved_at: '2026-11-28T09:30:00.000Z', matrix, agents: [], owners: [null, null, null, null, null] };
+    localStorage.setItem('traceboard.board.v1', JSON.stringify(saved));
+  }, matrix);
+  await page.reload();
+  await expect(card(column(page, 'Red'), 'OLD-1')).toBeVisible();
+  await expect(page.getByRole('banner').getByText('old.json', { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('traceboard.board.v1'))).toBeNull();
+  // The next load reads it from IndexedDB.
+  await page.reload();
+  await expect(card(column(page, 'Red'), 'OLD-1')).toBeVisible();
+});
+
+test('a corrupt save in IndexedDB is kept aside and the user told', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const opening = indexedDB.open('traceboard', 1);
+        opening.onupgradeneeded = () => opening.result.createObjectStore('saves');
+        opening.onsuccess = () => {
+          const tx = opening.result.transaction('saves', 'readwrite');
+          tx.objectStore('saves').put({ json: '{"file_name": 3' }, 'board');
+          tx.objectStore('saves').put(1, 'generation');
+          tx.objectStore('saves').put(1, 'current');
+          tx.oncomplete = () => {
+            opening.result.close();
+            resolve();
+          };
+          tx.onabort = () => reject(tx.error);
+        };
+      }),
+  );
+  await page.reload();
+  await expect(alertWith(page, 'could not be read')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Try the example board' })).toBeVisible();
+  const kept = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const opening = indexedDB.open('traceboard', 1);
+        opening.onsuccess = () => {
+          const read = opening.result.transaction('saves').objectStore('saves').get('unreadable');
+          read.onsuccess = () => resolve(read.result);
+        };
+      }),
+  );
+  expect(kept).toBe('{"file_name": 3');
+});
