@@ -337,13 +337,15 @@ pub fn ConflictNotice() -> impl IntoView {
     let state = expect_context::<AppState>();
     let saving = expect_context::<Saving>();
     view! {
-        <div role="alert" class="notice error" hidden=move || !saving.conflict.get()>
-            <p class="notice-text">
-                "This board changed in another tab. Changes made here since are not saved, so that the other tab's work is not overwritten; export the matrix to keep them, or load the newer board."
-            </p>
-            <button type="button" on:click=move |_| saving.reload(state, How::Requested)>
-                "Load the newer board"
-            </button>
+        <div class="notices">
+            <div role="alert" class="notice error" hidden=move || !saving.conflict.get()>
+                <p class="notice-text">
+                    "This board changed in another tab. Changes made here since are not saved, so that the other tab's work is not overwritten; export the matrix to keep them, or load the newer board."
+                </p>
+                <button type="button" on:click=move |_| saving.reload(state, How::Requested)>
+                    "Load the newer board"
+                </button>
+            </div>
         </div>
     }
 }
