@@ -15,9 +15,10 @@
 //! the same kind; `indexed_db_futures`, with its own helper crates) keep behind their futures:
 //! aborting the transaction from inside a request's success callback (the generation check
 //! must sit in the same transaction as the write), and `commit()` when the page is left, so
-//! the write lands without any more script running. Measured on the release build, this whole change (this
-//! module, `ui::saving`, the IndexedDB and BroadcastChannel bindings, less gloo-storage) adds
-//! 10.5 KB of gzipped wasm and 0.9 KB of gzipped glue: the page went from 233.0 to 244.2 KB.
+//! the write lands without any more script running. Measured on the release build, this whole
+//! change (this module, `ui::saving`, the IndexedDB and BroadcastChannel bindings, less
+//! gloo-storage) adds 10.5 KB of gzipped wasm and 0.9 KB of gzipped glue: the page went from
+//! 233.0 to 244.2 KB.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

@@ -121,10 +121,15 @@ impl Saving {
                 // The person opened something before the save arrived: theirs stays.
                 self.generation.set_value(loaded.generation);
                 if let Some(saved) = &loaded.board {
-                    state.notice.set(Some(Notice::Info(format!(
+                    let mut text = format!(
                         "The board saved in this browser at {} was not restored, because you opened another first; yours replaces it.",
                         short_time(&saved.saved_at)
-                    ))));
+                    );
+                    // The report of what they opened stays above it.
+                    if let Some(Notice::Info(report)) = state.notice.get_untracked() {
+                        text = format!("{report}\n{text}");
+                    }
+                    state.notice.set(Some(Notice::Info(text)));
                 }
                 self.save(state, false);
             }
@@ -239,6 +244,9 @@ impl Saving {
         let expected = self.generation.get_value();
         let saving = *self;
         if at_once && let Some(write) = storage::save_at_once(board.as_ref(), expected) {
+            // Told now, not when it lands: script may not run again in this page. The other
+            // tabs' reads queue behind this write, so they find it.
+            self.announce(expected + 1);
             self.writing.set_value(true);
             spawn_local(async move { saving.written(state, revision, write.await) });
             return;
@@ -250,6 +258,15 @@ impl Saving {
         });
     }
 
+    /// Tells the other tabs that this one wrote `generation`.
+    fn announce(&self, generation: u64) {
+        self.channel.with_value(|c| {
+            if let Some(channel) = c {
+                channel.announce(generation);
+            }
+        });
+    }
+
     /// A write ended.
     fn written(&self, state: AppState, revision: u64, result: Result<Written, StorageError>) {
         self.writing.set_value(false);
@@ -257,11 +274,7 @@ impl Saving {
             Ok(written) => {
                 self.generation.set_value(written.generation);
                 self.saved_revision.set_value(revision);
-                self.channel.with_value(|c| {
-                    if let Some(channel) = c {
-                        channel.announce(written.generation);
-                    }
-                });
+                self.announce(written.generation);
                 let note = if written.bytes == 0 {
                     String::new()
                 } else {
