@@ -233,3 +233,35 @@ test('a corrupt save in IndexedDB is kept aside and the user told', async ({ pag
   );
   expect(kept).toBe('{"file_name": 3');
 });
+
+test('a board opened before the save arrives stays, and the person is told the save was not restored', async ({ context }) => {
+  const first = await context.newPage();
+  await first.goto('/');
+  await importMatrix(first, fixture('journey_python.json'));
+  await expect(savedNote(first)).toHaveText(/Saved in this browser/);
+  // A transaction that lasts until released holds the store, so the next page's read waits.
+  await first.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const opening = indexedDB.open('traceboard', 1);
+        opening.onsuccess = () => {
+          const store = opening.result.transaction('saves', 'readwrite').objectStore('saves');
+          const spin = () => {
+            if (!(window as unknown as { release?: boolean }).release) store.get('generation').onsuccess = spin;
+          };
+          spin();
+          resolve();
+        };
+      }),
+  );
+  const second = await context.newPage();
+  await second.goto('/');
+  await second.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(column(second, 'Green'), 'REQ-008')).toBeVisible();
+  await first.evaluate(() => ((window as unknown as { release: boolean }).release = true));
+  await expect(second.getByRole('status')).toContainText('was not restored, because you opened another first');
+  await expect(savedNote(second)).toHaveText(/Saved in this browser/);
+  await expect(second.getByRole('banner').getByText('traceability_matrix.json', { exact: true })).toBeVisible();
+  await second.reload();
+  await expect(card(column(second, 'Green'), 'REQ-008')).toBeVisible();
+});
