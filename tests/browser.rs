@@ -45,12 +45,15 @@ impl<M: Mountable> Drop for Mounted<M> {
 /// Mounts the app into a fresh container, on a page with no other app and empty storage.
 fn mount_app() -> Mounted<impl Mountable> {
     assert_no_app_in_page();
-    let _ = web_sys::window()
+    let window = web_sys::window().unwrap();
+    let _ = window.local_storage().unwrap().unwrap().clear();
+    // Requests on a database run in order, so the app's open waits for this delete, and the
+    // apps of earlier tests let go of it when asked: each test starts with nothing saved.
+    let _ = window
+        .indexed_db()
         .unwrap()
-        .local_storage()
         .unwrap()
-        .unwrap()
-        .clear();
+        .delete_database("traceboard");
     let container = document().create_element("div").unwrap();
     container.set_attribute(APP_MARK, "").unwrap();
     document().body().unwrap().append_child(&container).unwrap();

@@ -21,8 +21,9 @@ pub struct SavedFile {
     pub text: String,
 }
 
-/// Everything needed to rebuild the workspace after a reload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything needed to rebuild the workspace after a reload. `Default` is the save of an
+/// empty workspace (no board, no agents).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedBoard {
     pub file_name: String,
     /// When it was saved, as an ISO 8601 timestamp.

@@ -7,17 +7,15 @@
 pub mod board;
 pub mod drag;
 pub mod files;
+pub mod saving;
 pub mod state;
 pub mod team;
-
-use std::time::Duration;
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::{DragEvent, File};
 
-use crate::storage;
 use crate::ui::board::BoardView;
 use crate::ui::drag::cancel_drag;
 use crate::ui::state::{AppState, Notice};
@@ -86,13 +84,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
 
-    // Restoring is an explicit step at start-up that tells "nothing saved" from "corrupt".
-    match storage::load() {
-        Ok(Some(saved)) => state.restore(&saved),
-        Ok(None) => {}
-        Err(e) => state.notice.set(Some(Notice::Error(e.to_string()))),
-    }
-    autosave(state);
+    // The app mounts at once; the save is restored when it arrives (see `saving`).
+    saving::start(state);
     page_shortcuts(state);
     page_file_drop(state);
 
@@ -199,6 +192,7 @@ pub fn App() -> impl IntoView {
                 />
             </header>
             <Notices />
+            <saving::ConflictNotice />
             <main class="main">
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
                     <BoardView />
@@ -306,45 +300,6 @@ fn copy_matrix(state: AppState) {
                 "Could not copy to the clipboard: {e}"
             )))),
         }
-    });
-}
-
-/// Saves the board a moment after each change, so a burst of moves is one write, and at
-/// once when the page is hidden or left, so a reload right after a move loses nothing.
-fn autosave(state: AppState) {
-    let generation = StoredValue::new(0u64);
-    let flush = move || {
-        if generation.get_value() > 0 {
-            generation.set_value(0);
-            state.save_now();
-        }
-    };
-    let hide = window_event_listener(ev::pagehide, move |_| flush());
-    let hidden = window_event_listener(ev::visibilitychange, move |_| {
-        if document().hidden() {
-            flush();
-        }
-    });
-    on_cleanup(move || {
-        hide.remove();
-        hidden.remove();
-    });
-    Effect::new(move |previous: Option<()>| {
-        state.revision.track();
-        if previous.is_none() {
-            return;
-        }
-        let mine = generation.get_value() + 1;
-        generation.set_value(mine);
-        set_timeout(
-            move || {
-                if generation.get_value() == mine {
-                    generation.set_value(0);
-                    state.save_now();
-                }
-            },
-            Duration::from_millis(300),
-        );
     });
 }
 

@@ -8,7 +8,6 @@
 
 use leptos::prelude::*;
 
-use crate::storage;
 use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
 use traceboard_core::columns::{CardFilter, columns as card_columns};
 use traceboard_core::saved::SavedBoard;
@@ -480,7 +479,8 @@ impl AppState {
         }
     }
 
-    /// Restores a saved board after a reload.
+    /// Restores a saved board (after a reload, or another tab's write), with no undo history;
+    /// `ui::saving` says where it came from.
     pub fn restore(&self, saved: &SavedBoard) {
         let restored = saved.restore();
         if let Some(problem) = restored.problem {
@@ -494,41 +494,11 @@ impl AppState {
             dropped: 0,
         });
         self.team_revision.update(|r| *r += 1);
-        self.saved_note.set(format!(
-            "Restored from this browser, saved {}",
-            short_time(&saved.saved_at)
-        ));
     }
 
-    /// What autosave writes; `None` when there is nothing to keep.
+    /// What autosave writes (`ui::saving`); `None` when there is nothing to keep.
     pub fn saved_board(&self) -> Option<SavedBoard> {
         self.ws.with_value(|ws| SavedBoard::of(ws, now_iso()))
-    }
-
-    /// Saves now; called by the debounced autosave effect.
-    pub fn save_now(&self) {
-        let size = self.with_board(|b| b.map_or(0, Board::source_len));
-        if size > storage::MAX_SAVED_BYTES {
-            // Browsers keep about 5 MB per site; writing a larger board would fail after
-            // costing a full export on every change, and a stale smaller save must not come
-            // back after a reload either.
-            storage::clear();
-            self.saved_note.set(format!(
-                "Not saved in this browser: {} MB is over its storage limit. Export to keep your changes.",
-                traceboard_core::matrix::megabytes(size as u64)
-            ));
-            return;
-        }
-        match self.saved_board() {
-            Some(saved) => match storage::save(&saved) {
-                Ok(()) => self.saved_note.set(format!(
-                    "Saved in this browser at {}",
-                    short_time(&saved.saved_at)
-                )),
-                Err(e) => self.notice.set(Some(Notice::Error(e.to_string()))),
-            },
-            None => storage::clear(),
-        }
     }
 }
 
@@ -544,7 +514,7 @@ pub fn now_iso() -> String {
 }
 
 /// `2026-11-26T10:04:05.123Z` → `10:04` in the user's local time.
-fn short_time(iso: &str) -> String {
+pub fn short_time(iso: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(iso));
     if date.get_time().is_nan() {
         return iso.to_owned();

@@ -69,9 +69,14 @@ test('a broken file gets a message with line and column, and the board stays', a
 });
 
 test('corrupt saved data gives a message and an empty board', async ({ page }) => {
+  // Written before the app first runs: it reads storage as soon as it starts.
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', 'yes');
+      localStorage.setItem('traceboard.board.v1', '{"file_name": 3');
+    }
+  });
   await page.goto('/');
-  await page.evaluate(() => localStorage.setItem('traceboard.board.v1', '{"file_name": 3'));
-  await page.reload();
   await expect(page.getByRole('alert')).toContainText('could not be read');
   await expect(page.getByRole('button', { name: 'Try the example board' })).toBeVisible();
   const kept = await page.evaluate(() => localStorage.getItem('traceboard.board.v1.unreadable'));
