@@ -64,8 +64,10 @@ pub fn start(state: AppState) -> Saving {
     }));
     spawn_local(async move {
         let loaded = storage::load().await;
-        saving.loading.set_value(false);
-        saving.arrived(state, loaded);
+        if saving.alive() {
+            saving.loading.set_value(false);
+            saving.arrived(state, loaded);
+        }
     });
 
     // Leaving the page: the write is issued and committed now, as script stops after this.
@@ -97,7 +99,8 @@ pub fn start(state: AppState) -> Saving {
         }
         set_timeout(
             move || {
-                if saving.pending.get_value() == revision {
+                // `try_`: the app may have been unmounted while the timer waited.
+                if saving.pending.try_get_value() == Some(revision) {
                     saving.pending.set_value(0);
                     saving.save(state, false);
                 }
@@ -109,12 +112,22 @@ pub fn start(state: AppState) -> Saving {
 }
 
 impl Saving {
+    /// Whether the app this belongs to is still mounted. Writes, reads and the channel answer
+    /// asynchronously, and an answer that arrives after an unmount (a component test ending)
+    /// must not touch the disposed state.
+    fn alive(&self) -> bool {
+        self.generation.try_get_value().is_some()
+    }
+
     fn dirty(&self, state: AppState) -> bool {
         state.revision.get_untracked() != self.saved_revision.get_value()
     }
 
     /// The save found at start-up.
     fn arrived(&self, state: AppState, loaded: Result<Loaded, StorageError>) {
+        if !self.alive() {
+            return;
+        }
         self.again.set_value(false);
         match loaded {
             Ok(loaded) if self.dirty(state) => {
@@ -189,7 +202,8 @@ impl Saving {
 
     /// Another tab wrote `generation`: follow it, or say this tab's changes are in conflict.
     fn other_tab_wrote(&self, state: AppState, generation: u64) {
-        if generation <= self.generation.get_value() || !self.available.get_value() {
+        if !self.alive() || generation <= self.generation.get_value() || !self.available.get_value()
+        {
             return;
         }
         if self.dirty(state) || self.writing.get_value() {
@@ -209,7 +223,11 @@ impl Saving {
     pub fn reload(&self, state: AppState, how: How) {
         let saving = *self;
         spawn_local(async move {
-            match storage::load().await {
+            let loaded = storage::load().await;
+            if !saving.alive() {
+                return;
+            }
+            match loaded {
                 // A change made while the read was in flight is not thrown away silently.
                 Ok(_) if how == How::Followed && saving.dirty(state) => saving.conflict.set(true),
                 Ok(loaded) => saving.apply(state, loaded, how),
@@ -263,6 +281,9 @@ impl Saving {
 
     /// A write ended.
     fn written(&self, state: AppState, revision: u64, result: Result<Written, StorageError>) {
+        if !self.alive() {
+            return;
+        }
         self.writing.set_value(false);
         match result {
             Ok(written) => {
