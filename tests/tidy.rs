@@ -78,16 +78,15 @@ fn has_precision(line: &str) -> bool {
             return false;
         };
         let inside = &rest[..close];
-        if !inside.contains(char::is_whitespace) {
-            if let Some((name, spec)) = inside.split_once(':') {
-                let plain_name = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-                let precise = spec.split('.').skip(1).any(|after| {
-                    after.starts_with(|c: char| c.is_ascii_digit() || c == '*')
-                        || after.ends_with('$')
-                });
-                if plain_name && !spec.starts_with(':') && precise {
-                    return true;
-                }
+        if !inside.contains(char::is_whitespace)
+            && let Some((name, spec)) = inside.split_once(':')
+        {
+            let plain_name = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            let precise = spec.split('.').skip(1).any(|after| {
+                after.starts_with(|c: char| c.is_ascii_digit() || c == '*') || after.ends_with('$')
+            });
+            if plain_name && !spec.starts_with(':') && precise {
+                return true;
             }
         }
     }
