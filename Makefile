@@ -5,12 +5,13 @@
 #   make size    check the built page's gzipped transfer against its budget (300 KB)
 #   make dist    build a static copy into dist/ that works from any static host and sub-path
 #   make bench   measure import, move, export, heap and size against a plain-JS baseline
+#   make corpus  import every real matrix in ../shared/corpus and print each report
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test dist size bench setup-build setup-test test-native test-browser test-e2e lint
+.PHONY: serve test dist size bench corpus setup-build setup-test test-native test-browser test-e2e lint
 
 setup-build:
 	@scripts/setup.sh build
@@ -49,3 +50,6 @@ test: setup-test lint test-native test-browser size test-e2e
 
 bench: setup-test dist
 	node bench/run.mjs
+
+corpus:
+	cargo run -q -p traceboard-core --release --example corpus -- ../shared/corpus/matrices/*

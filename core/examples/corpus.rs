@@ -13,14 +13,17 @@ fn main() {
                 Ok((board, report)) => {
                     let same = board.export().as_bytes() == bytes.as_slice();
                     let first = report.to_string();
-                    format!(
-                        "{first}{}",
-                        if same {
-                            ""
-                        } else {
-                            " EXPORT DIFFERS FROM INPUT"
-                        }
-                    )
+                    let ids: Vec<String> = board
+                        .cards()
+                        .take(3)
+                        .map(|(_, c)| c.id.to_string())
+                        .collect();
+                    let differs = if same {
+                        ""
+                    } else {
+                        " EXPORT DIFFERS FROM INPUT"
+                    };
+                    format!("{first}{differs} First cards: {}", ids.join(", "))
                 }
                 Err(e) => format!("refused: {e}"),
             },
