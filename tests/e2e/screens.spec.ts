@@ -43,6 +43,26 @@ test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
   await page.screenshot({ path: shot('dark') });
 });
 
+test('screens: the gate override dialog over the board, light and dark', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-001')).toBeVisible();
+  await card(page, 'REQ-001').focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Space');
+  const dialog = page.getByRole('dialog', { name: /^Override the TDD gate for REQ-001/ });
+  await expect(dialog).toBeVisible();
+  await settled(page);
+  await page.screenshot({ path: shot('override-dialog') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await settled(page);
+  await page.screenshot({ path: shot('override-dialog-dark') });
+});
+
 test('screens: agent instructions rendered from markdown', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.goto('/');
