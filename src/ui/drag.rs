@@ -72,22 +72,18 @@ fn end_press() {
     stop_listening();
 }
 
+/// The id of a card of the open board; empty for a card of another board.
 fn card_id(state: AppState, card: CardRef) -> String {
     state
-        .with_board(|b| {
-            b.filter(|b| b.id() == card.board)
-                .and_then(|b| b.card(card.entry))
-                .map(|c| c.id.to_string())
-        })
+        .entry_of(card)
+        .and_then(|entry| state.with_board(|b| b?.card(entry).map(|c| c.id.to_string())))
         .unwrap_or_default()
 }
 
+/// The column a card of the open board is in; `None` for a card of another board.
 fn card_stage(state: AppState, card: CardRef) -> Option<Stage> {
-    state.with_board(|b| {
-        b.filter(|b| b.id() == card.board)
-            .and_then(|b| b.card(card.entry))
-            .map(|c| c.stage)
-    })
+    let entry = state.entry_of(card)?;
+    state.with_board(|b| b?.card(entry).map(|c| c.stage))
 }
 
 fn card_element(card: CardRef) -> Option<Element> {
