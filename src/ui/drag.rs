@@ -165,6 +165,13 @@ fn on_pointer_move(state: AppState, ev: PointerEvent) {
     if ev.pointer_id() != press.pointer_id {
         return;
     }
+    // A mouse or pen moving with its main button up was released where the page did not hear
+    // it (outside the window, after the card lost its capture): the drag ends where it
+    // started, rather than following an unpressed pointer until the next click drops it.
+    if !press.touch && ev.buttons() & 1 == 0 {
+        cancel_drag(state);
+        return;
+    }
     let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
     if state.drag.with_untracked(Option::is_none) {
         let distance = (x - press.x).hypot(y - press.y);
