@@ -247,7 +247,7 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                 on:touchmove=on_touch_move
                 on:keydown=move |ev| on_card_key(state, card_ref, ev)
                 on:focus=move |_| state.focused.set(Some(card_ref))
-                on:blur=move |_| on_card_blur(state, card_ref)
+                on:blur=move |ev| on_card_blur(state, card_ref, ev)
             >
                 <div class="card-head">
                     <span class="card-id">{card.id.to_string()}</span>

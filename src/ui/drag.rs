@@ -329,13 +329,42 @@ pub fn abandon_drag(state: AppState) {
 }
 
 /// A lifted card's blur ends its lift: focus left it, so the keys that move it are gone.
-pub fn on_card_blur(state: AppState, card: CardRef) {
-    if state
-        .drag
-        .with_untracked(|d| d.is_some_and(|d| d.keyboard && d.card == card))
-    {
-        end_keyboard_lift(state, false);
+///
+/// A card rendered anew under the lift (an undo, a refresh) is blurred too: Chromium blurs a
+/// focused element as it removes it, and `AppState::reconcile` then focuses the new one. So
+/// the lift ends at once only when the blurred element is still in the page once the render
+/// is done; a removed one leaves the lift to the frame after, when it goes on if focus is on
+/// the lifted card's new element.
+pub fn on_card_blur(state: AppState, card: CardRef, ev: web_sys::FocusEvent) {
+    let lifted = move || {
+        state
+            .drag
+            .try_with_untracked(|d| d.is_some_and(|d| d.keyboard && d.card == card))
+            == Some(true)
+    };
+    if !lifted() {
+        return;
     }
+    let Some(blurred) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        end_keyboard_lift(state, false);
+        return;
+    };
+    queue_microtask(move || {
+        if !lifted() {
+            return;
+        }
+        if blurred.is_connected() {
+            end_keyboard_lift(state, false);
+            return;
+        }
+        request_animation_frame(move || {
+            let refocused = card_element(card)
+                .is_some_and(|el| document().active_element().as_ref() == Some(&el));
+            if lifted() && !refocused {
+                end_keyboard_lift(state, false);
+            }
+        });
+    });
 }
 
 /// The column under a point of the window, if any.

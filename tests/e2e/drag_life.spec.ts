@@ -162,6 +162,29 @@ test('while a card is lifted with the keyboard, another card can be dragged with
   await expect(ghost(page)).toHaveCount(0);
 });
 
+test('a keyboard lift survives its card being rendered anew by an undo, and its keys still work', async ({ page }) => {
+  await moveReq001ByMenu(page);
+  const req1 = card(page, 'REQ-001');
+  await req1.focus();
+  await page.keyboard.press('Space');
+  await expect(req1).toHaveAttribute('aria-pressed', 'true');
+  // Undo puts REQ-001 back in Backlog: the focused element is removed and a new one rendered,
+  // which Chromium reports as a blur of the old one.
+  await page.keyboard.press('Control+z');
+  await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  await expect(req1).toHaveAttribute('aria-pressed', 'true');
+  await expect(req1).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(live(page)).toHaveText('REQ-001 is over Backlog, where it is now.');
+  await page.keyboard.press('ArrowRight');
+  await expect(column(page, 'Test written')).toHaveClass(/drop-target/);
+  await page.keyboard.press('Space');
+  await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
+  await expect(live(page)).toHaveText('REQ-001 moved from Backlog to Test written.');
+  expect((await heard(page)).filter((m) => m.startsWith('Move cancelled'))).toEqual([]);
+  await expect(card(page, 'REQ-001')).toHaveAttribute('aria-pressed', 'false');
+});
+
 test('a pointer that moves with no button down ends the drag, as a release outside the window was never heard', async ({
   page,
 }) => {
