@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::drag::{on_card_blur, on_card_key, on_pointer_down, on_touch_move};
-use crate::ui::state::{AppState, CardKey};
+use crate::ui::state::{AppState, CardKey, Notice};
 use crate::ui::team::{OwnerSelect, TurnChip};
 use traceboard_core::board::{CardRef, EntryIndex};
 use traceboard_core::stage::Stage;
@@ -447,11 +447,15 @@ fn sync_modal(dialog: NodeRef<leptos::html::Dialog>, open: bool) {
 fn OverrideDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let reason = RwSignal::new(String::new());
+    // Why confirming failed, shown inside the dialog: the page behind a modal is inert and out
+    // of view, so a notice there would go unseen while the dialog waits.
+    let error = RwSignal::new(None::<String>);
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         let open = state.pending_override.with(Option::is_some);
         if open {
             reason.set(String::new());
+            error.set(None);
         }
         sync_modal(dialog, open);
     });
@@ -473,6 +477,8 @@ fn OverrideDialog() -> impl IntoView {
         // A card whose board was replaced is never moved; its dialog just closes.
         if state.override_move(&pending, text) || state.entry_of(pending.card).is_none() {
             close();
+        } else if let Some(Notice::Error(why)) = state.notice.get_untracked() {
+            error.set(Some(why));
         }
     };
     view! {
@@ -501,6 +507,7 @@ fn OverrideDialog() -> impl IntoView {
                 prop:value=move || reason.get()
                 on:input=move |ev| reason.set(event_target_value(&ev))
             ></textarea>
+            {move || error.get().map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
             <div class="dialog-buttons">
                 <button type="button" on:click=move |_| close()>"Cancel"</button>
                 <button
