@@ -549,6 +549,32 @@ pub fn focus_card_soon(state: AppState, card: CardRef) {
     }
 }
 
+/// The card that has focus, or whose "Move to…" button has it (`true`), as its entry on the
+/// open board. When focus has fallen to the page, the card that last had it.
+pub fn focused_place(state: AppState) -> Option<(EntryIndex, bool)> {
+    let active = document().active_element();
+    let id = active.as_ref().map(|el| el.id()).unwrap_or_default();
+    let entry = |prefix: &str| id.strip_prefix(prefix)?.parse::<EntryIndex>().ok();
+    if let Some(entry) = entry("card-") {
+        return Some((entry, false));
+    }
+    if let Some(entry) = entry("move-button-") {
+        return Some((entry, true));
+    }
+    let on_page = active.is_none_or(|el| Some(el) == document().body().map(Into::into));
+    let card = state.focused.get_untracked().filter(|_| on_page)?;
+    Some((state.entry_of(card)?, false))
+}
+
+/// Focuses a card of the open board, or its "Move to…" button, once it is rendered.
+pub fn focus_place(state: AppState, entry: EntryIndex, button: bool) {
+    match state.card_ref(entry) {
+        Some(card) if !button => focus_card(state, card),
+        Some(_) => focus_element(&format!("move-button-{entry}")),
+        None => {}
+    }
+}
+
 /// Focuses an element by id after the next render.
 fn focus_element(id: &str) {
     focus_within_frames(id.to_owned(), 6);
