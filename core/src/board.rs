@@ -451,11 +451,16 @@ impl Board {
             .collect()
     }
 
-    /// Whether `mv` would pass the gates, without changing anything; for the drag preview.
+    /// Whether a move of `entry` to `to` could happen, without changing anything; for the drag
+    /// preview and before the override dialog. A history the move could not be written into is
+    /// reported before the gates: no reason given for an override would make that move land.
     pub fn check_move(&self, entry: EntryIndex, to: Stage) -> Result<(), MoveError> {
         let card = self.card(entry).ok_or(MoveError::NoSuchCard)?;
         if card.stage == to {
             return Err(MoveError::SameStage);
+        }
+        if card.history_not_a_list {
+            return Err(MoveError::HistoryNotAList);
         }
         check_gates(card.stage, to, card.gate_facts()).map_err(MoveError::Gate)
     }

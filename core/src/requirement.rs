@@ -77,6 +77,9 @@ pub struct Card {
     pub was_green: bool,
     /// Who made the last recorded move and when.
     pub last_move: Option<(String, String)>,
+    /// `tdd_history` holds something other than a list (or `null`): no move can be recorded
+    /// into it without overwriting it, so the board refuses moves of this card.
+    pub history_not_a_list: bool,
 }
 
 /// Why one entry of the requirements list could not become a card.
@@ -167,6 +170,10 @@ impl Card {
             inferred,
             status,
             last_move,
+            history_not_a_list: !matches!(
+                obj.get("tdd_history"),
+                None | Some(Value::Null) | Some(Value::Array(_))
+            ),
         })
     }
 

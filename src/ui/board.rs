@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::drag::{on_card_blur, on_card_key, on_pointer_down, on_touch_move};
-use crate::ui::state::{AppState, CardKey};
+use crate::ui::state::{AppState, CardKey, Notice};
 use crate::ui::team::{OwnerSelect, TurnChip};
 use traceboard_core::board::{CardRef, EntryIndex};
 use traceboard_core::stage::Stage;
@@ -247,7 +247,7 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                 on:touchmove=on_touch_move
                 on:keydown=move |ev| on_card_key(state, card_ref, ev)
                 on:focus=move |_| state.focused.set(Some(card_ref))
-                on:blur=move |_| on_card_blur(state, card_ref)
+                on:blur=move |ev| on_card_blur(state, card_ref, ev)
             >
                 <div class="card-head">
                     <span class="card-id">{card.id.to_string()}</span>
@@ -447,11 +447,15 @@ fn sync_modal(dialog: NodeRef<leptos::html::Dialog>, open: bool) {
 fn OverrideDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let reason = RwSignal::new(String::new());
+    // Why confirming failed, shown inside the dialog: the page behind a modal is inert and out
+    // of view, so a notice there would go unseen while the dialog waits.
+    let error = RwSignal::new(None::<String>);
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {
         let open = state.pending_override.with(Option::is_some);
         if open {
             reason.set(String::new());
+            error.set(None);
         }
         sync_modal(dialog, open);
     });
@@ -473,6 +477,8 @@ fn OverrideDialog() -> impl IntoView {
         // A card whose board was replaced is never moved; its dialog just closes.
         if state.override_move(&pending, text) || state.entry_of(pending.card).is_none() {
             close();
+        } else if let Some(Notice::Error(why)) = state.notice.get_untracked() {
+            error.set(Some(why));
         }
     };
     view! {
@@ -501,6 +507,7 @@ fn OverrideDialog() -> impl IntoView {
                 prop:value=move || reason.get()
                 on:input=move |ev| reason.set(event_target_value(&ev))
             ></textarea>
+            {move || error.get().map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
             <div class="dialog-buttons">
                 <button type="button" on:click=move |_| close()>"Cancel"</button>
                 <button
@@ -539,6 +546,32 @@ pub fn focus_card_soon(state: AppState, card: CardRef) {
             let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
         }
         None => focus_card(state, card),
+    }
+}
+
+/// The card that has focus, or whose "Move to…" button has it (`true`), as its entry on the
+/// open board. When focus has fallen to the page, the card that last had it.
+pub fn focused_place(state: AppState) -> Option<(EntryIndex, bool)> {
+    let active = document().active_element();
+    let id = active.as_ref().map(|el| el.id()).unwrap_or_default();
+    let entry = |prefix: &str| id.strip_prefix(prefix)?.parse::<EntryIndex>().ok();
+    if let Some(entry) = entry("card-") {
+        return Some((entry, false));
+    }
+    if let Some(entry) = entry("move-button-") {
+        return Some((entry, true));
+    }
+    let on_page = active.is_none_or(|el| Some(el) == document().body().map(Into::into));
+    let card = state.focused.get_untracked().filter(|_| on_page)?;
+    Some((state.entry_of(card)?, false))
+}
+
+/// Focuses a card of the open board, or its "Move to…" button, once it is rendered.
+pub fn focus_place(state: AppState, entry: EntryIndex, button: bool) {
+    match state.card_ref(entry) {
+        Some(card) if !button => focus_card(state, card),
+        Some(_) => focus_element(&format!("move-button-{entry}")),
+        None => {}
     }
 }
 

@@ -72,22 +72,18 @@ fn end_press() {
     stop_listening();
 }
 
+/// The id of a card of the open board; empty for a card of another board.
 fn card_id(state: AppState, card: CardRef) -> String {
     state
-        .with_board(|b| {
-            b.filter(|b| b.id() == card.board)
-                .and_then(|b| b.card(card.entry))
-                .map(|c| c.id.to_string())
-        })
+        .entry_of(card)
+        .and_then(|entry| state.with_board(|b| b?.card(entry).map(|c| c.id.to_string())))
         .unwrap_or_default()
 }
 
+/// The column a card of the open board is in; `None` for a card of another board.
 fn card_stage(state: AppState, card: CardRef) -> Option<Stage> {
-    state.with_board(|b| {
-        b.filter(|b| b.id() == card.board)
-            .and_then(|b| b.card(card.entry))
-            .map(|c| c.stage)
-    })
+    let entry = state.entry_of(card)?;
+    state.with_board(|b| b?.card(entry).map(|c| c.stage))
 }
 
 fn card_element(card: CardRef) -> Option<Element> {
@@ -167,6 +163,13 @@ fn is_pressed(pointer_id: i32) -> bool {
 fn on_pointer_move(state: AppState, ev: PointerEvent) {
     let Some(press) = PRESS.get() else { return };
     if ev.pointer_id() != press.pointer_id {
+        return;
+    }
+    // A mouse or pen moving with its main button up was released where the page did not hear
+    // it (outside the window, after the card lost its capture): the drag ends where it
+    // started, rather than following an unpressed pointer until the next click drops it.
+    if !press.touch && ev.buttons() & 1 == 0 {
+        cancel_drag(state);
         return;
     }
     let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
@@ -326,13 +329,42 @@ pub fn abandon_drag(state: AppState) {
 }
 
 /// A lifted card's blur ends its lift: focus left it, so the keys that move it are gone.
-pub fn on_card_blur(state: AppState, card: CardRef) {
-    if state
-        .drag
-        .with_untracked(|d| d.is_some_and(|d| d.keyboard && d.card == card))
-    {
-        end_keyboard_lift(state, false);
+///
+/// A card rendered anew under the lift (an undo, a refresh) is blurred too: Chromium blurs a
+/// focused element as it removes it, and `AppState::reconcile` then focuses the new one. So
+/// the lift ends at once only when the blurred element is still in the page once the render
+/// is done; a removed one leaves the lift to the frame after, when it goes on if focus is on
+/// the lifted card's new element.
+pub fn on_card_blur(state: AppState, card: CardRef, ev: web_sys::FocusEvent) {
+    let lifted = move || {
+        state
+            .drag
+            .try_with_untracked(|d| d.is_some_and(|d| d.keyboard && d.card == card))
+            == Some(true)
+    };
+    if !lifted() {
+        return;
     }
+    let Some(blurred) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        end_keyboard_lift(state, false);
+        return;
+    };
+    queue_microtask(move || {
+        if !lifted() {
+            return;
+        }
+        if blurred.is_connected() {
+            end_keyboard_lift(state, false);
+            return;
+        }
+        request_animation_frame(move || {
+            let refocused = card_element(card)
+                .is_some_and(|el| document().active_element().as_ref() == Some(&el));
+            if lifted() && !refocused {
+                end_keyboard_lift(state, false);
+            }
+        });
+    });
 }
 
 /// The column under a point of the window, if any.

@@ -313,10 +313,14 @@ fn page_shortcuts(state: AppState) {
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
             .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"));
         // Under a modal dialog the board is inert: no shortcut reaches it, and the dialog
-        // handles its own Escape.
+        // handles its own Escape. The browser's own undo is held back too, off a text box:
+        // meant for the board, it would take back the reason typed in the dialog.
         if state.pending_override.with_untracked(Option::is_some)
             || state.shortcuts_open.get_untracked()
         {
+            if command && !in_text && matches!(key.as_str(), "z" | "Z" | "y" | "Y") {
+                ev.prevent_default();
+            }
             return;
         }
         if key == "Escape" {

@@ -5,7 +5,8 @@
 //! the person opened a board or agents before it arrived, what they opened stays and the save
 //! is not restored over it; they are told, and their board replaces the save at the next write.
 //! Every write carries the generation this tab last loaded or wrote; `storage` refuses it when
-//! another tab wrote since. A tab with no unsaved changes follows the other tabs' writes live;
+//! another tab wrote since. A tab with no unsaved changes follows the other tabs' writes live,
+//! once no dialog, drag, lift or menu is open (following replaces the board under them);
 //! a tab with unsaved changes is told the board changed in another tab, stops saving, and
 //! offers to load the newer board. Nothing is overwritten without the person seeing it.
 
@@ -41,6 +42,9 @@ pub struct Saving {
     pending: StoredValue<u64>,
     /// Another tab wrote while this one had unsaved changes: this tab does not overwrite it.
     pub conflict: RwSignal<bool>,
+    /// The newest generation another tab wrote while the person was busy (`AppState::is_busy`);
+    /// it is followed once they are done.
+    follow_pending: StoredValue<Option<u64>>,
     channel: StoredValue<Option<Channel>, LocalStorage>,
 }
 
@@ -56,6 +60,7 @@ pub fn start(state: AppState) -> Saving {
         again: StoredValue::new(false),
         pending: StoredValue::new(0),
         conflict: RwSignal::new(false),
+        follow_pending: StoredValue::new(None),
         channel: StoredValue::new_local(None),
     };
     provide_context(saving);
@@ -87,6 +92,16 @@ pub fn start(state: AppState) -> Saving {
         hide.remove();
         hidden.remove();
         saving.channel.set_value(None);
+    });
+    // A follow put off while the person was busy happens once they are done; if what they did
+    // changed the board meanwhile, it is the conflict it now is.
+    Effect::new(move |_| {
+        if !state.is_busy()
+            && let Some(generation) = saving.follow_pending.get_value()
+        {
+            saving.follow_pending.set_value(None);
+            saving.other_tab_wrote(state, generation);
+        }
     });
     Effect::new(move |previous: Option<()>| {
         let revision = state.revision.get();
@@ -216,7 +231,25 @@ impl Saving {
                 .set("This board changed in another tab.".to_owned());
             return;
         }
+        // Following replaces the board, which would close the dialog, menu or drag the person
+        // has open (and lose a typed reason): it waits until they are done.
+        if untrack(|| state.is_busy()) {
+            self.follow_later(state, generation);
+            return;
+        }
         self.reload(state, How::Followed);
+    }
+
+    /// Puts off following another tab's `generation` until the person is done (see `start`).
+    fn follow_later(&self, state: AppState, generation: u64) {
+        let newest = self
+            .follow_pending
+            .get_value()
+            .map_or(generation, |g| g.max(generation));
+        self.follow_pending.set_value(Some(newest));
+        state
+            .saved_note
+            .set("Changed in another tab; shown here when you are done".to_owned());
     }
 
     /// Reads the save again and shows it.
@@ -230,6 +263,10 @@ impl Saving {
             match loaded {
                 // A change made while the read was in flight is not thrown away silently.
                 Ok(_) if how == How::Followed && saving.dirty(state) => saving.conflict.set(true),
+                // The person opened something while the read was in flight: it waits for them.
+                Ok(loaded) if how == How::Followed && untrack(|| state.is_busy()) => {
+                    saving.follow_later(state, loaded.generation)
+                }
                 Ok(loaded) => saving.apply(state, loaded, how),
                 Err(e) => saving.failed(state, e),
             }

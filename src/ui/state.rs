@@ -479,9 +479,25 @@ impl AppState {
         }
     }
 
+    /// Whether the person is in the middle of something a board swap would close: the override
+    /// or shortcuts dialog, a drag or keyboard lift, the "Move to…" menu. Tracked, so an effect
+    /// can wait for it to end; autosave follows another tab's save only when it is false.
+    pub fn is_busy(&self) -> bool {
+        self.pending_override.with(Option::is_some)
+            || self.shortcuts_open.get()
+            || self.dragged.with(Option::is_some)
+            || self.move_menu.with(Option::is_some)
+    }
+
     /// Restores a saved board (after a reload, or another tab's write), with no undo history;
     /// `ui::saving` says where it came from.
     pub fn restore(&self, saved: &SavedBoard) {
+        // Every card is rendered anew for the restored board, so focus would fall to the page:
+        // the card (or its "Move to…" button) that had it gets it back, found by requirement id.
+        let focus = super::board::focused_place(*self).and_then(|(entry, button)| {
+            let id = self.with_board(|b| b?.card(entry).map(|c| c.id.clone()))?;
+            Some((id, button))
+        });
         let restored = saved.restore();
         if let Some(problem) = restored.problem {
             self.notice.set(Some(Notice::Error(problem)));
@@ -494,6 +510,12 @@ impl AppState {
             dropped: 0,
         });
         self.team_revision.update(|r| *r += 1);
+        if let Some((id, button)) = focus
+            && let Some(entry) =
+                self.with_board(|b| b?.cards().find(|(_, c)| c.id == id).map(|(i, _)| i))
+        {
+            super::board::focus_place(*self, entry, button);
+        }
     }
 
     /// What autosave writes (`ui::saving`); `None` when there is nothing to keep.

@@ -161,3 +161,53 @@ test('while a card is lifted with the keyboard, another card can be dragged with
   expect(moved).toBeGreaterThan(cancelled);
   await expect(ghost(page)).toHaveCount(0);
 });
+
+test('a keyboard lift survives its card being rendered anew by an undo, and its keys still work', async ({ page }) => {
+  await moveReq001ByMenu(page);
+  const req1 = card(page, 'REQ-001');
+  await req1.focus();
+  await page.keyboard.press('Space');
+  await expect(req1).toHaveAttribute('aria-pressed', 'true');
+  // Undo puts REQ-001 back in Backlog: the focused element is removed and a new one rendered,
+  // which Chromium reports as a blur of the old one.
+  await page.keyboard.press('Control+z');
+  await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  await expect(req1).toHaveAttribute('aria-pressed', 'true');
+  await expect(req1).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(live(page)).toHaveText('REQ-001 is over Backlog, where it is now.');
+  await page.keyboard.press('ArrowRight');
+  await expect(column(page, 'Test written')).toHaveClass(/drop-target/);
+  await page.keyboard.press('Space');
+  await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
+  await expect(live(page)).toHaveText('REQ-001 moved from Backlog to Test written.');
+  expect((await heard(page)).filter((m) => m.startsWith('Move cancelled'))).toEqual([]);
+  await expect(card(page, 'REQ-001')).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a pointer that moves with no button down ends the drag, as a release outside the window was never heard', async ({
+  page,
+}) => {
+  await moveReq001ByMenu(page);
+  await pickUpReq001(page, 'Red');
+  await page.keyboard.press('Control+z');
+  await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  // The button was released outside the window: the page only sees the pointer come back
+  // with no button pressed.
+  const point = await headingOf(page, 'Green');
+  await page.evaluate(({ x, y }) => {
+    window.dispatchEvent(
+      new PointerEvent('pointermove', { pointerId: 1, pointerType: 'mouse', buttons: 0, clientX: x, clientY: y }),
+    );
+  }, point);
+
+  await expect(ghost(page)).toHaveCount(0);
+  await expect(live(page)).toHaveText('Move cancelled. REQ-001 stays in Backlog.');
+  await expect(card(page, 'REQ-001')).not.toHaveClass(/dragging/);
+  await expect.poll(() => framesAskedOver(page, 10)).toBe(0);
+  // The next click moves nothing.
+  await page.mouse.up();
+  await page.mouse.click(point.x, point.y);
+  await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  await expect(card(column(page, 'Green'), 'REQ-001')).toHaveCount(0);
+});

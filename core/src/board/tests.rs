@@ -613,6 +613,45 @@ fn history_that_is_not_a_list_blocks_the_move() {
 }
 
 #[test]
+fn check_move_reports_a_history_that_is_not_a_list_before_the_gates() {
+    // R1 has no tests, so the gate into Test written would stop it and ask for a reason; but
+    // no reason can make the move land, so the history is what the check reports.
+    let mut board = board_of(json!([
+        {"id": "R1", "tdd_stage": "backlog", "tdd_history": "x"},
+        {"id": "R2", "tdd_stage": "backlog", "tdd_history": {"steps": []}, "tests": ["t"]},
+        {"id": "R3", "tdd_stage": "backlog", "tdd_history": null},
+        {"id": "R4", "tdd_stage": "backlog", "tdd_history": []},
+    ]));
+    for entry in [0, 1] {
+        assert_eq!(
+            board.check_move(entry, Stage::TestWritten),
+            Err(MoveError::HistoryNotAList)
+        );
+        // Dropping a card where it is stays a no-op, not an error to show.
+        assert_eq!(
+            board.check_move(entry, Stage::Backlog),
+            Err(MoveError::SameStage)
+        );
+    }
+    // A history of `null` or a list takes the move, so the gates decide.
+    for entry in [2, 3] {
+        assert!(matches!(
+            board.check_move(entry, Stage::TestWritten),
+            Err(MoveError::Gate(_))
+        ));
+    }
+    assert_eq!(
+        board.apply_move(&forced(0, Stage::TestWritten)),
+        Err(MoveError::HistoryNotAList)
+    );
+    board.apply_move(&forced(2, Stage::TestWritten)).unwrap();
+    assert_eq!(
+        exported_req(&board, 2)["tdd_history"][0]["to"],
+        "test_written"
+    );
+}
+
+#[test]
 fn snapshot_and_restore_undo_a_move() {
     let bytes = include_bytes!("../../../tests/fixtures/matrix/python_indent2.json");
     let mut board = import(bytes);
