@@ -1,13 +1,17 @@
 //! Autosave and restore: when the board is written to `storage`, what the page says about it,
 //! and how tabs of the same page keep out of each other's way.
 //!
-//! The app mounts at once and restores when the save arrives (IndexedDB is asynchronous). If
-//! the person opened a board or agents before it arrived, what they opened stays and the save
-//! is not restored over it; they are told, and their board replaces the save at the next write.
-//! Every write carries the generation this tab last loaded or wrote; `storage` refuses it when
-//! another tab wrote since. A tab with no unsaved changes follows the other tabs' writes live;
-//! a tab with unsaved changes is told the board changed in another tab, stops saving, and
-//! offers to load the newer board. Nothing is overwritten without the person seeing it.
+//! The app mounts at once and restores when the save arrives (IndexedDB is asynchronous).
+//! Openings and imports asked for before it arrived (the example board, a matrix, a drop,
+//! agents) are held (`after_restore`) and run on top of the restored board, so the save is
+//! one Undo away rather than replaced for good.
+//! Autosave writes 200 ms after a change, and when the page is left (`pagehide`) it writes the
+//! latest board at once, replacing a write still in flight. Every write carries the generation
+//! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (a lower
+//! stored generation means the storage was reset, and the write goes on). A tab with no
+//! unsaved changes follows the other tabs' writes live; a tab with unsaved changes is told the
+//! board changed in another tab (`enter_conflict`, the one way in), stops saving, and offers
+//! to load the newer board. Nothing is overwritten without the person seeing it.
 
 use std::time::Duration;
 
@@ -157,7 +161,7 @@ impl Saving {
     }
 
     /// Holds `action` until the save has arrived (see `after_restore`).
-    fn hold(&self, state: AppState, action: impl FnOnce() + 'static) {
+    fn hold(&self, state: AppState, action: Box<dyn FnOnce()>) {
         if !self.loading.get_value() {
             action();
             return;
@@ -165,7 +169,7 @@ impl Saving {
         state
             .saved_note
             .set("Restoring your saved board…".to_owned());
-        self.held.update_value(|held| held.push(Box::new(action)));
+        self.held.update_value(|held| held.push(action));
     }
 
     /// Shows a loaded save: restores it (or closes the board when the save is of no board).
@@ -420,6 +424,11 @@ impl Saving {
 /// of being replaced for good. `saving` is the app's (`use_context`, read where the app's
 /// context is reachable: an event handler, before any `await`); without one it runs now.
 pub fn after_restore(saving: Option<Saving>, state: AppState, action: impl FnOnce() + 'static) {
+    // One boxed, not generic, body: each caller's closure is only boxed here.
+    hold_or_run(saving, state, Box::new(action));
+}
+
+fn hold_or_run(saving: Option<Saving>, state: AppState, action: Box<dyn FnOnce()>) {
     match saving {
         Some(saving) if saving.alive() => saving.hold(state, action),
         _ => action(),
