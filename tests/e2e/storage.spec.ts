@@ -454,3 +454,46 @@ test('a save whose transaction aborts after it was issued says so', async ({ pag
     );
   await expect.poll(current).toBe('none');
 });
+
+test("a failed save does not unmark another tab's newer save as current", async ({ page }) => {
+  await page.addInitScript(failableWrites);
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // Another tab saves the next generation, and this page has not heard of it yet.
+  const next = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const tx = opening.result.transaction('saves', 'readwrite');
+          const store = tx.objectStore('saves');
+          const generation = store.get('generation');
+          generation.onsuccess = () => {
+            const next = generation.result + 1;
+            store.put(next, 'generation');
+            store.put(next, 'current');
+            store.put({ claim: next }, ['claim', next, 'the-other-tab']);
+            tx.oncomplete = () => resolve(next);
+          };
+        };
+      }),
+  );
+  await page.evaluate(() => ((window as unknown as { failWrites: boolean }).failWrites = true));
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText(/^Not saved: /);
+  const current = () =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const opening = indexedDB.open('traceboard');
+          opening.onsuccess = () => {
+            const read = opening.result.transaction('saves').objectStore('saves').get('current');
+            read.onsuccess = () => resolve(read.result ?? 'none');
+          };
+        }),
+    );
+  // The failed write's own mark is what it would delete; the other tab's stays. This read
+  // queues behind the transaction that marks the save stale, started as the note was set.
+  expect(await current()).toBe(next);
+});
