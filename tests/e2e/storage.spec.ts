@@ -497,3 +497,29 @@ test("a failed save does not unmark another tab's newer save as current", async 
   // queues behind the transaction that marks the save stale, started as the note was set.
   expect(await current()).toBe(next);
 });
+
+test('a tab that hears another announce the generation it wrote itself is told of the conflict', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // Another tab says it wrote the same generation: one of the two saves was overwritten.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
+          read.onsuccess = () => {
+            const channel = new BroadcastChannel('traceboard.saves');
+            channel.postMessage(read.result);
+            channel.close();
+            resolve();
+          };
+        };
+      }),
+  );
+  await expect(alertWith(page, 'This board changed in another tab')).toBeVisible();
+  await expect(savedNote(page)).toHaveText('Not saved: this board changed in another tab');
+});
