@@ -140,6 +140,11 @@ pub async fn load() -> Result<Loaded, StorageError> {
     if generation == 0 {
         return migrate().await;
     }
+    // A migration whose write landed but whose page was left before it removed the old save
+    // leaves it behind; it is never read again (IndexedDB holds a save), so it goes now.
+    if let Some(old) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = old.remove_item(OLD_KEY);
+    }
     let current = current.as_f64() == Some(generation as f64);
     let text = Reflect::get(&board, &"json".into())
         .ok()
@@ -325,6 +330,9 @@ fn write(
         .and_then(|_| store.put_with_key(&(generation as f64).into(), &CURRENT.into()));
     if let Err(e) = puts {
         let _ = tx.abort();
+        if !commit_now {
+            IN_FLIGHT.with(|f| f.borrow_mut().take());
+        }
         return Err(failed(e));
     }
     if commit_now {
