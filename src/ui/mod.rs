@@ -352,10 +352,12 @@ fn page_shortcuts(state: AppState) {
 fn page_file_drop(state: AppState) {
     let over = window_event_listener(ev::dragover, |ev: DragEvent| ev.prevent_default());
     // A window listener runs outside the app's reactive owner; the imports read its context.
-    let owner = Owner::current();
+    // Held weakly: the listener is removed when the owner is cleaned up, so a strong reference
+    // here would keep the owner, and the whole app, alive after it is unmounted.
+    let owner = Owner::current().map(|o| o.downgrade());
     let drop = window_event_listener(ev::drop, move |ev: DragEvent| {
         ev.prevent_default();
-        let Some(owner) = &owner else {
+        let Some(owner) = owner.as_ref().and_then(|o| o.upgrade()) else {
             return;
         };
         owner.with(|| dropped(state, ev));
