@@ -231,14 +231,19 @@ test('a reload right after a move keeps the move: the write starts when the page
   await moveWithMenu(page, 'REQ-003', 'Green');
   // Reloaded from the page, in the same turn as a check that autosave has not started its
   // write: the move is kept by the write started when the page is left, or not at all.
-  const reloaded = await page.evaluate((before) => {
-    if ((window as unknown as { writesStarted: number }).writesStarted !== before) return 'the autosave started first';
-    location.reload();
-    return 'reloading';
-  }, before);
+  const reloaded = await page
+    .evaluate((before) => {
+      if ((window as unknown as { writesStarted: number }).writesStarted !== before) return 'the autosave started first';
+      // Kept across the reload: the answer of this evaluate may be lost with the page.
+      sessionStorage.setItem('reloaded', 'before the autosave started');
+      location.reload();
+      return 'reloading';
+    }, before)
+    .catch(() => 'reloading');
   expect(reloaded).toBe('reloading');
   await expect(card(column(page, 'Green'), 'REQ-003')).toBeVisible();
   await expect(savedNote(page)).toHaveText(/Restored from this browser, saved \d\d:\d\d/);
+  expect(await page.evaluate(() => sessionStorage.getItem('reloaded'))).toBe('before the autosave started');
 });
 
 test('a board saved in localStorage by an earlier version moves into IndexedDB once', async ({ page }) => {
@@ -347,6 +352,8 @@ test('moves made while a save is in flight survive a reload', async ({ page }) =
               resolve('the first write ended before the reload');
               return;
             }
+            // Kept across the reload: the answer of this evaluate may be lost with the page.
+            sessionStorage.setItem('reloaded', 'while the first write was in flight');
             resolve('reloading');
             location.reload();
           };
@@ -355,9 +362,10 @@ test('moves made while a save is in flight survive a reload', async ({ page }) =
         waitForWrite();
       }),
     before,
-  );
+  ).catch(() => 'reloading');
   expect(reloaded).toBe('reloading');
   await expect(savedNote(page)).toHaveText(/Restored from this browser, saved \d\d:\d\d/, { timeout: 30_000 });
+  expect(await page.evaluate(() => sessionStorage.getItem('reloaded'))).toBe('while the first write was in flight');
   await page.getByRole('searchbox', { name: 'Search cards' }).fill('REQ-0000');
   await expect(card(column(page, 'Test written'), 'REQ-00001')).toBeVisible();
   await expect(card(column(page, 'Test written'), 'REQ-00002')).toBeVisible();
