@@ -7,6 +7,8 @@
 //! still the one it loaded or wrote, and refuse to overwrite another tab's newer work. A second
 //! record names the generation that is *current*: a write that fails deletes it (a delete
 //! needs no quota), so a reload can say truthfully that the save is older than the work was.
+//! Claim records, one per generation under a unique index, let IndexedDB itself refuse a
+//! second write of the same generation, which guards the write committed as the page is left.
 //! Loading tells "nothing saved yet" from "saved data is corrupt", and a corrupt save is moved
 //! aside rather than lost.
 //!
@@ -18,7 +20,8 @@
 //! the write lands without any more script running. Measured on the release build, this whole
 //! change (this module, `ui::saving`, the IndexedDB and BroadcastChannel bindings, less
 //! gloo-storage) adds 10.5 KB of gzipped wasm and 0.9 KB of gzipped glue: the page went from
-//! 233.0 to 244.4 KB.
+//! 233.0 to 244.4 KB. The claims, the write that replaces one in flight when the page is left,
+//! and holding openings until the restore added 3.3 KB more (252.9 to 256.2 KB).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -28,8 +31,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    BroadcastChannel, DomException, Event, IdbDatabase, IdbOpenDbRequest, IdbRequest,
-    IdbTransaction, IdbTransactionMode, MessageEvent,
+    BroadcastChannel, DomException, Event, IdbDatabase, IdbIndexParameters, IdbKeyRange,
+    IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode, MessageEvent,
 };
 
 use traceboard_core::saved::SavedBoard;
@@ -51,10 +54,22 @@ const OLD_KEY: &str = "traceboard.board.v1";
 const OLD_CORRUPT_KEY: &str = "traceboard.board.v1.unreadable";
 /// The channel on which tabs of this page announce the generation they wrote.
 const CHANNEL: &str = "traceboard.saves";
+/// The database's version: 2 added the unique index of claims.
+const VERSION: u32 = 2;
+/// The unique index on the claims' `claim` field (see `write`).
+const CLAIMS: &str = "claims";
+/// How many generations of claims a checked write keeps; older ones are removed.
+const CLAIMS_KEPT: u64 = 100;
 
 thread_local! {
     /// The open connection, kept between writes so a write on `pagehide` starts at once.
     static DB: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+    /// The checked write in flight, if any, and whether `save_at_once` aborted it.
+    static IN_FLIGHT: RefCell<Option<(IdbTransaction, Rc<Cell<bool>>)>> =
+        const { RefCell::new(None) };
+    /// This page's name in the claims, so a write can replace its own claim but not another's.
+    // An integer, not a float: formatting floats would bring their printing code into the page.
+    static TAB: String = format!("tab-{}", (js_sys::Math::random() * 9e15) as u64);
 }
 
 /// Why a save or a load did not work.
@@ -69,6 +84,9 @@ pub enum StorageError {
     Conflict,
     /// The write failed: the browser's reason (full storage, an IndexedDB error).
     Failed(String),
+    /// The write was aborted because the page was left, and a write of the latest board issued
+    /// in its place (`save_at_once`).
+    Replaced,
 }
 
 impl std::fmt::Display for StorageError {
@@ -84,6 +102,7 @@ impl std::fmt::Display for StorageError {
             ),
             StorageError::Conflict => write!(f, "This board changed in another tab."),
             StorageError::Failed(why) => write!(f, "{why}"),
+            StorageError::Replaced => write!(f, "A later write replaced this one."),
         }
     }
 }
@@ -121,6 +140,11 @@ pub async fn load() -> Result<Loaded, StorageError> {
     if generation == 0 {
         return migrate().await;
     }
+    // A migration whose write landed but whose page was left before it removed the old save
+    // leaves it behind; it is never read again (IndexedDB holds a save), so it goes now.
+    if let Some(old) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = old.remove_item(OLD_KEY);
+    }
     let current = current.as_f64() == Some(generation as f64);
     let text = Reflect::get(&board, &"json".into())
         .ok()
@@ -144,11 +168,28 @@ pub async fn load() -> Result<Loaded, StorageError> {
         }),
         Err(e) => {
             // Kept aside under its own key; the board record stays so the generation goes on.
+            // Both writes wait for a check, in the same transaction, that the save is still
+            // the one read: another tab's newer save is not moved aside unread.
             let aside = transaction(&db, IdbTransactionMode::Readwrite)?;
             let done = finished(&aside);
             let store = aside.object_store(STORE).map_err(failed)?;
-            let _ = store.put_with_key(&JsValue::from_str(&text), &UNREADABLE.into());
-            let _ = store.put_with_key(&record(None), &BOARD.into());
+            let check = store.get(&GENERATION.into()).map_err(failed)?;
+            let on_checked = Closure::once_into_js(move |event: Event| {
+                let Some(read) = request_of(&event) else {
+                    return;
+                };
+                let Some(store) = read
+                    .source()
+                    .and_then(|s| s.dyn_into::<IdbObjectStore>().ok())
+                else {
+                    return;
+                };
+                if read.result().ok().and_then(|v| v.as_f64()) == Some(generation as f64) {
+                    let _ = store.put_with_key(&JsValue::from_str(&text), &UNREADABLE.into());
+                    let _ = store.put_with_key(&record(None), &BOARD.into());
+                }
+            });
+            check.set_onsuccess(Some(on_checked.unchecked_ref()));
             let _ = done.await;
             Ok(Loaded {
                 board: None,
@@ -207,18 +248,34 @@ pub async fn save(board: Option<&SavedBoard>, expected: u64) -> Result<Written, 
     write(&db, board, expected, false)?.await
 }
 
-/// Starts the write at once, for a page being hidden or left: it needs the connection open
-/// already, and commits without waiting for any more script, so it cannot check the stored
-/// generation itself; the caller knows it from the channel. `None` when it could not start.
+/// Starts the write at once, for a page being left: it needs the connection open already,
+/// and commits without waiting for any more script. A checked write still in flight is aborted
+/// first and this one, from the same `expected` generation, takes its place: a transaction
+/// queued behind another does not survive the page (Chromium aborts it when the document goes),
+/// and the checked write needs script to run to commit at all. The claim in `write` is its
+/// guard against another tab's newer save. `None` when it could not start.
 pub fn save_at_once(
     board: Option<&SavedBoard>,
     expected: u64,
 ) -> Option<impl Future<Output = Result<Written, StorageError>> + use<>> {
     let db = DB.with(|db| db.borrow().clone())?;
+    if let Some((tx, replaced)) = IN_FLIGHT.with(|f| f.borrow_mut().take()) {
+        replaced.set(true);
+        let _ = tx.abort();
+    }
     write(&db, board, expected, true).ok()
 }
 
 /// Issues the writes of one save in one transaction.
+///
+/// Every write also puts this tab's claim on the generation it writes: the record
+/// `["claim", generation, tab]` holding `{ claim: generation }`, under a unique index on
+/// `claim`. When another tab has already claimed that generation, the index refuses the put
+/// natively and the whole transaction aborts with a ConstraintError, with no script needed
+/// after it was issued, so the guard holds for the write committed as the page is left too.
+/// This tab's own claim has the same key, so a write that replaces this tab's own in-flight
+/// write of the same generation is let through. A checked write also reads the stored
+/// generation first, and removes claims many generations old, so they do not pile up.
 fn write(
     db: &IdbDatabase,
     board: Option<&SavedBoard>,
@@ -232,36 +289,50 @@ fn write(
     let done = finished(&tx);
     let store = tx.object_store(STORE).map_err(failed)?;
     let conflict = Rc::new(Cell::new(false));
+    let replaced = Rc::new(Cell::new(false));
     if !commit_now {
         // The check sits in the same transaction as the writes: the writes cannot commit
         // before this callback has run, and aborting here takes them all back.
         let check = store.get(&GENERATION.into()).map_err(failed)?;
         let seen = conflict.clone();
         let on_checked = Closure::once_into_js(move |event: Event| {
-            let stored = event
-                .target()
-                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+            let stored = request_of(&event)
                 .and_then(|r| r.result().ok())
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0);
-            if stored != expected as f64
-                && let Some(tx) = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<IdbRequest>().ok())
-                    .and_then(|r| r.transaction())
+            // A stored generation *below* this tab's means the storage was reset (site data
+            // cleared, the database deleted or evicted): nobody else's work is there, so the
+            // write goes on. Only a newer one is another tab's.
+            if stored > expected as f64
+                && let Some(tx) = request_of(&event).and_then(|r| r.transaction())
             {
                 seen.set(true);
                 let _ = tx.abort();
             }
         });
         check.set_onsuccess(Some(on_checked.unchecked_ref()));
+        if generation > CLAIMS_KEPT
+            && let Ok(older) = IdbKeyRange::bound_with_lower_open_and_upper_open(
+                &claim_key(0, false),
+                &claim_key(generation - CLAIMS_KEPT, false),
+                false,
+                true,
+            )
+        {
+            let _ = store.delete(&older);
+        }
+        IN_FLIGHT.with(|f| *f.borrow_mut() = Some((tx.clone(), replaced.clone())));
     }
     let puts = store
-        .put_with_key(&record(text.as_deref()), &BOARD.into())
+        .put_with_key(&claim(generation), &claim_key(generation, true))
+        .and_then(|_| store.put_with_key(&record(text.as_deref()), &BOARD.into()))
         .and_then(|_| store.put_with_key(&(generation as f64).into(), &GENERATION.into()))
         .and_then(|_| store.put_with_key(&(generation as f64).into(), &CURRENT.into()));
     if let Err(e) = puts {
         let _ = tx.abort();
+        if !commit_now {
+            IN_FLIGHT.with(|f| f.borrow_mut().take());
+        }
         return Err(failed(e));
     }
     if commit_now {
@@ -271,27 +342,72 @@ fn write(
         let _ = tx.commit();
     }
     Ok(async move {
-        match done.await {
+        let result = done.await;
+        if !commit_now {
+            // This write is no longer in flight (unless another took its place already).
+            IN_FLIGHT.with(|f| {
+                let mut f = f.borrow_mut();
+                if f.as_ref().is_some_and(|(_, r)| Rc::ptr_eq(r, &replaced)) {
+                    *f = None;
+                }
+            });
+        }
+        match result {
             Ok(()) => Ok(Written { generation, bytes }),
+            Err(_) if replaced.get() => Err(StorageError::Replaced),
             Err(_) if conflict.get() => Err(StorageError::Conflict),
             Err(e) => Err(e),
         }
     })
 }
 
-/// After a failed write: the save is no longer the current work. A delete needs no quota, so
-/// it works where the write did not; the board record stays, to be restored with a warning.
-pub async fn mark_stale() {
+/// The claim record's value: `{ claim: generation }`, indexed uniquely.
+fn claim(generation: u64) -> JsValue {
+    let object = Object::new();
+    let _ = Reflect::set(&object, &"claim".into(), &(generation as f64).into());
+    object.into()
+}
+
+/// The key of this tab's claim on `generation` (`mine`), or else the key that every claim on
+/// `generation` sorts after, for ranges.
+fn claim_key(generation: u64, mine: bool) -> JsValue {
+    let key = js_sys::Array::of2(&"claim".into(), &(generation as f64).into());
+    if mine {
+        TAB.with(|tab| key.push(&JsValue::from_str(tab)));
+    }
+    key.into()
+}
+
+/// After a failed write from `expected`: the save is no longer the current work. A delete
+/// needs no quota, so it works where the write did not; the board record stays, to be restored
+/// with a warning. `current` is deleted only while it still names `expected`, checked in the
+/// same transaction: when another tab has saved since, its save is current and stays marked.
+pub async fn mark_stale(expected: u64) {
     let Ok(db) = open().await else {
         return;
     };
-    if let Ok(tx) = transaction(&db, IdbTransactionMode::Readwrite) {
-        let done = finished(&tx);
-        if let Ok(store) = tx.object_store(STORE) {
-            let _ = store.delete(&CURRENT.into());
-        }
-        let _ = done.await;
+    let Ok(tx) = transaction(&db, IdbTransactionMode::Readwrite) else {
+        return;
+    };
+    let done = finished(&tx);
+    if let Ok(store) = tx.object_store(STORE)
+        && let Ok(current) = store.get(&CURRENT.into())
+    {
+        let on_read = Closure::once_into_js(move |event: Event| {
+            let Some(read) = request_of(&event) else {
+                return;
+            };
+            if read.result().ok().and_then(|v| v.as_f64()) == Some(expected as f64)
+                && let Some(store) = read
+                    .source()
+                    .and_then(|s| s.dyn_into::<IdbObjectStore>().ok())
+            {
+                let _ = store.delete(&CURRENT.into());
+            }
+        });
+        current.set_onsuccess(Some(on_read.unchecked_ref()));
     }
+    let _ = done.await;
 }
 
 /// The `{ json }` record; `json` null for a closed board.
@@ -312,16 +428,33 @@ async fn open() -> Result<IdbDatabase, StorageError> {
         .and_then(|w| w.indexed_db().ok().flatten())
         .ok_or(StorageError::Unavailable)?;
     let opening: IdbOpenDbRequest = factory
-        .open_with_u32(DB_NAME, 1)
+        .open_with_u32(DB_NAME, VERSION)
         .map_err(|_| StorageError::Unavailable)?;
+    // Version 1 had the store; version 2 adds the unique index of claims to it.
     let upgrade = Closure::once_into_js(move |event: Event| {
-        if let Some(db) = event
-            .target()
-            .and_then(|t| t.dyn_into::<IdbRequest>().ok())
-            .and_then(|r| r.result().ok())
+        let Some(opening) = request_of(&event) else {
+            return;
+        };
+        let Some(db) = opening
+            .result()
+            .ok()
             .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+        else {
+            return;
+        };
+        let store = if db.object_store_names().contains(STORE) {
+            opening
+                .transaction()
+                .and_then(|tx| tx.object_store(STORE).ok())
+        } else {
+            db.create_object_store(STORE).ok()
+        };
+        if let Some(store) = store
+            && !store.index_names().contains(CLAIMS)
         {
-            let _ = db.create_object_store(STORE);
+            let unique: IdbIndexParameters = Object::new().unchecked_into();
+            unique.set_unique(true);
+            let _ = store.create_index_with_str_and_optional_parameters(CLAIMS, "claim", &unique);
         }
     });
     opening.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
@@ -355,21 +488,22 @@ fn transaction(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<IdbTransact
     })
 }
 
+/// The request an IndexedDB event is about.
+fn request_of(event: &Event) -> Option<IdbRequest> {
+    event.target().and_then(|t| t.dyn_into::<IdbRequest>().ok())
+}
+
 /// A request's result, or the browser's reason it failed.
 fn request(req: IdbRequest) -> impl Future<Output = Result<JsValue, StorageError>> {
     let promise = Promise::new(&mut |resolve, reject| {
         let ok = Closure::once_into_js(move |event: Event| {
-            let result = event
-                .target()
-                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+            let result = request_of(&event)
                 .and_then(|r| r.result().ok())
                 .unwrap_or(JsValue::UNDEFINED);
             let _ = resolve.call1(&JsValue::NULL, &result);
         });
         let err = Closure::once_into_js(move |event: Event| {
-            let error = event
-                .target()
-                .and_then(|t| t.dyn_into::<IdbRequest>().ok())
+            let error = request_of(&event)
                 .and_then(|r| r.error().ok().flatten())
                 .map_or(JsValue::NULL, JsValue::from);
             let _ = reject.call1(&JsValue::NULL, &error);
@@ -407,6 +541,10 @@ fn failed(error: JsValue) -> StorageError {
     let Some(exception) = error.dyn_ref::<DomException>() else {
         return StorageError::Failed("the browser refused to write it".into());
     };
+    if exception.name() == "ConstraintError" {
+        // Another tab already claimed the generation this write was for.
+        return StorageError::Conflict;
+    }
     if exception.name() == "QuotaExceededError" {
         return StorageError::Failed("this browser's storage for the page is full".into());
     }

@@ -44,7 +44,6 @@ impl<M: Mountable> Drop for Mounted<M> {
 
 /// Mounts the app into a fresh container, on a page with no other app and empty storage.
 fn mount_app() -> Mounted<impl Mountable> {
-    assert_no_app_in_page();
     let window = web_sys::window().unwrap();
     let _ = window.local_storage().unwrap().unwrap().clear();
     // Requests on a database run in order, so the app's open waits for this delete, and the
@@ -54,6 +53,12 @@ fn mount_app() -> Mounted<impl Mountable> {
         .unwrap()
         .unwrap()
         .delete_database("traceboard");
+    mount_app_keeping_storage()
+}
+
+/// Mounts the app into a fresh container, on a page with no other app, with what is saved.
+fn mount_app_keeping_storage() -> Mounted<impl Mountable> {
+    assert_no_app_in_page();
     let container = document().create_element("div").unwrap();
     container.set_attribute(APP_MARK, "").unwrap();
     document().body().unwrap().append_child(&container).unwrap();
@@ -98,6 +103,34 @@ fn column_cards(root: &Element, stage: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits, frame by frame, until `ready` holds; fails naming `what` after about ten seconds.
+async fn until(what: &str, ready: impl Fn() -> bool) {
+    for _ in 0..600 {
+        if ready() {
+            return;
+        }
+        next_frame().await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// Opens the example board, which waits for the save at start-up to have arrived.
+async fn open_example(root: &Element) {
+    button(root, "Try the example board").click();
+    until("the example board is open", || {
+        root.query_selector("[role=region]").unwrap().is_some()
+    })
+    .await;
+}
+
+/// The note beside the file name that says how the board was saved or restored.
+fn saved_note(root: &Element) -> String {
+    root.query_selector(".saved-note")
+        .unwrap()
+        .and_then(|n| n.text_content())
+        .unwrap_or_default()
+}
+
 async fn next_frame() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         web_sys::window()
@@ -116,8 +149,7 @@ async fn empty_state_then_example_board() {
             .unwrap()
             .contains("drop a file anywhere on this page")
     );
-    button(&root, "Try the example board").click();
-    next_frame().await;
+    open_example(&root).await;
 
     let regions = root.query_selector_all("[role=region]").unwrap();
     let names: Vec<String> = (0..regions.length())
@@ -165,8 +197,7 @@ async fn empty_state_then_example_board() {
 #[wasm_bindgen_test]
 async fn undo_button_reverts_an_import() {
     let root = mount_app();
-    button(&root, "Try the example board").click();
-    next_frame().await;
+    open_example(&root).await;
     assert_eq!(column_cards(&root, "backlog").len(), 4);
     button(&root, "Undo").click();
     next_frame().await;
@@ -191,8 +222,7 @@ fn key(target: &HtmlElement, key: &str) {
 #[wasm_bindgen_test]
 async fn keyboard_moves_a_card_and_announces_it() {
     let root = mount_app();
-    button(&root, "Try the example board").click();
-    next_frame().await;
+    open_example(&root).await;
     // REQ-004 is in Test written with a test: Right moves it to Red.
     let card: HtmlElement = root
         .query_selector("[data-stage=test_written] [role=button]")
@@ -225,23 +255,29 @@ async fn keyboard_moves_a_card_and_announces_it() {
 #[wasm_bindgen_test]
 async fn a_dropped_app_leaves_nothing_in_the_page() {
     let root = mount_app();
-    button(&root, "Try the example board").click();
-    next_frame().await;
-    assert!(
-        document()
-            .query_selector("[role=region]")
-            .unwrap()
-            .is_some()
-    );
+    open_example(&root).await;
+    // Saved, so the next app has something to restore.
+    until("the example board is saved", || {
+        saved_note(&root).starts_with("Saved in this browser")
+    })
+    .await;
+    button(&root, "Undo").click();
     let container = root.root.clone();
     drop(root);
     assert!(!container.is_connected(), "the container is removed");
     assert_eq!(container.child_element_count(), 0, "the app is unmounted");
     assert_no_app_in_page();
-    // A fresh app starts from the empty state, not from the board the last one showed.
-    let root = mount_app();
+    // A fresh app starts from the save, which is the browser's (per origin), not from what
+    // the last app showed: the Undo it made as it was dropped was never saved.
+    let root = mount_app_keeping_storage();
+    until("the saved board is restored", || {
+        saved_note(&root).starts_with("Restored from this browser")
+    })
+    .await;
+    assert_eq!(column_cards(&root, "backlog").len(), 4);
     assert!(
-        root.text_content()
+        !root
+            .text_content()
             .unwrap()
             .contains("Try the example board")
     );

@@ -61,16 +61,19 @@ pub fn lower_case(text: &str) -> String {
 }
 
 /// Opens the example board: its team first, so the matrix's report is the message shown.
+/// While the save is still loading it waits for it, and opens on top of it (`saving`).
 fn open_example(state: AppState) {
-    let agents = EXAMPLE_AGENTS
-        .iter()
-        .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
-        .collect();
-    state.import_agents(agents, Vec::new());
-    state.import_matrix(
-        "traceability_matrix.json",
-        EXAMPLE_MATRIX.as_bytes().to_vec(),
-    );
+    saving::after_restore(use_context(), state, move || {
+        let agents = EXAMPLE_AGENTS
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+            .collect();
+        state.import_agents(agents, Vec::new());
+        state.import_matrix(
+            "traceability_matrix.json",
+            EXAMPLE_MATRIX.as_bytes().to_vec(),
+        );
+    });
 }
 
 /// Mounts the app on the page's body.
@@ -261,11 +264,17 @@ fn EmptyState(choose_file: impl Fn(ev::MouseEvent) + 'static) -> impl IntoView {
     }
 }
 
+/// Reads a chosen or dropped matrix file and imports it; while the save is still loading the
+/// import waits for it, and opens on top of it (`saving`).
 fn import_matrix_file(state: AppState, file: File) {
+    // Read now: the app's context is not reachable after the `await`.
+    let saving = use_context();
     spawn_local(async move {
         let read = files::read(&file).await;
         match read.bytes {
-            Ok(bytes) => state.import_matrix(&read.name, bytes),
+            Ok(bytes) => saving::after_restore(saving, state, move || {
+                state.import_matrix(&read.name, bytes)
+            }),
             Err(message) => state.notice.set(Some(Notice::Error(format!(
                 "Could not import {}. {message}",
                 read.name
@@ -346,24 +355,36 @@ fn page_shortcuts(state: AppState) {
 /// A matrix file dropped anywhere on the page is imported.
 fn page_file_drop(state: AppState) {
     let over = window_event_listener(ev::dragover, |ev: DragEvent| ev.prevent_default());
+    // A window listener runs outside the app's reactive owner; the imports read its context.
+    // Held weakly: the listener is removed when the owner is cleaned up, so a strong reference
+    // here would keep the owner, and the whole app, alive after it is unmounted.
+    let owner = Owner::current().map(|o| o.downgrade());
     let drop = window_event_listener(ev::drop, move |ev: DragEvent| {
         ev.prevent_default();
-        let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
+        let Some(owner) = owner.as_ref().and_then(|o| o.upgrade()) else {
             return;
         };
-        // Markdown files are agent definitions; anything else is taken as the matrix.
-        let (agents, others): (Vec<File>, Vec<File>) = files::files_of(&list)
-            .into_iter()
-            .partition(|f| f.name().to_ascii_lowercase().ends_with(".md"));
-        if !agents.is_empty() {
-            import_agent_files(state, agents);
-        }
-        if let Some(file) = others.into_iter().next() {
-            import_matrix_file(state, file);
-        }
+        owner.with(|| dropped(state, ev));
     });
     on_cleanup(move || {
         over.remove();
         drop.remove();
     });
+}
+
+/// Imports the files of a drop on the page.
+fn dropped(state: AppState, ev: DragEvent) {
+    let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
+        return;
+    };
+    // Markdown files are agent definitions; anything else is taken as the matrix.
+    let (agents, others): (Vec<File>, Vec<File>) = files::files_of(&list)
+        .into_iter()
+        .partition(|f| f.name().to_ascii_lowercase().ends_with(".md"));
+    if !agents.is_empty() {
+        import_agent_files(state, agents);
+    }
+    if let Some(file) = others.into_iter().next() {
+        import_matrix_file(state, file);
+    }
 }

@@ -1,14 +1,18 @@
 //! Autosave and restore: when the board is written to `storage`, what the page says about it,
 //! and how tabs of the same page keep out of each other's way.
 //!
-//! The app mounts at once and restores when the save arrives (IndexedDB is asynchronous). If
-//! the person opened a board or agents before it arrived, what they opened stays and the save
-//! is not restored over it; they are told, and their board replaces the save at the next write.
-//! Every write carries the generation this tab last loaded or wrote; `storage` refuses it when
-//! another tab wrote since. A tab with no unsaved changes follows the other tabs' writes live,
-//! once no dialog, drag, lift or menu is open (following replaces the board under them);
-//! a tab with unsaved changes is told the board changed in another tab, stops saving, and
-//! offers to load the newer board. Nothing is overwritten without the person seeing it.
+//! The app mounts at once and restores when the save arrives (IndexedDB is asynchronous).
+//! Openings and imports asked for before it arrived (the example board, a matrix, a drop,
+//! agents) are held (`after_restore`) and run on top of the restored board, so the save is
+//! one Undo away rather than replaced for good.
+//! Autosave writes 200 ms after a change, and when the page is left (`pagehide`) it writes the
+//! latest board at once, replacing a write still in flight. Every write carries the generation
+//! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (a lower
+//! stored generation means the storage was reset, and the write goes on). A tab with no
+//! unsaved changes follows the other tabs' writes live, once no dialog, drag, lift or menu is
+//! open (following replaces the board under them); a tab with unsaved changes is told the
+//! board changed in another tab (`enter_conflict`, the one way in), stops saving, and offers
+//! to load the newer board. Nothing is overwritten without the person seeing it.
 
 use std::time::Duration;
 
@@ -29,14 +33,17 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 pub struct Saving {
     /// The generation this tab last loaded or wrote.
     generation: StoredValue<u64>,
+    /// The generation this tab itself last wrote: another tab announcing the same one wrote it
+    /// too, which the claim in `storage` prevents, so it is met as a conflict.
+    wrote: StoredValue<u64>,
     /// The workspace revision the save holds: the board has unsaved changes while they differ.
     saved_revision: StoredValue<u64>,
     /// False when the browser does not let the page store anything.
     available: StoredValue<bool>,
     /// The save at start-up has not arrived yet.
     loading: StoredValue<bool>,
-    /// A write is in flight; `again` asks for one more when it ends.
-    writing: StoredValue<bool>,
+    /// How many writes are in flight; `again` asks for one more when they have ended.
+    writing: StoredValue<u32>,
     again: StoredValue<bool>,
     /// The change the debounce timer waits for; 0 when none is pending.
     pending: StoredValue<u64>,
@@ -45,6 +52,9 @@ pub struct Saving {
     /// The newest generation another tab wrote while the person was busy (`AppState::is_busy`);
     /// it is followed once they are done.
     follow_pending: StoredValue<Option<u64>>,
+    /// What the person asked to open or import while the save was still loading: run on top
+    /// of the restored board when it arrives, so the save is one Undo away.
+    held: StoredValue<Vec<Box<dyn FnOnce()>>, LocalStorage>,
     channel: StoredValue<Option<Channel>, LocalStorage>,
 }
 
@@ -53,14 +63,16 @@ pub struct Saving {
 pub fn start(state: AppState) -> Saving {
     let saving = Saving {
         generation: StoredValue::new(0),
+        wrote: StoredValue::new(0),
         saved_revision: StoredValue::new(state.revision.get_untracked()),
         available: StoredValue::new(true),
         loading: StoredValue::new(true),
-        writing: StoredValue::new(false),
+        writing: StoredValue::new(0),
         again: StoredValue::new(false),
         pending: StoredValue::new(0),
         conflict: RwSignal::new(false),
         follow_pending: StoredValue::new(None),
+        held: StoredValue::new_local(Vec::new()),
         channel: StoredValue::new_local(None),
     };
     provide_context(saving);
@@ -78,14 +90,14 @@ pub fn start(state: AppState) -> Saving {
     // Leaving the page: the write is issued and committed now, as script stops after this.
     let hide = window_event_listener(ev::pagehide, move |_| {
         saving.pending.set_value(0);
-        saving.save(state, true);
+        saving.save_at_once(state);
     });
     // Only hidden (another tab, a minimised window): script still runs, so the write can check
     // the stored generation as any other does.
     let hidden = window_event_listener(ev::visibilitychange, move |_| {
         if document().hidden() {
             saving.pending.set_value(0);
-            saving.save(state, false);
+            saving.save(state);
         }
     });
     on_cleanup(move || {
@@ -117,7 +129,7 @@ pub fn start(state: AppState) -> Saving {
                 // `try_`: the app may have been unmounted while the timer waited.
                 if saving.pending.try_get_value() == Some(revision) {
                     saving.pending.set_value(0);
-                    saving.save(state, false);
+                    saving.save(state);
                 }
             },
             DEBOUNCE,
@@ -138,7 +150,7 @@ impl Saving {
         state.revision.get_untracked() != self.saved_revision.get_value()
     }
 
-    /// The save found at start-up.
+    /// The save found at start-up; then what the person asked for while it loaded.
     fn arrived(&self, state: AppState, loaded: Result<Loaded, StorageError>) {
         if !self.alive() {
             return;
@@ -146,30 +158,41 @@ impl Saving {
         self.again.set_value(false);
         match loaded {
             Ok(loaded) if self.dirty(state) => {
-                // The person opened something before the save arrived: theirs stays.
+                // A change made before the save arrived that was not held (`after_restore`
+                // holds everything that opens a board): it stays, and replaces the save.
                 self.generation.set_value(loaded.generation);
-                if let Some(saved) = &loaded.board {
-                    let mut text = format!(
-                        "The board saved in this browser at {} was not restored, because you opened another first; yours replaces it.",
-                        short_time(&saved.saved_at)
-                    );
-                    // The report of what they opened stays above it.
-                    if let Some(Notice::Info(report)) = state.notice.get_untracked() {
-                        text = format!("{report}\n{text}");
-                    }
-                    state.notice.set(Some(Notice::Info(text)));
-                }
-                self.save(state, false);
+                self.save(state);
             }
             Ok(loaded) => self.apply(state, loaded, How::AtStart),
-            Err(e) => self.failed(state, e),
+            Err(e) => self.failed(state, e, None),
         }
+        for action in self
+            .held
+            .try_update_value(std::mem::take)
+            .unwrap_or_default()
+        {
+            action();
+        }
+    }
+
+    /// Holds `action` until the save has arrived (see `after_restore`).
+    fn hold(&self, state: AppState, action: Box<dyn FnOnce()>) {
+        if !self.loading.get_value() {
+            action();
+            return;
+        }
+        state
+            .saved_note
+            .set("Restoring your saved board…".to_owned());
+        self.held.update_value(|held| held.push(action));
     }
 
     /// Shows a loaded save: restores it (or closes the board when the save is of no board).
     fn apply(&self, state: AppState, loaded: Loaded, how: How) {
-        if loaded.generation < self.generation.get_value() {
-            // An older read that arrived late: the tab already has something newer.
+        if how != How::Requested && loaded.generation < self.generation.get_value() {
+            // An older read that arrived late: the tab already has something newer. A load
+            // the person asked for is shown whatever its generation (after a storage reset
+            // the stored one is lower than the tab's).
             return;
         }
         self.generation.set_value(loaded.generation);
@@ -192,7 +215,11 @@ impl Saving {
             .map(|b| short_time(&b.saved_at))
             .unwrap_or_default();
         let note = match how {
-            How::AtStart if loaded.board.is_none() => return,
+            How::AtStart if loaded.board.is_none() => {
+                // Nothing to restore: clear "Restoring your saved board…" if it was shown.
+                state.saved_note.set(String::new());
+                return;
+            }
             How::AtStart if !loaded.current => {
                 let text = format!(
                     "Later changes were not saved in this browser: this board is as it was saved at {at}."
@@ -216,19 +243,24 @@ impl Saving {
     }
 
     /// Another tab wrote `generation`: follow it, or say this tab's changes are in conflict.
-    fn other_tab_wrote(&self, state: AppState, generation: u64) {
-        if !self.alive() || generation <= self.generation.get_value() || !self.available.get_value()
-        {
+    /// The channel delivers only other tabs' messages, so this is never this tab's own write.
+    pub fn other_tab_wrote(&self, state: AppState, generation: u64) {
+        if !self.alive() || !self.available.get_value() {
             return;
         }
-        if self.dirty(state) || self.writing.get_value() {
-            self.conflict.set(true);
-            state
-                .saved_note
-                .set("Not saved: this board changed in another tab".to_owned());
-            state
-                .announcement
-                .set("This board changed in another tab.".to_owned());
+        let mine = self.generation.get_value();
+        if generation < mine {
+            return;
+        }
+        if generation == mine {
+            // Both tabs say they wrote this generation: one of them was overwritten.
+            if self.wrote.get_value() == generation {
+                self.enter_conflict(state);
+            }
+            return;
+        }
+        if self.dirty(state) || self.writing.get_value() > 0 {
+            self.enter_conflict(state);
             return;
         }
         // Following replaces the board, which would close the dialog, menu or drag the person
@@ -252,6 +284,17 @@ impl Saving {
             .set("Changed in another tab; shown here when you are done".to_owned());
     }
 
+    /// The one way into the conflict between tabs: this tab stops saving, and says so.
+    fn enter_conflict(&self, state: AppState) {
+        self.conflict.set(true);
+        state
+            .saved_note
+            .set("Not saved: this board changed in another tab".to_owned());
+        state
+            .announcement
+            .set("This board changed in another tab.".to_owned());
+    }
+
     /// Reads the save again and shows it.
     pub fn reload(&self, state: AppState, how: How) {
         let saving = *self;
@@ -262,49 +305,72 @@ impl Saving {
             }
             match loaded {
                 // A change made while the read was in flight is not thrown away silently.
-                Ok(_) if how == How::Followed && saving.dirty(state) => saving.conflict.set(true),
+                Ok(_) if how == How::Followed && saving.dirty(state) => {
+                    saving.enter_conflict(state)
+                }
                 // The person opened something while the read was in flight: it waits for them.
                 Ok(loaded) if how == How::Followed && untrack(|| state.is_busy()) => {
                     saving.follow_later(state, loaded.generation)
                 }
                 Ok(loaded) => saving.apply(state, loaded, how),
-                Err(e) => saving.failed(state, e),
+                Err(e) => saving.failed(state, e, None),
             }
         });
     }
 
-    /// Saves the workspace if it changed since the save; `at_once` when the page is being left,
-    /// so the write is issued and committed before the page stops running script.
-    fn save(&self, state: AppState, at_once: bool) {
+    /// Whether autosave may write now: storage works, no conflict, and something changed.
+    fn may_write(&self, state: AppState) -> bool {
         if !self.available.get_value() {
             state.saved_note.set(StorageError::Unavailable.to_string());
-            return;
+            return false;
         }
-        if self.loading.get_value() || self.writing.get_value() {
-            // The write starts when the save has arrived or the write in flight has ended.
+        !self.conflict.get_untracked() && self.dirty(state)
+    }
+
+    /// Saves the workspace if it changed since the save, checking the stored generation.
+    fn save(&self, state: AppState) {
+        if self.loading.get_value() || self.writing.get_value() > 0 {
+            // The write starts when the save has arrived or the writes in flight have ended.
             self.again.set_value(true);
             return;
         }
-        if self.conflict.get_untracked() || !self.dirty(state) {
+        if !self.may_write(state) {
             return;
         }
         let revision = state.revision.get_untracked();
         let board = state.saved_board();
         let expected = self.generation.get_value();
+        self.writing.update_value(|w| *w += 1);
         let saving = *self;
-        if at_once && let Some(write) = storage::save_at_once(board.as_ref(), expected) {
-            // Told now, not when it lands: script may not run again in this page. The other
-            // tabs' reads queue behind this write, so they find it.
-            self.announce(expected + 1);
-            self.writing.set_value(true);
-            spawn_local(async move { saving.written(state, revision, write.await) });
-            return;
-        }
-        self.writing.set_value(true);
         spawn_local(async move {
             let result = storage::save(board.as_ref(), expected).await;
-            saving.written(state, revision, result)
+            saving.written(state, revision, expected, result, true)
         });
+    }
+
+    /// The page is being left: the write of the latest board is issued and committed now,
+    /// before the page stops running script, even with a write in flight: `storage` aborts that
+    /// one and this one takes its place, from the same generation. Its guard against another
+    /// tab's newer save is the claim in `storage`, which needs no script to hold.
+    fn save_at_once(&self, state: AppState) {
+        if self.loading.get_value() || !self.may_write(state) {
+            return;
+        }
+        let revision = state.revision.get_untracked();
+        let board = state.saved_board();
+        let expected = self.generation.get_value();
+        let Some(write) = storage::save_at_once(board.as_ref(), expected) else {
+            // No connection open: a write that must first open one may never run.
+            return;
+        };
+        // Told now, not when it lands: script may not run again in this page. The other
+        // tabs' reads queue behind this write, so they find it.
+        self.announce(expected + 1);
+        self.writing.update_value(|w| *w += 1);
+        // This write holds the latest work; no other needs to follow the one it replaced.
+        self.again.set_value(false);
+        let saving = *self;
+        spawn_local(async move { saving.written(state, revision, expected, write.await, false) });
     }
 
     /// Tells the other tabs that this one wrote `generation`.
@@ -316,17 +382,31 @@ impl Saving {
         });
     }
 
-    /// A write ended.
-    fn written(&self, state: AppState, revision: u64, result: Result<Written, StorageError>) {
+    /// A write of `revision` from `expected` ended; `announce` unless it was announced when
+    /// issued.
+    fn written(
+        &self,
+        state: AppState,
+        revision: u64,
+        expected: u64,
+        result: Result<Written, StorageError>,
+        announce: bool,
+    ) {
         if !self.alive() {
             return;
         }
-        self.writing.set_value(false);
+        self.writing.update_value(|w| *w = w.saturating_sub(1));
         match result {
             Ok(written) => {
-                self.generation.set_value(written.generation);
-                self.saved_revision.set_value(revision);
-                self.announce(written.generation);
+                // Writes land in the order issued, so the later ones carry the larger numbers.
+                self.generation
+                    .update_value(|g| *g = (*g).max(written.generation));
+                self.wrote.set_value(written.generation);
+                self.saved_revision
+                    .update_value(|r| *r = (*r).max(revision));
+                if announce {
+                    self.announce(written.generation);
+                }
                 let note = if written.bytes == 0 {
                     String::new()
                 } else {
@@ -338,16 +418,17 @@ impl Saving {
                 };
                 state.saved_note.set(note);
             }
-            Err(e) => self.failed(state, e),
+            Err(e) => self.failed(state, e, Some(expected)),
         }
-        if self.again.get_value() {
+        if self.writing.get_value() == 0 && self.again.get_value() {
             self.again.set_value(false);
-            self.save(state, false);
+            self.save(state);
         }
     }
 
-    /// Says what went wrong where the person sees it.
-    fn failed(&self, state: AppState, error: StorageError) {
+    /// Says what went wrong where the person sees it; `expected` is the generation a failed
+    /// write started from (`None` for a failed read).
+    fn failed(&self, state: AppState, error: StorageError, expected: Option<u64>) {
         match &error {
             StorageError::Unavailable => {
                 self.available.set_value(false);
@@ -355,12 +436,9 @@ impl Saving {
                 state.saved_note.set(text.clone());
                 state.announcement.set(text);
             }
-            StorageError::Conflict => {
-                self.conflict.set(true);
-                state
-                    .saved_note
-                    .set("Not saved: this board changed in another tab".to_owned());
-            }
+            StorageError::Conflict => self.enter_conflict(state),
+            // The write issued in its place says how it went.
+            StorageError::Replaced => {}
             StorageError::Corrupt(_) => {
                 state.notice.set(Some(Notice::Error(error.to_string())));
             }
@@ -370,9 +448,27 @@ impl Saving {
                     "Not saved in this browser: {why}. Export the matrix to keep your changes."
                 ))));
                 // The save in storage is now older than the work: a reload must say so.
-                spawn_local(storage::mark_stale());
+                if let Some(expected) = expected {
+                    spawn_local(storage::mark_stale(expected));
+                }
             }
         }
+    }
+}
+
+/// Runs `action`, an opening or import, now; or, while the save at start-up is still loading,
+/// once it has arrived: on top of the restored board, so the save stays one Undo away instead
+/// of being replaced for good. `saving` is the app's (`use_context`, read where the app's
+/// context is reachable: an event handler, before any `await`); without one it runs now.
+pub fn after_restore(saving: Option<Saving>, state: AppState, action: impl FnOnce() + 'static) {
+    // One boxed, not generic, body: each caller's closure is only boxed here.
+    hold_or_run(saving, state, Box::new(action));
+}
+
+fn hold_or_run(saving: Option<Saving>, state: AppState, action: Box<dyn FnOnce()>) {
+    match saving {
+        Some(saving) if saving.alive() => saving.hold(state, action),
+        _ => action(),
     }
 }
 

@@ -21,7 +21,10 @@ fn agent_names(state: AppState) -> Vec<String> {
 }
 
 /// Reads files chosen or dropped as agent definitions and imports them.
+/// While the save is still loading the import waits for it (`saving::after_restore`).
 pub fn import_agent_files(state: AppState, chosen: Vec<File>) {
+    // Read now: the app's context is not reachable after the `await`.
+    let saving = use_context();
     spawn_local(async move {
         let mut read = Vec::with_capacity(chosen.len());
         let mut unreadable = Vec::new();
@@ -32,7 +35,9 @@ pub fn import_agent_files(state: AppState, chosen: Vec<File>) {
                 Err(e) => unreadable.push(e),
             }
         }
-        state.import_agents(read, unreadable);
+        crate::ui::saving::after_restore(saving, state, move || {
+            state.import_agents(read, unreadable)
+        });
     });
 }
 
