@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::ui::drag::{on_card_blur, on_card_key, on_pointer_down, on_touch_move};
-use crate::ui::state::{AppState, CardKey, Notice};
+use crate::ui::state::{AppState, CardKey};
 use crate::ui::team::{OwnerSelect, TurnChip};
 use traceboard_core::board::{CardRef, EntryIndex};
 use traceboard_core::stage::Stage;
@@ -475,10 +475,11 @@ fn OverrideDialog() -> impl IntoView {
             return;
         }
         // A card whose board was replaced is never moved; its dialog just closes.
-        if state.override_move(&pending, text) || state.entry_of(pending.card).is_none() {
-            close();
-        } else if let Some(Notice::Error(why)) = state.notice.get_untracked() {
-            error.set(Some(why));
+        match state.override_move(&pending, text) {
+            Ok(()) => close(),
+            Err(_) if state.entry_of(pending.card).is_none() => close(),
+            // The page behind the modal is inert and out of sight: the reason shows here.
+            Err(why) => error.set(Some(why)),
         }
     };
     view! {

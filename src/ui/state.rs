@@ -168,7 +168,7 @@ impl AppState {
                         report.warnings.len() - 50
                     ));
                 }
-                if let Some(note) = self.apply(Action::OpenBoard(Box::new(board))) {
+                if let Ok(note) = self.apply(Action::OpenBoard(Box::new(board))) {
                     // The report replaces after_change's notice, so it carries its history note.
                     if let Some(note) = note {
                         text.push_str(&format!("\n{note}"));
@@ -184,24 +184,27 @@ impl AppState {
 
     /// Applies an action and refreshes what it touched. Errors become a notice.
     pub fn dispatch(&self, action: Action) -> bool {
-        self.apply(action).is_some()
+        self.apply(action).is_ok()
     }
 
-    /// Like `dispatch`; on success it returns what the person must be told about the undo
-    /// history (old steps dropped), for a caller that replaces the notice with its own.
-    fn apply(&self, action: Action) -> Option<Option<String>> {
+    /// Like `dispatch`. On success it returns what the person must be told about the undo
+    /// history (old steps dropped), for a caller that replaces the notice with its own; on a
+    /// refusal, the sentence that was shown, for a caller that shows it where the person is
+    /// looking (a dialog).
+    fn apply(&self, action: Action) -> Result<Option<String>, String> {
         match self.ws.try_update_value(|ws| ws.apply(action)) {
             Some(Ok(outcome)) => {
                 let note = outcome.history_note();
                 self.after_change(outcome);
-                Some(note)
+                Ok(note)
             }
             Some(Err(e)) => {
-                self.notice.set(Some(Notice::Error(e.to_string())));
-                self.announcement.set(e.to_string());
-                None
+                let text = e.to_string();
+                self.notice.set(Some(Notice::Error(text.clone())));
+                self.announcement.set(text.clone());
+                Err(text)
             }
-            None => None,
+            None => Err("The board is no longer open.".to_owned()),
         }
     }
 
@@ -274,18 +277,18 @@ impl AppState {
         }
     }
 
-    /// Moves a card against a gate, with the reason the user gave. Refused (and `false`) when
-    /// the card's board is no longer the open one.
-    pub fn override_move(&self, pending: &PendingOverride, reason: String) -> bool {
+    /// Moves a card against a gate, with the reason the user gave. Refused, with the sentence
+    /// shown, when the card's board is no longer the open one or the core refuses the move.
+    pub fn override_move(&self, pending: &PendingOverride, reason: String) -> Result<(), String> {
         let Some(entry) = self.entry_of(pending.card) else {
-            self.refuse_stale();
-            return false;
+            return Err(self.refuse_stale());
         };
-        self.dispatch(Action::MoveCard(self.new_move(
+        self.apply(Action::MoveCard(self.new_move(
             entry,
             pending.to,
             Some(reason),
         )))
+        .map(drop)
     }
 
     /// The identity of the open board.
@@ -303,11 +306,12 @@ impl AppState {
         (self.board_id() == Some(card.board)).then_some(card.entry)
     }
 
-    /// Says why an action on a card of another board did nothing.
-    fn refuse_stale(&self) {
-        let text = "That card is not on the open board any more; nothing was moved.";
-        self.notice.set(Some(Notice::Error(text.to_owned())));
-        self.announcement.set(text.to_owned());
+    /// Says why an action on a card of another board did nothing, and returns the sentence.
+    fn refuse_stale(&self) -> String {
+        let text = "That card is not on the open board any more; nothing was moved.".to_owned();
+        self.notice.set(Some(Notice::Error(text.clone())));
+        self.announcement.set(text.clone());
+        text
     }
 
     fn new_move(&self, entry: EntryIndex, to: Stage, override_reason: Option<String>) -> Move {
