@@ -300,10 +300,12 @@ fn write(
                 .and_then(|r| r.result().ok())
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0);
-            // A stored generation *below* this tab's means the storage was reset (site data
-            // cleared, the database deleted or evicted): nobody else's work is there, so the
-            // write goes on. Only a newer one is another tab's.
-            if stored > expected as f64
+            // No stored generation means the storage was reset (site data cleared, the
+            // database deleted or evicted): nobody else's work is there, so the write goes on.
+            // Any other generation than this tab's is another tab's save, a lower one too: a
+            // tab opened after the reset saved its own first generations.
+            if stored != 0.0
+                && stored != expected as f64
                 && let Some(tx) = request_of(&event).and_then(|r| r.transaction())
             {
                 seen.set(true);

@@ -7,8 +7,9 @@
 //! one Undo away rather than replaced for good.
 //! Autosave writes 200 ms after a change, and when the page is left (`pagehide`) it writes the
 //! latest board at once, replacing a write still in flight. Every write carries the generation
-//! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (a lower
-//! stored generation means the storage was reset, and the write goes on). A tab with no
+//! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (only no
+//! stored generation at all means the storage was reset, and the write goes on; a lower one is
+//! a tab's save made after the reset). A tab with no
 //! unsaved changes follows the other tabs' writes live, once no dialog, drag, lift or menu is
 //! open (following replaces the board under them); a tab with unsaved changes is told the
 //! board changed in another tab (`enter_conflict`, the one way in), stops saving, and offers

@@ -506,28 +506,96 @@ test("a failed save does not unmark another tab's newer save as current", async 
   expect(await current()).toBe(next);
 });
 
-test('a tab that hears another announce the generation it wrote itself is told of the conflict', async ({ page }) => {
+/** Reads the stored generation. */
+const storedGeneration = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
+          read.onsuccess = () => resolve(read.result);
+        };
+      }),
+  );
+
+/** Tells the other tabs, as a tab of this page does, that `generation` was written. */
+const announce = (page: Page, generation: number) =>
+  page.evaluate((generation) => {
+    const channel = new BroadcastChannel('traceboard.saves');
+    channel.postMessage(generation);
+    channel.close();
+  }, generation);
+
+test('a tab that hears another announce the generation it wrote itself keeps saving: its save stands', async ({ page }) => {
   await page.goto('/');
   await importMatrix(page, fixture('journey_python.json'));
   await expect(savedNote(page)).toHaveText(/Saved in this browser/);
   await moveWithMenu(page, 'REQ-003', 'Green');
   await expect(savedNote(page)).toHaveText(/Saved in this browser/);
-  // Another tab says it wrote the same generation: one of the two saves was overwritten.
+  // A write of another tab, committed as it was left, announced this generation before it
+  // landed; its claim was refused, so this tab's save is the one stored.
+  const mine = await storedGeneration(page);
+  await announce(page, mine);
+  await moveWithMenu(page, 'REQ-001', 'Test written');
+  await expect.poll(() => storedGeneration(page)).toBe(mine + 1);
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await expect(alertWith(page, 'This board changed in another tab')).toHaveCount(0);
+});
+
+test('a tab whose generation another tab really wrote over is told of the conflict at its next write', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // Another tab saves the next generation, but its announcement names this tab's generation.
+  const mine = await storedGeneration(page);
+  await page.evaluate(
+    (next) =>
+      new Promise<void>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const tx = opening.result.transaction('saves', 'readwrite');
+          const store = tx.objectStore('saves');
+          store.put(next, 'generation');
+          store.put(next, 'current');
+          store.put({ claim: next }, ['claim', next, 'the-other-tab']);
+          tx.oncomplete = () => resolve();
+        };
+      }),
+    mine + 1,
+  );
+  await announce(page, mine);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(alertWith(page, 'This board changed in another tab')).toBeVisible();
+  await expect(savedNote(page)).toHaveText('Not saved: this board changed in another tab');
+  expect(await storedGeneration(page)).toBe(mine + 1);
+});
+
+test('a save made by a fresh tab after the storage was reset is not overwritten', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  expect(await storedGeneration(page)).toBeGreaterThanOrEqual(2);
+  // The storage is reset and a fresh tab saves its first generation, unannounced to this one.
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
         const opening = indexedDB.open('traceboard');
         opening.onsuccess = () => {
-          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
-          read.onsuccess = () => {
-            const channel = new BroadcastChannel('traceboard.saves');
-            channel.postMessage(read.result);
-            channel.close();
-            resolve();
-          };
+          const tx = opening.result.transaction('saves', 'readwrite');
+          const store = tx.objectStore('saves');
+          store.clear();
+          store.put({ json: null }, 'board');
+          store.put(1, 'generation');
+          store.put(1, 'current');
+          store.put({ claim: 1 }, ['claim', 1, 'the-fresh-tab']);
+          tx.oncomplete = () => resolve();
         };
       }),
   );
+  await moveWithMenu(page, 'REQ-001', 'Test written');
   await expect(alertWith(page, 'This board changed in another tab')).toBeVisible();
-  await expect(savedNote(page)).toHaveText('Not saved: this board changed in another tab');
+  expect(await storedGeneration(page)).toBe(1);
 });
