@@ -34,9 +34,10 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 pub struct Saving {
     /// The generation this tab last loaded or wrote.
     generation: StoredValue<u64>,
-    /// The generation this tab itself last wrote: another tab announcing the same one wrote it
-    /// too, which the claim in `storage` prevents, so it is met as a conflict.
-    wrote: StoredValue<u64>,
+    /// The newest generation another tab announced while this one was writing: it is judged
+    /// when the writes end, as the write in flight may be the very save it names (a write made
+    /// as a tab is left announces itself before it lands, and may be refused).
+    heard: StoredValue<u64>,
     /// The workspace revision the save holds: the board has unsaved changes while they differ.
     saved_revision: StoredValue<u64>,
     /// False when the browser does not let the page store anything.
@@ -64,7 +65,7 @@ pub struct Saving {
 pub fn start(state: AppState) -> Saving {
     let saving = Saving {
         generation: StoredValue::new(0),
-        wrote: StoredValue::new(0),
+        heard: StoredValue::new(0),
         saved_revision: StoredValue::new(state.revision.get_untracked()),
         available: StoredValue::new(true),
         loading: StoredValue::new(true),
@@ -249,18 +250,20 @@ impl Saving {
         if !self.alive() || !self.available.get_value() {
             return;
         }
-        let mine = self.generation.get_value();
-        if generation < mine {
+        // This tab's own generation announced again is no news: the claims in `storage` let
+        // only one tab write a generation, so it is this tab's save, or a write of another tab
+        // that was refused (one made as a tab is left announces itself before it lands). If
+        // another tab did overwrite it, this tab's next write is refused, and says so.
+        if generation <= self.generation.get_value() {
             return;
         }
-        if generation == mine {
-            // Both tabs say they wrote this generation: one of them was overwritten.
-            if self.wrote.get_value() == generation {
-                self.enter_conflict(state);
-            }
+        if self.writing.get_value() > 0 {
+            // Judged when this tab's writes end (`written`): if one of them wrote this
+            // generation or a later one, the announcement was of a write that did not stand.
+            self.heard.update_value(|h| *h = (*h).max(generation));
             return;
         }
-        if self.dirty(state) || self.writing.get_value() > 0 {
+        if self.dirty(state) {
             self.enter_conflict(state);
             return;
         }
@@ -402,7 +405,6 @@ impl Saving {
                 // Writes land in the order issued, so the later ones carry the larger numbers.
                 self.generation
                     .update_value(|g| *g = (*g).max(written.generation));
-                self.wrote.set_value(written.generation);
                 self.saved_revision
                     .update_value(|r| *r = (*r).max(revision));
                 if announce {
@@ -420,6 +422,14 @@ impl Saving {
                 state.saved_note.set(note);
             }
             Err(e) => self.failed(state, e, Some(expected)),
+        }
+        if self.writing.get_value() == 0 {
+            // What another tab announced meanwhile, now that this tab's own saves have ended.
+            let heard = self.heard.get_value();
+            self.heard.set_value(0);
+            if heard > self.generation.get_value() {
+                self.other_tab_wrote(state, heard);
+            }
         }
         if self.writing.get_value() == 0 && self.again.get_value() {
             self.again.set_value(false);

@@ -543,6 +543,24 @@ test('a tab that hears another announce the generation it wrote itself keeps sav
   await expect(alertWith(page, 'This board changed in another tab')).toHaveCount(0);
 });
 
+test('a tab that hears its own next generation announced while writing it does not conflict when its write stands', async ({ page }) => {
+  await page.addInitScript(countWrites);
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  const mine = await storedGeneration(page);
+  const release = await holdStore(page);
+  const before = await writesStarted(page);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect.poll(() => writesStarted(page)).toBeGreaterThan(before);
+  // Another tab, left, announced the generation this tab is writing; its claim will be refused.
+  await announce(page, mine + 1);
+  await release();
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  expect(await storedGeneration(page)).toBe(mine + 1);
+  await expect(alertWith(page, 'This board changed in another tab')).toHaveCount(0);
+});
+
 test('a tab whose generation another tab really wrote over is told of the conflict at its next write', async ({ page }) => {
   await page.goto('/');
   await importMatrix(page, fixture('journey_python.json'));
