@@ -245,7 +245,14 @@ async fn migrate() -> Result<Loaded, StorageError> {
 /// one this tab last loaded or wrote; refuses with `Conflict` when another tab wrote since.
 pub async fn save(board: Option<&SavedBoard>, expected: u64) -> Result<Written, StorageError> {
     let db = open().await?;
-    write(&db, board, expected, false)?.await
+    match write(&db, board, expected, false) {
+        // The connection was closed under this tab without a word (the closing event may not
+        // have been handled yet): `transaction` let go of it, so the retry opens a fresh one.
+        Err(StorageError::Failed(why)) if why.starts_with("InvalidStateError") => {
+            write(&open().await?, board, expected, false)?.await
+        }
+        issued => issued?.await,
+    }
 }
 
 /// Starts the write at once, for a page being left: it needs the connection open already,
@@ -478,6 +485,21 @@ async fn open() -> Result<IdbDatabase, StorageError> {
     });
     db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
     on_version_change.forget();
+    // The browser closed the connection itself ("Clear site data" in Chromium, the database
+    // deleted or evicted): it can start no transaction any more, so the next write opens
+    // another. Only this connection is let go, not a newer one opened since.
+    let on_close = Closure::once_into_js(move |event: Event| {
+        let closed = event
+            .target()
+            .and_then(|t| t.dyn_into::<IdbDatabase>().ok());
+        DB.with(|db| {
+            let mut db = db.borrow_mut();
+            if closed.is_some() && *db == closed {
+                *db = None;
+            }
+        });
+    });
+    db.set_onclose(Some(on_close.unchecked_ref()));
     DB.with(|cached| *cached.borrow_mut() = Some(db.clone()));
     Ok(db)
 }

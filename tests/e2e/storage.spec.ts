@@ -439,6 +439,20 @@ test('after the site data is cleared, the next move saves without a false confli
   await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
 });
 
+test('after "Clear site data" closes the connection, the next move saves', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // As the browser's "Clear site data" does: the connection is closed from outside the page.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(page.url()).origin, storageTypes: 'indexeddb' });
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText(/Saved in this browser at \d\d:\d\d/);
+  await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toHaveCount(0);
+  await page.reload();
+  await expect(card(column(page, 'Green'), 'REQ-003')).toBeVisible();
+});
+
 test('a save whose transaction aborts after it was issued says so', async ({ page }) => {
   await page.addInitScript(abortableWrites);
   await page.goto('/');
