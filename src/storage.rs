@@ -87,6 +87,9 @@ pub enum StorageError {
     /// The write was aborted because the page was left, and a write of the latest board issued
     /// in its place (`save_at_once`).
     Replaced,
+    /// Another tab holds the database open at an older version and does not let go of it, so
+    /// this one cannot open it.
+    Blocked,
 }
 
 impl std::fmt::Display for StorageError {
@@ -103,6 +106,10 @@ impl std::fmt::Display for StorageError {
             StorageError::Conflict => write!(f, "This board changed in another tab."),
             StorageError::Failed(why) => write!(f, "{why}"),
             StorageError::Replaced => write!(f, "A later write replaced this one."),
+            StorageError::Blocked => write!(
+                f,
+                "Traceboard open in another tab keeps this one from reading the board saved in this browser, so changes made here are not being saved: close or reload the other tab, then reload this one."
+            ),
         }
     }
 }
@@ -467,9 +474,8 @@ async fn open() -> Result<IdbDatabase, StorageError> {
         }
     });
     opening.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let db: IdbDatabase = request(opening.into())
-        .await
-        .map_err(|_| StorageError::Unavailable)?
+    let db: IdbDatabase = opened(&opening)
+        .await?
         .dyn_into()
         .map_err(|_| StorageError::Unavailable)?;
     // Another tab (or a newer version) wants the database for itself: let go of it, and open
@@ -502,6 +508,49 @@ async fn open() -> Result<IdbDatabase, StorageError> {
     db.set_onclose(Some(on_close.unchecked_ref()));
     DB.with(|cached| *cached.borrow_mut() = Some(db.clone()));
     Ok(db)
+}
+
+/// The opened database; `Blocked` as soon as another tab is found to hold it at an older
+/// version without letting go (the request would wait until it does, maybe for ever).
+async fn opened(opening: &IdbOpenDbRequest) -> Result<JsValue, StorageError> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let gave_up = Rc::new(Cell::new(false));
+        let late = gave_up.clone();
+        let ok = Closure::once_into_js(move |event: Event| {
+            let result = request_of(&event)
+                .and_then(|r| r.result().ok())
+                .unwrap_or(JsValue::UNDEFINED);
+            if late.get() {
+                // Opened after this tab gave up on it: closed, so it blocks nobody in turn.
+                if let Some(db) = result.dyn_ref::<IdbDatabase>() {
+                    db.close();
+                }
+                return;
+            }
+            let _ = resolve.call1(&JsValue::NULL, &result);
+        });
+        let refused = reject.clone();
+        let err = Closure::once_into_js(move |event: Event| {
+            let error = request_of(&event)
+                .and_then(|r| r.error().ok().flatten())
+                .map_or(JsValue::NULL, JsValue::from);
+            let _ = refused.call1(&JsValue::NULL, &error);
+        });
+        let blocked = Closure::once_into_js(move |_: Event| {
+            gave_up.set(true);
+            let _ = reject.call1(&JsValue::NULL, &"blocked".into());
+        });
+        opening.set_onsuccess(Some(ok.unchecked_ref()));
+        opening.set_onerror(Some(err.unchecked_ref()));
+        opening.set_onblocked(Some(blocked.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map_err(|e| {
+        if e.as_string().as_deref() == Some("blocked") {
+            StorageError::Blocked
+        } else {
+            StorageError::Unavailable
+        }
+    })
 }
 
 fn transaction(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {

@@ -4,7 +4,9 @@
 //! The app mounts at once and restores when the save arrives (IndexedDB is asynchronous).
 //! Openings and imports asked for before it arrived (the example board, a matrix, a drop,
 //! agents) are held (`after_restore`) and run on top of the restored board, so the save is
-//! one Undo away rather than replaced for good.
+//! one Undo away rather than replaced for good. A save that has not arrived after 5 s is given
+//! up on: the held actions run, and this tab saves nothing (it says so), so a save it could
+//! not read is never replaced unseen. A write unanswered after 10 s is reported as failed.
 //! Autosave writes 200 ms after a change, and when the page is left (`pagehide`) it writes the
 //! latest board at once, replacing a write still in flight. Every write carries the generation
 //! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (only no
@@ -28,6 +30,13 @@ use traceboard_core::saved::SavedBoard;
 /// How long autosave waits after a change, so a burst of moves is one write. Short, so a
 /// reload right after a move rarely depends on the write started when the page is left.
 const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long the save at start-up may take to arrive before the page stops waiting for it
+/// (a 10,000-requirement board arrives in about a second).
+const LOAD_LIMIT: Duration = Duration::from_secs(5);
+/// How long a write may go unanswered before it is reported as failed.
+const WRITE_LIMIT: Duration = Duration::from_secs(10);
+/// Why this tab stops saving when the save at start-up does not arrive in time.
+const NOT_READ: &str = "The board saved in this browser could not be read, so changes made here are not being saved, and the save is kept as it was: export the matrix to keep your changes, or reload the page to try again.";
 
 /// What autosave knows about the save; one per mounted app.
 #[derive(Clone, Copy)]
@@ -40,8 +49,11 @@ pub struct Saving {
     heard: StoredValue<u64>,
     /// The workspace revision the save holds: the board has unsaved changes while they differ.
     saved_revision: StoredValue<u64>,
-    /// False when the browser does not let the page store anything.
+    /// False when this tab does not save: the browser does not let the page store anything,
+    /// or the save could not be read, so writing would replace it unseen.
     available: StoredValue<bool>,
+    /// Why this tab does not save, when it does not.
+    off: StoredValue<String>,
     /// The save at start-up has not arrived yet.
     loading: StoredValue<bool>,
     /// How many writes are in flight; `again` asks for one more when they have ended.
@@ -68,6 +80,7 @@ pub fn start(state: AppState) -> Saving {
         heard: StoredValue::new(0),
         saved_revision: StoredValue::new(state.revision.get_untracked()),
         available: StoredValue::new(true),
+        off: StoredValue::new(String::new()),
         loading: StoredValue::new(true),
         writing: StoredValue::new(0),
         again: StoredValue::new(false),
@@ -83,11 +96,28 @@ pub fn start(state: AppState) -> Saving {
     }));
     spawn_local(async move {
         let loaded = storage::load().await;
-        if saving.alive() {
+        // A save arriving after the page stopped waiting for it is not shown: the person has
+        // been working on what they opened meanwhile.
+        if saving.alive() && saving.loading.get_value() {
             saving.loading.set_value(false);
             saving.arrived(state, loaded);
         }
     });
+    // IndexedDB may never answer (a hung browser process, an open request stuck behind
+    // another tab): the page stops waiting, runs what it held, and saves nothing, so the save
+    // it could not read is never replaced by this tab.
+    set_timeout(
+        move || {
+            if saving.loading.try_get_value() == Some(true) {
+                saving.loading.set_value(false);
+                saving.available.set_value(false);
+                saving.run_held();
+                // Said after the held openings ran, so their reports do not hide it.
+                saving.stop(state, NOT_READ.to_owned());
+            }
+        },
+        LOAD_LIMIT,
+    );
 
     // Leaving the page: the write is issued and committed now, as script stops after this.
     let hide = window_event_listener(ev::pagehide, move |_| {
@@ -168,6 +198,11 @@ impl Saving {
             Ok(loaded) => self.apply(state, loaded, How::AtStart),
             Err(e) => self.failed(state, e, None),
         }
+        self.run_held();
+    }
+
+    /// Runs what the person asked for while the save was loading.
+    fn run_held(&self) {
         for action in self
             .held
             .try_update_value(std::mem::take)
@@ -175,6 +210,15 @@ impl Saving {
         {
             action();
         }
+    }
+
+    /// This tab stops saving, and says why where the person sees it.
+    fn stop(&self, state: AppState, why: String) {
+        self.available.set_value(false);
+        self.off.set_value(why.clone());
+        state.saved_note.set(why.clone());
+        state.announcement.set(why.clone());
+        state.notice.set(Some(Notice::Error(why)));
     }
 
     /// Holds `action` until the save has arrived (see `after_restore`).
@@ -325,7 +369,7 @@ impl Saving {
     /// Whether autosave may write now: storage works, no conflict, and something changed.
     fn may_write(&self, state: AppState) -> bool {
         if !self.available.get_value() {
-            state.saved_note.set(StorageError::Unavailable.to_string());
+            state.saved_note.set(self.off.get_value());
             return false;
         }
         !self.conflict.get_untracked() && self.dirty(state)
@@ -346,10 +390,34 @@ impl Saving {
         let expected = self.generation.get_value();
         self.writing.update_value(|w| *w += 1);
         let saving = *self;
+        // Whichever comes first, the answer or the time limit, ends the write for autosave.
+        let ended = std::rc::Rc::new(std::cell::Cell::new(false));
+        let answered = ended.clone();
         spawn_local(async move {
             let result = storage::save(board.as_ref(), expected).await;
-            saving.written(state, revision, expected, result, true)
+            if !answered.replace(true) {
+                saving.written(state, revision, expected, result, true);
+            } else if result.is_ok() && saving.alive() {
+                // Reported as failed, it landed after all: what it wrote is this tab's save.
+                saving.writing.update_value(|w| *w += 1);
+                saving.written(state, revision, expected, result, true);
+            }
         });
+        set_timeout(
+            move || {
+                if !ended.replace(true) {
+                    let why = "the browser did not answer within 10 seconds".to_owned();
+                    saving.written(
+                        state,
+                        revision,
+                        expected,
+                        Err(StorageError::Failed(why)),
+                        true,
+                    );
+                }
+            },
+            WRITE_LIMIT,
+        );
     }
 
     /// The page is being left: the write of the latest board is issued and committed now,
@@ -444,9 +512,11 @@ impl Saving {
             StorageError::Unavailable => {
                 self.available.set_value(false);
                 let text = error.to_string();
+                self.off.set_value(text.clone());
                 state.saved_note.set(text.clone());
                 state.announcement.set(text);
             }
+            StorageError::Blocked => self.stop(state, error.to_string()),
             StorageError::Conflict => self.enter_conflict(state),
             // The write issued in its place says how it went.
             StorageError::Replaced => {}

@@ -318,6 +318,39 @@ test('the example board opened while the save loads opens on top of it, and Undo
   await expect(card(column(second, 'Red'), 'REQ-003')).toBeVisible();
 });
 
+test('a save that does not arrive in time: held openings run, and the tab says it is not saving', async ({ context }) => {
+  const first = await context.newPage();
+  await first.goto('/');
+  await importMatrix(first, fixture('journey_python.json'));
+  await expect(savedNote(first)).toHaveText(/Saved in this browser/);
+  const release = await holdStore(first);
+  const second = await context.newPage();
+  await second.goto('/');
+  await second.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(savedNote(second)).toHaveText('Restoring your saved board…');
+  // The save never arrives while the store is held: the page stops waiting for it.
+  await expect(second.getByRole('banner').getByText('traceability_matrix.json', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(savedNote(second)).toHaveText(/^The board saved in this browser could not be read, so changes made here are not being saved/);
+  await expect(alertWith(second, /could not be read/)).toBeVisible();
+  await release();
+  // The save arriving late is not shown, and is never overwritten by this tab.
+  await moveWithMenu(second, 'REQ-008', 'Reviewed');
+  await expect(savedNote(second)).toHaveText(/^The board saved in this browser could not be read/);
+  await second.close();
+  await first.reload();
+  await expect(first.getByRole('banner').getByText('journey_python.json', { exact: true })).toBeVisible();
+});
+
+test('a write that is not answered in time is reported as failed', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await holdStore(page);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText('Not saved: the browser did not answer within 10 seconds', { timeout: 20_000 });
+  await expect(alertWith(page, /^Not saved in this browser: /)).toBeVisible();
+});
+
 test('moves made while a save is in flight survive a reload', async ({ page }) => {
   test.setTimeout(120_000);
   await page.addInitScript(countWrites);
