@@ -227,7 +227,13 @@ async fn migrate() -> Result<Loaded, StorageError> {
     };
     match SavedBoard::from_json(&text) {
         Ok(saved) => {
-            let written = save(Some(&saved), 0).await?;
+            let written = match save(Some(&saved), 0).await {
+                Ok(written) => written,
+                // Another tab migrated the same save first (or saved since): its save is the
+                // one to show, and it removes the old one as any load of a save does.
+                Err(StorageError::Conflict) => return Box::pin(load()).await,
+                Err(e) => return Err(e),
+            };
             let _ = old.remove_item(OLD_KEY);
             Ok(Loaded {
                 board: Some(saved),

@@ -81,6 +81,27 @@ const countWrites = () => {
 };
 const writesStarted = (page: Page) => page.evaluate(() => (window as unknown as { writesStarted: number }).writesStarted);
 
+/** Reads the stored generation. */
+const storedGeneration = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
+          read.onsuccess = () => resolve(read.result);
+        };
+      }),
+  );
+
+/** Tells the other tabs, as a tab of this page does, that `generation` was written. */
+const announce = (page: Page, generation: number) =>
+  page.evaluate((generation) => {
+    const channel = new BroadcastChannel('traceboard.saves');
+    channel.postMessage(generation);
+    channel.close();
+  }, generation);
+
 /** A transaction that lasts until `window.release` is set holds the store: other reads and writes wait. */
 async function holdStore(page: Page) {
   await page.evaluate(
@@ -260,6 +281,43 @@ test('a board saved in localStorage by an earlier version moves into IndexedDB o
   // The next load reads it from IndexedDB.
   await page.reload();
   await expect(card(column(page, 'Red'), 'OLD-1')).toBeVisible();
+});
+
+test('two tabs migrating the localStorage save at once: the second shows the first one\'s save, with no conflict', async ({ page }) => {
+  const matrix = JSON.stringify({ requirements: [{ id: 'OLD-1', tests: ['t.py'], tdd_stage: 'red' }] });
+  // The save of an earlier version, there before the page first loads.
+  await page.addInitScript((matrix) => {
+    if (sessionStorage.getItem('seeded')) return;
+    sessionStorage.setItem('seeded', 'yes');
+    const saved = { file_name: 'old.json', saved_at: '2026-11-28T09:30:00.000Z', matrix, agents: [], owners: [null, null, null, null, null] };
+    localStorage.setItem('traceboard.board.v1', JSON.stringify(saved));
+  }, matrix);
+  // Another tab's migration lands just before this one's: it is queued ahead of this page's
+  // first write, after this page has read that nothing is stored yet.
+  await page.addInitScript(() => {
+    const transaction = IDBDatabase.prototype.transaction;
+    let raced = false;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if (args[1] === 'readwrite' && !raced) {
+        raced = true;
+        const store = transaction.call(this, 'saves', 'readwrite').objectStore('saves');
+        store.put({ json: localStorage.getItem('traceboard.board.v1') }, 'board');
+        store.put(1, 'generation');
+        store.put(1, 'current');
+        store.put({ claim: 1 }, ['claim', 1, 'the-other-tab']);
+      }
+      return transaction.apply(this, args);
+    } as IDBDatabase['transaction'];
+  });
+  await page.goto('/');
+  await expect(card(column(page, 'Red'), 'OLD-1')).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/^Restored from this browser/);
+  await expect(alertWith(page, 'changed in another tab')).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem('traceboard.board.v1'))).toBeNull();
+  await moveWithMenu(page, 'OLD-1', 'Test written');
+  await expect(card(column(page, 'Test written'), 'OLD-1')).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  expect(await storedGeneration(page)).toBe(2);
 });
 
 test('a corrupt save in IndexedDB is kept aside and the user told', async ({ page }) => {
@@ -552,27 +610,6 @@ test("a failed save does not unmark another tab's newer save as current", async 
   // queues behind the transaction that marks the save stale, started as the note was set.
   expect(await current()).toBe(next);
 });
-
-/** Reads the stored generation. */
-const storedGeneration = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const opening = indexedDB.open('traceboard');
-        opening.onsuccess = () => {
-          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
-          read.onsuccess = () => resolve(read.result);
-        };
-      }),
-  );
-
-/** Tells the other tabs, as a tab of this page does, that `generation` was written. */
-const announce = (page: Page, generation: number) =>
-  page.evaluate((generation) => {
-    const channel = new BroadcastChannel('traceboard.saves');
-    channel.postMessage(generation);
-    channel.close();
-  }, generation);
 
 test('a tab that hears another announce the generation it wrote itself keeps saving: its save stands', async ({ page }) => {
   await page.goto('/');
