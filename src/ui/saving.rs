@@ -549,7 +549,9 @@ pub fn after_restore(saving: Option<Saving>, state: AppState, action: impl FnOnc
 fn hold_or_run(saving: Option<Saving>, state: AppState, action: Box<dyn FnOnce()>) {
     match saving {
         Some(saving) if saving.alive() => saving.hold(state, action),
-        _ => action(),
+        // The app was unmounted while a file was read: its state is gone, so is the action.
+        Some(_) => {}
+        None => action(),
     }
 }
 
