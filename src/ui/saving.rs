@@ -489,6 +489,9 @@ impl Saving {
                 };
                 state.saved_note.set(note);
             }
+            // An answer about an older generation than the tab now holds (the person loaded the
+            // newer board, or a later write of this tab landed) is about a board no longer shown.
+            Err(_) if expected < self.generation.get_value() => {}
             Err(e) => self.failed(state, e, Some(expected)),
         }
         if self.writing.get_value() == 0 {
