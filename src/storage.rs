@@ -270,20 +270,23 @@ pub async fn save(board: Option<&SavedBoard>, expected: u64) -> Result<Written, 
 
 /// Starts the write at once, for a page being left: it needs the connection open already,
 /// and commits without waiting for any more script. A checked write still in flight is aborted
-/// first and this one, from the same `expected` generation, takes its place: a transaction
-/// queued behind another does not survive the page (Chromium aborts it when the document goes),
-/// and the checked write needs script to run to commit at all. The claim in `write` is its
-/// guard against another tab's newer save. `None` when it could not start.
+/// once this one, from the same `expected` generation, has been issued, and this one takes its
+/// place: a transaction queued behind another does not survive the page (Chromium aborts it
+/// when the document goes), and the checked write needs script to run to commit at all. When
+/// this one cannot be issued, the one in flight is left to land, as the best there is. The
+/// claim in `write` is its guard against another tab's newer save. `None` when it could not
+/// start.
 pub fn save_at_once(
     board: Option<&SavedBoard>,
     expected: u64,
 ) -> Option<impl Future<Output = Result<Written, StorageError>> + use<>> {
     let db = DB.with(|db| db.borrow().clone())?;
+    let write = write(&db, board, expected, true).ok()?;
     if let Some((tx, replaced)) = IN_FLIGHT.with(|f| f.borrow_mut().take()) {
         replaced.set(true);
         let _ = tx.abort();
     }
-    write(&db, board, expected, true).ok()
+    Some(write)
 }
 
 /// Issues the writes of one save in one transaction.

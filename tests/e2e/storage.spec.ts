@@ -462,6 +462,28 @@ test('moves made while a save is in flight survive a reload', async ({ page }) =
   await expect(card(column(page, 'Test written'), 'REQ-00002')).toBeVisible();
 });
 
+test('a write when the page is left that cannot be issued leaves the write in flight alone', async ({ page }) => {
+  await page.addInitScript(failableWrites);
+  await page.addInitScript(countWrites);
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  const mine = await storedGeneration(page);
+  const release = await holdStore(page);
+  const before = await writesStarted(page);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect.poll(() => writesStarted(page)).toBeGreaterThan(before);
+  // The write in its place cannot be issued (storage refuses its puts as they are made).
+  await page.evaluate(() => {
+    (window as unknown as { failWrites: boolean }).failWrites = true;
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    (window as unknown as { failWrites: boolean }).failWrites = false;
+  });
+  await release();
+  await expect.poll(() => storedGeneration(page)).toBe(mine + 1);
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+});
+
 test('the write when the page is left does not overwrite what another tab saved meanwhile', async ({ page }) => {
   await page.addInitScript(countWrites);
   await page.goto('/');
