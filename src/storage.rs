@@ -90,6 +90,8 @@ pub enum StorageError {
     /// Another tab holds the database open at an older version and does not let go of it, so
     /// this one cannot open it.
     Blocked,
+    /// A newer version of the page upgraded the database past this version's.
+    Outdated,
 }
 
 impl std::fmt::Display for StorageError {
@@ -106,6 +108,10 @@ impl std::fmt::Display for StorageError {
             StorageError::Conflict => write!(f, "This board changed in another tab."),
             StorageError::Failed(why) => write!(f, "{why}"),
             StorageError::Replaced => write!(f, "A later write replaced this one."),
+            StorageError::Outdated => write!(
+                f,
+                "A newer version of Traceboard is open in another tab; reload this one to keep saving."
+            ),
             StorageError::Blocked => write!(
                 f,
                 "Traceboard open in another tab keeps this one from reading the board saved in this browser, so changes made here are not being saved: close or reload the other tab, then reload this one."
@@ -556,6 +562,13 @@ async fn opened(opening: &IdbOpenDbRequest) -> Result<JsValue, StorageError> {
     JsFuture::from(promise).await.map_err(|e| {
         if e.as_string().as_deref() == Some("blocked") {
             StorageError::Blocked
+        } else if e
+            .dyn_ref::<DomException>()
+            .is_some_and(|e| e.name() == "VersionError")
+        {
+            // The database is at a later version than this page asks for: a newer build of
+            // the page, open in another tab, upgraded it.
+            StorageError::Outdated
         } else {
             StorageError::Unavailable
         }

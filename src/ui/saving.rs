@@ -519,7 +519,7 @@ impl Saving {
                 state.saved_note.set(text.clone());
                 state.announcement.set(text);
             }
-            StorageError::Blocked => self.stop(state, error.to_string()),
+            StorageError::Blocked | StorageError::Outdated => self.stop(state, error.to_string()),
             StorageError::Conflict => self.enter_conflict(state),
             // The write issued in its place says how it went.
             StorageError::Replaced => {}

@@ -320,6 +320,30 @@ test('two tabs migrating the localStorage save at once: the second shows the fir
   expect(await storedGeneration(page)).toBe(2);
 });
 
+test('a tab of an older version, after a newer one upgraded the database, says to reload it', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // A newer version of the page upgrades the database (the app lets go of it when asked).
+  const upgraded = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const opening = indexedDB.open('traceboard', 1000);
+        opening.onsuccess = () => {
+          opening.result.close();
+          resolve('upgraded');
+        };
+        opening.onerror = () => resolve(String(opening.error));
+        opening.onblocked = () => resolve('blocked');
+      }),
+  );
+  expect(upgraded).toBe('upgraded');
+  await page.reload();
+  const text = 'A newer version of Traceboard is open in another tab; reload this one to keep saving.';
+  await expect(savedNote(page)).toHaveText(text);
+  await expect(alertWith(page, text)).toBeVisible();
+});
+
 test('a corrupt save in IndexedDB is kept aside and the user told', async ({ page }) => {
   await page.goto('/');
   await page.evaluate(
