@@ -344,6 +344,21 @@ test('a tab of an older version, after a newer one upgraded the database, says t
   await expect(alertWith(page, text)).toBeVisible();
 });
 
+test('a tab of an older version that holds on to the database: this one says so at once, and does not save', async ({ page }) => {
+  // The older version's tab, open at version 1 and deaf to requests to let go.
+  await page.addInitScript(() => {
+    const opening = indexedDB.open('traceboard', 1);
+    opening.onupgradeneeded = () => opening.result.createObjectStore('saves');
+    opening.onsuccess = () => ((window as unknown as { held: IDBDatabase }).held = opening.result);
+  });
+  await page.goto('/');
+  await expect(savedNote(page)).toHaveText(/^Traceboard open in another tab keeps this one from reading the board saved in this browser/);
+  await expect(alertWith(page, /close or reload the other tab/)).toBeVisible();
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(page.getByRole('banner').getByText('traceability_matrix.json', { exact: true })).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/^Traceboard open in another tab keeps this one/);
+});
+
 test('a corrupt save in IndexedDB is kept aside and the user told', async ({ page }) => {
   await page.goto('/');
   await page.evaluate(
