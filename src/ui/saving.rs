@@ -491,7 +491,8 @@ impl Saving {
             }
             // An answer about an older generation than the tab now holds (the person loaded the
             // newer board, or a later write of this tab landed) is about a board no longer shown.
-            Err(_) if expected < self.generation.get_value() => {}
+            // Whatever it held that is still unsaved is written again, from the generation held.
+            Err(_) if expected < self.generation.get_value() => self.again.set_value(true),
             Err(e) => self.failed(state, e, Some(expected)),
         }
         if self.writing.get_value() == 0 {
