@@ -10,7 +10,9 @@
 //! Claim records, one per generation under a unique index, let IndexedDB itself refuse a
 //! second write of the same generation, which guards the write committed as the page is left.
 //! Loading tells "nothing saved yet" from "saved data is corrupt", and a corrupt save is moved
-//! aside rather than lost.
+//! aside rather than lost. A connection the browser closes (site data cleared) is let go and
+//! opened again; an open that another tab blocks, or that a newer version of the page refuses,
+//! says so (`Blocked`, `Outdated`) instead of waiting or blaming the browser.
 //!
 //! Why plain `web-sys` and no IndexedDB crate: autosave needs five operations, and two of them
 //! need control the crates (`idb`, whose default features bring tokio; `rexie`, a wrapper of
@@ -21,7 +23,9 @@
 //! change (this module, `ui::saving`, the IndexedDB and BroadcastChannel bindings, less
 //! gloo-storage) adds 10.5 KB of gzipped wasm and 0.9 KB of gzipped glue: the page went from
 //! 233.0 to 244.4 KB. The claims, the write that replaces one in flight when the page is left,
-//! and holding openings until the restore added 3.3 KB more (252.9 to 256.2 KB).
+//! and holding openings until the restore added 3.3 KB more (252.9 to 256.2 KB). Time limits,
+//! the close handler, the blocked and newer-version messages and the migration race added
+//! 2.7 KB (259.5 to 262.2 KB, measured on the same base).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -87,6 +91,11 @@ pub enum StorageError {
     /// The write was aborted because the page was left, and a write of the latest board issued
     /// in its place (`save_at_once`).
     Replaced,
+    /// Another tab holds the database open at an older version and does not let go of it, so
+    /// this one cannot open it.
+    Blocked,
+    /// A newer version of the page upgraded the database past this version's.
+    Outdated,
 }
 
 impl std::fmt::Display for StorageError {
@@ -103,6 +112,14 @@ impl std::fmt::Display for StorageError {
             StorageError::Conflict => write!(f, "This board changed in another tab."),
             StorageError::Failed(why) => write!(f, "{why}"),
             StorageError::Replaced => write!(f, "A later write replaced this one."),
+            StorageError::Outdated => write!(
+                f,
+                "A newer version of Traceboard is open in another tab; reload this one to keep saving."
+            ),
+            StorageError::Blocked => write!(
+                f,
+                "Traceboard open in another tab keeps this one from reading the board saved in this browser, so changes made here are not being saved: close or reload the other tab, then reload this one."
+            ),
         }
     }
 }
@@ -220,7 +237,13 @@ async fn migrate() -> Result<Loaded, StorageError> {
     };
     match SavedBoard::from_json(&text) {
         Ok(saved) => {
-            let written = save(Some(&saved), 0).await?;
+            let written = match save(Some(&saved), 0).await {
+                Ok(written) => written,
+                // Another tab migrated the same save first (or saved since): its save is the
+                // one to show, and it removes the old one as any load of a save does.
+                Err(StorageError::Conflict) => return Box::pin(load()).await,
+                Err(e) => return Err(e),
+            };
             let _ = old.remove_item(OLD_KEY);
             Ok(Loaded {
                 board: Some(saved),
@@ -245,25 +268,35 @@ async fn migrate() -> Result<Loaded, StorageError> {
 /// one this tab last loaded or wrote; refuses with `Conflict` when another tab wrote since.
 pub async fn save(board: Option<&SavedBoard>, expected: u64) -> Result<Written, StorageError> {
     let db = open().await?;
-    write(&db, board, expected, false)?.await
+    match write(&db, board, expected, false) {
+        // The connection was closed under this tab without a word (the closing event may not
+        // have been handled yet): `transaction` let go of it, so the retry opens a fresh one.
+        Err(StorageError::Failed(why)) if why.starts_with("InvalidStateError") => {
+            write(&open().await?, board, expected, false)?.await
+        }
+        issued => issued?.await,
+    }
 }
 
 /// Starts the write at once, for a page being left: it needs the connection open already,
 /// and commits without waiting for any more script. A checked write still in flight is aborted
-/// first and this one, from the same `expected` generation, takes its place: a transaction
-/// queued behind another does not survive the page (Chromium aborts it when the document goes),
-/// and the checked write needs script to run to commit at all. The claim in `write` is its
-/// guard against another tab's newer save. `None` when it could not start.
+/// once this one, from the same `expected` generation, has been issued, and this one takes its
+/// place: a transaction queued behind another does not survive the page (Chromium aborts it
+/// when the document goes), and the checked write needs script to run to commit at all. When
+/// this one cannot be issued, the one in flight is left to land, as the best there is. The
+/// claim in `write` is its guard against another tab's newer save. `None` when it could not
+/// start.
 pub fn save_at_once(
     board: Option<&SavedBoard>,
     expected: u64,
 ) -> Option<impl Future<Output = Result<Written, StorageError>> + use<>> {
     let db = DB.with(|db| db.borrow().clone())?;
+    let write = write(&db, board, expected, true).ok()?;
     if let Some((tx, replaced)) = IN_FLIGHT.with(|f| f.borrow_mut().take()) {
         replaced.set(true);
         let _ = tx.abort();
     }
-    write(&db, board, expected, true).ok()
+    Some(write)
 }
 
 /// Issues the writes of one save in one transaction.
@@ -300,10 +333,12 @@ fn write(
                 .and_then(|r| r.result().ok())
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0);
-            // A stored generation *below* this tab's means the storage was reset (site data
-            // cleared, the database deleted or evicted): nobody else's work is there, so the
-            // write goes on. Only a newer one is another tab's.
-            if stored > expected as f64
+            // No stored generation means the storage was reset (site data cleared, the
+            // database deleted or evicted): nobody else's work is there, so the write goes on.
+            // Any other generation than this tab's is another tab's save, a lower one too: a
+            // tab opened after the reset saved its own first generations.
+            if stored != 0.0
+                && stored != expected as f64
                 && let Some(tx) = request_of(&event).and_then(|r| r.transaction())
             {
                 seen.set(true);
@@ -458,9 +493,8 @@ async fn open() -> Result<IdbDatabase, StorageError> {
         }
     });
     opening.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let db: IdbDatabase = request(opening.into())
-        .await
-        .map_err(|_| StorageError::Unavailable)?
+    let db: IdbDatabase = opened(&opening)
+        .await?
         .dyn_into()
         .map_err(|_| StorageError::Unavailable)?;
     // Another tab (or a newer version) wants the database for itself: let go of it, and open
@@ -476,8 +510,73 @@ async fn open() -> Result<IdbDatabase, StorageError> {
     });
     db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
     on_version_change.forget();
+    // The browser closed the connection itself ("Clear site data" in Chromium, the database
+    // deleted or evicted): it can start no transaction any more, so the next write opens
+    // another. Only this connection is let go, not a newer one opened since.
+    let on_close = Closure::once_into_js(move |event: Event| {
+        let closed = event
+            .target()
+            .and_then(|t| t.dyn_into::<IdbDatabase>().ok());
+        DB.with(|db| {
+            let mut db = db.borrow_mut();
+            if closed.is_some() && *db == closed {
+                *db = None;
+            }
+        });
+    });
+    db.set_onclose(Some(on_close.unchecked_ref()));
     DB.with(|cached| *cached.borrow_mut() = Some(db.clone()));
     Ok(db)
+}
+
+/// The opened database; `Blocked` as soon as another tab is found to hold it at an older
+/// version without letting go (the request would wait until it does, maybe for ever).
+async fn opened(opening: &IdbOpenDbRequest) -> Result<JsValue, StorageError> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let gave_up = Rc::new(Cell::new(false));
+        let late = gave_up.clone();
+        let ok = Closure::once_into_js(move |event: Event| {
+            let result = request_of(&event)
+                .and_then(|r| r.result().ok())
+                .unwrap_or(JsValue::UNDEFINED);
+            if late.get() {
+                // Opened after this tab gave up on it: closed, so it blocks nobody in turn.
+                if let Some(db) = result.dyn_ref::<IdbDatabase>() {
+                    db.close();
+                }
+                return;
+            }
+            let _ = resolve.call1(&JsValue::NULL, &result);
+        });
+        let refused = reject.clone();
+        let err = Closure::once_into_js(move |event: Event| {
+            let error = request_of(&event)
+                .and_then(|r| r.error().ok().flatten())
+                .map_or(JsValue::NULL, JsValue::from);
+            let _ = refused.call1(&JsValue::NULL, &error);
+        });
+        let blocked = Closure::once_into_js(move |_: Event| {
+            gave_up.set(true);
+            let _ = reject.call1(&JsValue::NULL, &"blocked".into());
+        });
+        opening.set_onsuccess(Some(ok.unchecked_ref()));
+        opening.set_onerror(Some(err.unchecked_ref()));
+        opening.set_onblocked(Some(blocked.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map_err(|e| {
+        if e.as_string().as_deref() == Some("blocked") {
+            StorageError::Blocked
+        } else if e
+            .dyn_ref::<DomException>()
+            .is_some_and(|e| e.name() == "VersionError")
+        {
+            // The database is at a later version than this page asks for: a newer build of
+            // the page, open in another tab, upgraded it.
+            StorageError::Outdated
+        } else {
+            StorageError::Unavailable
+        }
+    })
 }
 
 fn transaction(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<IdbTransaction, StorageError> {

@@ -282,3 +282,32 @@ async fn a_dropped_app_leaves_nothing_in_the_page() {
             .contains("Try the example board")
     );
 }
+
+#[wasm_bindgen_test]
+async fn an_opening_asked_for_by_an_unmounted_app_is_dropped() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use traceboard::ui::saving;
+    use traceboard::ui::state::AppState;
+
+    // An app's state and autosave, in an owner of their own, as the app keeps them (mounting
+    // starts the executor their tasks run on; here it is started by hand).
+    drop(leptos::mount::mount_to(
+        document().create_element("div").unwrap().unchecked_into(),
+        || (),
+    ));
+    let owner = Owner::new();
+    let (state, saving) = owner.with(|| {
+        let state = AppState::new();
+        (state, saving::start(state))
+    });
+    // The app is unmounted while a dropped file is still being read: its state is disposed.
+    owner.cleanup();
+    let ran = Rc::new(Cell::new(false));
+    let flag = ran.clone();
+    saving::after_restore(Some(saving), state, move || flag.set(true));
+    assert!(
+        !ran.get(),
+        "the opening of an unmounted app is not run on its disposed state"
+    );
+}

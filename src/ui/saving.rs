@@ -4,11 +4,14 @@
 //! The app mounts at once and restores when the save arrives (IndexedDB is asynchronous).
 //! Openings and imports asked for before it arrived (the example board, a matrix, a drop,
 //! agents) are held (`after_restore`) and run on top of the restored board, so the save is
-//! one Undo away rather than replaced for good.
+//! one Undo away rather than replaced for good. A save that has not arrived after 5 s is given
+//! up on: the held actions run, and this tab saves nothing (it says so), so a save it could
+//! not read is never replaced unseen. A write unanswered after 10 s is reported as failed.
 //! Autosave writes 200 ms after a change, and when the page is left (`pagehide`) it writes the
 //! latest board at once, replacing a write still in flight. Every write carries the generation
-//! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (a lower
-//! stored generation means the storage was reset, and the write goes on). A tab with no
+//! this tab last loaded or wrote; `storage` refuses it when another tab wrote since (only no
+//! stored generation at all means the storage was reset, and the write goes on; a lower one is
+//! a tab's save made after the reset). A tab with no
 //! unsaved changes follows the other tabs' writes live, once no dialog, drag, lift or menu is
 //! open (following replaces the board under them); a tab with unsaved changes is told the
 //! board changed in another tab (`enter_conflict`, the one way in), stops saving, and offers
@@ -27,19 +30,30 @@ use traceboard_core::saved::SavedBoard;
 /// How long autosave waits after a change, so a burst of moves is one write. Short, so a
 /// reload right after a move rarely depends on the write started when the page is left.
 const DEBOUNCE: Duration = Duration::from_millis(200);
+/// How long the save at start-up may take to arrive before the page stops waiting for it
+/// (a 10,000-requirement board arrives in about a second).
+const LOAD_LIMIT: Duration = Duration::from_secs(5);
+/// How long a write may go unanswered before it is reported as failed.
+const WRITE_LIMIT: Duration = Duration::from_secs(10);
+/// Why this tab stops saving when the save at start-up does not arrive in time.
+const NOT_READ: &str = "The board saved in this browser could not be read, so changes made here are not being saved, and the save is kept as it was: export the matrix to keep your changes, or reload the page to try again.";
 
 /// What autosave knows about the save; one per mounted app.
 #[derive(Clone, Copy)]
 pub struct Saving {
     /// The generation this tab last loaded or wrote.
     generation: StoredValue<u64>,
-    /// The generation this tab itself last wrote: another tab announcing the same one wrote it
-    /// too, which the claim in `storage` prevents, so it is met as a conflict.
-    wrote: StoredValue<u64>,
+    /// The newest generation another tab announced while this one was writing: it is judged
+    /// when the writes end, as the write in flight may be the very save it names (a write made
+    /// as a tab is left announces itself before it lands, and may be refused).
+    heard: StoredValue<u64>,
     /// The workspace revision the save holds: the board has unsaved changes while they differ.
     saved_revision: StoredValue<u64>,
-    /// False when the browser does not let the page store anything.
+    /// False when this tab does not save: the browser does not let the page store anything,
+    /// or the save could not be read, so writing would replace it unseen.
     available: StoredValue<bool>,
+    /// Why this tab does not save, when it does not.
+    off: StoredValue<String>,
     /// The save at start-up has not arrived yet.
     loading: StoredValue<bool>,
     /// How many writes are in flight; `again` asks for one more when they have ended.
@@ -63,9 +77,10 @@ pub struct Saving {
 pub fn start(state: AppState) -> Saving {
     let saving = Saving {
         generation: StoredValue::new(0),
-        wrote: StoredValue::new(0),
+        heard: StoredValue::new(0),
         saved_revision: StoredValue::new(state.revision.get_untracked()),
         available: StoredValue::new(true),
+        off: StoredValue::new(String::new()),
         loading: StoredValue::new(true),
         writing: StoredValue::new(0),
         again: StoredValue::new(false),
@@ -81,11 +96,28 @@ pub fn start(state: AppState) -> Saving {
     }));
     spawn_local(async move {
         let loaded = storage::load().await;
-        if saving.alive() {
+        // A save arriving after the page stopped waiting for it is not shown: the person has
+        // been working on what they opened meanwhile.
+        if saving.alive() && saving.loading.get_value() {
             saving.loading.set_value(false);
             saving.arrived(state, loaded);
         }
     });
+    // IndexedDB may never answer (a hung browser process, an open request stuck behind
+    // another tab): the page stops waiting, runs what it held, and saves nothing, so the save
+    // it could not read is never replaced by this tab.
+    set_timeout(
+        move || {
+            if saving.loading.try_get_value() == Some(true) {
+                saving.loading.set_value(false);
+                saving.available.set_value(false);
+                saving.run_held();
+                // Said after the held openings ran, so their reports do not hide it.
+                saving.stop(state, NOT_READ.to_owned());
+            }
+        },
+        LOAD_LIMIT,
+    );
 
     // Leaving the page: the write is issued and committed now, as script stops after this.
     let hide = window_event_listener(ev::pagehide, move |_| {
@@ -166,6 +198,11 @@ impl Saving {
             Ok(loaded) => self.apply(state, loaded, How::AtStart),
             Err(e) => self.failed(state, e, None),
         }
+        self.run_held();
+    }
+
+    /// Runs what the person asked for while the save was loading.
+    fn run_held(&self) {
         for action in self
             .held
             .try_update_value(std::mem::take)
@@ -173,6 +210,15 @@ impl Saving {
         {
             action();
         }
+    }
+
+    /// This tab stops saving, and says why where the person sees it.
+    fn stop(&self, state: AppState, why: String) {
+        self.available.set_value(false);
+        self.off.set_value(why.clone());
+        state.saved_note.set(why.clone());
+        state.announcement.set(why.clone());
+        state.notice.set(Some(Notice::Error(why)));
     }
 
     /// Holds `action` until the save has arrived (see `after_restore`).
@@ -248,18 +294,20 @@ impl Saving {
         if !self.alive() || !self.available.get_value() {
             return;
         }
-        let mine = self.generation.get_value();
-        if generation < mine {
+        // This tab's own generation announced again is no news: the claims in `storage` let
+        // only one tab write a generation, so it is this tab's save, or a write of another tab
+        // that was refused (one made as a tab is left announces itself before it lands). If
+        // another tab did overwrite it, this tab's next write is refused, and says so.
+        if generation <= self.generation.get_value() {
             return;
         }
-        if generation == mine {
-            // Both tabs say they wrote this generation: one of them was overwritten.
-            if self.wrote.get_value() == generation {
-                self.enter_conflict(state);
-            }
+        if self.writing.get_value() > 0 {
+            // Judged when this tab's writes end (`written`): if one of them wrote this
+            // generation or a later one, the announcement was of a write that did not stand.
+            self.heard.update_value(|h| *h = (*h).max(generation));
             return;
         }
-        if self.dirty(state) || self.writing.get_value() > 0 {
+        if self.dirty(state) {
             self.enter_conflict(state);
             return;
         }
@@ -321,7 +369,7 @@ impl Saving {
     /// Whether autosave may write now: storage works, no conflict, and something changed.
     fn may_write(&self, state: AppState) -> bool {
         if !self.available.get_value() {
-            state.saved_note.set(StorageError::Unavailable.to_string());
+            state.saved_note.set(self.off.get_value());
             return false;
         }
         !self.conflict.get_untracked() && self.dirty(state)
@@ -342,10 +390,34 @@ impl Saving {
         let expected = self.generation.get_value();
         self.writing.update_value(|w| *w += 1);
         let saving = *self;
+        // Whichever comes first, the answer or the time limit, ends the write for autosave.
+        let ended = std::rc::Rc::new(std::cell::Cell::new(false));
+        let answered = ended.clone();
         spawn_local(async move {
             let result = storage::save(board.as_ref(), expected).await;
-            saving.written(state, revision, expected, result, true)
+            if !answered.replace(true) {
+                saving.written(state, revision, expected, result, true);
+            } else if result.is_ok() && saving.alive() {
+                // Reported as failed, it landed after all: what it wrote is this tab's save.
+                saving.writing.update_value(|w| *w += 1);
+                saving.written(state, revision, expected, result, true);
+            }
         });
+        set_timeout(
+            move || {
+                if !ended.replace(true) {
+                    let why = "the browser did not answer within 10 seconds".to_owned();
+                    saving.written(
+                        state,
+                        revision,
+                        expected,
+                        Err(StorageError::Failed(why)),
+                        true,
+                    );
+                }
+            },
+            WRITE_LIMIT,
+        );
     }
 
     /// The page is being left: the write of the latest board is issued and committed now,
@@ -401,7 +473,6 @@ impl Saving {
                 // Writes land in the order issued, so the later ones carry the larger numbers.
                 self.generation
                     .update_value(|g| *g = (*g).max(written.generation));
-                self.wrote.set_value(written.generation);
                 self.saved_revision
                     .update_value(|r| *r = (*r).max(revision));
                 if announce {
@@ -418,7 +489,19 @@ impl Saving {
                 };
                 state.saved_note.set(note);
             }
+            // An answer about an older generation than the tab now holds (the person loaded the
+            // newer board, or a later write of this tab landed) is about a board no longer shown.
+            // Whatever it held that is still unsaved is written again, from the generation held.
+            Err(_) if expected < self.generation.get_value() => self.again.set_value(true),
             Err(e) => self.failed(state, e, Some(expected)),
+        }
+        if self.writing.get_value() == 0 {
+            // What another tab announced meanwhile, now that this tab's own saves have ended.
+            let heard = self.heard.get_value();
+            self.heard.set_value(0);
+            if heard > self.generation.get_value() {
+                self.other_tab_wrote(state, heard);
+            }
         }
         if self.writing.get_value() == 0 && self.again.get_value() {
             self.again.set_value(false);
@@ -433,9 +516,11 @@ impl Saving {
             StorageError::Unavailable => {
                 self.available.set_value(false);
                 let text = error.to_string();
+                self.off.set_value(text.clone());
                 state.saved_note.set(text.clone());
                 state.announcement.set(text);
             }
+            StorageError::Blocked | StorageError::Outdated => self.stop(state, error.to_string()),
             StorageError::Conflict => self.enter_conflict(state),
             // The write issued in its place says how it went.
             StorageError::Replaced => {}
@@ -468,7 +553,9 @@ pub fn after_restore(saving: Option<Saving>, state: AppState, action: impl FnOnc
 fn hold_or_run(saving: Option<Saving>, state: AppState, action: Box<dyn FnOnce()>) {
     match saving {
         Some(saving) if saving.alive() => saving.hold(state, action),
-        _ => action(),
+        // The app was unmounted while a file was read: its state is gone, so is the action.
+        Some(_) => {}
+        None => action(),
     }
 }
 

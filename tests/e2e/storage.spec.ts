@@ -81,6 +81,27 @@ const countWrites = () => {
 };
 const writesStarted = (page: Page) => page.evaluate(() => (window as unknown as { writesStarted: number }).writesStarted);
 
+/** Reads the stored generation. */
+const storedGeneration = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
+          read.onsuccess = () => resolve(read.result);
+        };
+      }),
+  );
+
+/** Tells the other tabs, as a tab of this page does, that `generation` was written. */
+const announce = (page: Page, generation: number) =>
+  page.evaluate((generation) => {
+    const channel = new BroadcastChannel('traceboard.saves');
+    channel.postMessage(generation);
+    channel.close();
+  }, generation);
+
 /** A transaction that lasts until `window.release` is set holds the store: other reads and writes wait. */
 async function holdStore(page: Page) {
   await page.evaluate(
@@ -262,6 +283,82 @@ test('a board saved in localStorage by an earlier version moves into IndexedDB o
   await expect(card(column(page, 'Red'), 'OLD-1')).toBeVisible();
 });
 
+test('two tabs migrating the localStorage save at once: the second shows the first one\'s save, with no conflict', async ({ page }) => {
+  const matrix = JSON.stringify({ requirements: [{ id: 'OLD-1', tests: ['t.py'], tdd_stage: 'red' }] });
+  // The save of an earlier version, there before the page first loads.
+  await page.addInitScript((matrix) => {
+    if (sessionStorage.getItem('seeded')) return;
+    sessionStorage.setItem('seeded', 'yes');
+    const saved = { file_name: 'old.json', saved_at: '2026-11-28T09:30:00.000Z', matrix, agents: [], owners: [null, null, null, null, null] };
+    localStorage.setItem('traceboard.board.v1', JSON.stringify(saved));
+  }, matrix);
+  // Another tab's migration lands just before this one's: it is queued ahead of this page's
+  // first write, after this page has read that nothing is stored yet.
+  await page.addInitScript(() => {
+    const transaction = IDBDatabase.prototype.transaction;
+    let raced = false;
+    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      if (args[1] === 'readwrite' && !raced) {
+        raced = true;
+        const store = transaction.call(this, 'saves', 'readwrite').objectStore('saves');
+        store.put({ json: localStorage.getItem('traceboard.board.v1') }, 'board');
+        store.put(1, 'generation');
+        store.put(1, 'current');
+        store.put({ claim: 1 }, ['claim', 1, 'the-other-tab']);
+      }
+      return transaction.apply(this, args);
+    } as IDBDatabase['transaction'];
+  });
+  await page.goto('/');
+  await expect(card(column(page, 'Red'), 'OLD-1')).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/^Restored from this browser/);
+  await expect(alertWith(page, 'changed in another tab')).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem('traceboard.board.v1'))).toBeNull();
+  await moveWithMenu(page, 'OLD-1', 'Test written');
+  await expect(card(column(page, 'Test written'), 'OLD-1')).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  expect(await storedGeneration(page)).toBe(2);
+});
+
+test('a tab of an older version, after a newer one upgraded the database, says to reload it', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // A newer version of the page upgrades the database (the app lets go of it when asked).
+  const upgraded = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const opening = indexedDB.open('traceboard', 1000);
+        opening.onsuccess = () => {
+          opening.result.close();
+          resolve('upgraded');
+        };
+        opening.onerror = () => resolve(String(opening.error));
+        opening.onblocked = () => resolve('blocked');
+      }),
+  );
+  expect(upgraded).toBe('upgraded');
+  await page.reload();
+  const text = 'A newer version of Traceboard is open in another tab; reload this one to keep saving.';
+  await expect(savedNote(page)).toHaveText(text);
+  await expect(alertWith(page, text)).toBeVisible();
+});
+
+test('a tab of an older version that holds on to the database: this one says so at once, and does not save', async ({ page }) => {
+  // The older version's tab, open at version 1 and deaf to requests to let go.
+  await page.addInitScript(() => {
+    const opening = indexedDB.open('traceboard', 1);
+    opening.onupgradeneeded = () => opening.result.createObjectStore('saves');
+    opening.onsuccess = () => ((window as unknown as { held: IDBDatabase }).held = opening.result);
+  });
+  await page.goto('/');
+  await expect(savedNote(page)).toHaveText(/^Traceboard open in another tab keeps this one from reading the board saved in this browser/);
+  await expect(alertWith(page, /close or reload the other tab/)).toBeVisible();
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(page.getByRole('banner').getByText('traceability_matrix.json', { exact: true })).toBeVisible();
+  await expect(savedNote(page)).toHaveText(/^Traceboard open in another tab keeps this one/);
+});
+
 test('a corrupt save in IndexedDB is kept aside and the user told', async ({ page }) => {
   await page.goto('/');
   await page.evaluate(
@@ -318,6 +415,39 @@ test('the example board opened while the save loads opens on top of it, and Undo
   await expect(card(column(second, 'Red'), 'REQ-003')).toBeVisible();
 });
 
+test('a save that does not arrive in time: held openings run, and the tab says it is not saving', async ({ context }) => {
+  const first = await context.newPage();
+  await first.goto('/');
+  await importMatrix(first, fixture('journey_python.json'));
+  await expect(savedNote(first)).toHaveText(/Saved in this browser/);
+  const release = await holdStore(first);
+  const second = await context.newPage();
+  await second.goto('/');
+  await second.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(savedNote(second)).toHaveText('Restoring your saved board…');
+  // The save never arrives while the store is held: the page stops waiting for it.
+  await expect(second.getByRole('banner').getByText('traceability_matrix.json', { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(savedNote(second)).toHaveText(/^The board saved in this browser could not be read, so changes made here are not being saved/);
+  await expect(alertWith(second, /could not be read/)).toBeVisible();
+  await release();
+  // The save arriving late is not shown, and is never overwritten by this tab.
+  await moveWithMenu(second, 'REQ-008', 'Reviewed');
+  await expect(savedNote(second)).toHaveText(/^The board saved in this browser could not be read/);
+  await second.close();
+  await first.reload();
+  await expect(first.getByRole('banner').getByText('journey_python.json', { exact: true })).toBeVisible();
+});
+
+test('a write that is not answered in time is reported as failed', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await holdStore(page);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText('Not saved: the browser did not answer within 10 seconds', { timeout: 20_000 });
+  await expect(alertWith(page, /^Not saved in this browser: /)).toBeVisible();
+});
+
 test('moves made while a save is in flight survive a reload', async ({ page }) => {
   test.setTimeout(120_000);
   await page.addInitScript(countWrites);
@@ -369,6 +499,28 @@ test('moves made while a save is in flight survive a reload', async ({ page }) =
   await page.getByRole('searchbox', { name: 'Search cards' }).fill('REQ-0000');
   await expect(card(column(page, 'Test written'), 'REQ-00001')).toBeVisible();
   await expect(card(column(page, 'Test written'), 'REQ-00002')).toBeVisible();
+});
+
+test('a write when the page is left that cannot be issued leaves the write in flight alone', async ({ page }) => {
+  await page.addInitScript(failableWrites);
+  await page.addInitScript(countWrites);
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  const mine = await storedGeneration(page);
+  const release = await holdStore(page);
+  const before = await writesStarted(page);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect.poll(() => writesStarted(page)).toBeGreaterThan(before);
+  // The write in its place cannot be issued (storage refuses its puts as they are made).
+  await page.evaluate(() => {
+    (window as unknown as { failWrites: boolean }).failWrites = true;
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    (window as unknown as { failWrites: boolean }).failWrites = false;
+  });
+  await release();
+  await expect.poll(() => storedGeneration(page)).toBe(mine + 1);
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
 });
 
 test('the write when the page is left does not overwrite what another tab saved meanwhile', async ({ page }) => {
@@ -439,6 +591,20 @@ test('after the site data is cleared, the next move saves without a false confli
   await expect(card(column(page, 'Test written'), 'REQ-001')).toBeVisible();
 });
 
+test('after "Clear site data" closes the connection, the next move saves', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // As the browser's "Clear site data" does: the connection is closed from outside the page.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(page.url()).origin, storageTypes: 'indexeddb' });
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText(/Saved in this browser at \d\d:\d\d/);
+  await expect(page.getByRole('alert').filter({ hasText: 'Not saved' })).toHaveCount(0);
+  await page.reload();
+  await expect(card(column(page, 'Green'), 'REQ-003')).toBeVisible();
+});
+
 test('a save whose transaction aborts after it was issued says so', async ({ page }) => {
   await page.addInitScript(abortableWrites);
   await page.goto('/');
@@ -506,28 +672,93 @@ test("a failed save does not unmark another tab's newer save as current", async 
   expect(await current()).toBe(next);
 });
 
-test('a tab that hears another announce the generation it wrote itself is told of the conflict', async ({ page }) => {
+test('a tab that hears another announce the generation it wrote itself keeps saving: its save stands', async ({ page }) => {
   await page.goto('/');
   await importMatrix(page, fixture('journey_python.json'));
   await expect(savedNote(page)).toHaveText(/Saved in this browser/);
   await moveWithMenu(page, 'REQ-003', 'Green');
   await expect(savedNote(page)).toHaveText(/Saved in this browser/);
-  // Another tab says it wrote the same generation: one of the two saves was overwritten.
+  // A write of another tab, committed as it was left, announced this generation before it
+  // landed; its claim was refused, so this tab's save is the one stored.
+  const mine = await storedGeneration(page);
+  await announce(page, mine);
+  await moveWithMenu(page, 'REQ-001', 'Test written');
+  await expect.poll(() => storedGeneration(page)).toBe(mine + 1);
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await expect(alertWith(page, 'This board changed in another tab')).toHaveCount(0);
+});
+
+test('a tab that hears its own next generation announced while writing it does not conflict when its write stands', async ({ page }) => {
+  await page.addInitScript(countWrites);
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  const mine = await storedGeneration(page);
+  const release = await holdStore(page);
+  const before = await writesStarted(page);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect.poll(() => writesStarted(page)).toBeGreaterThan(before);
+  // Another tab, left, announced the generation this tab is writing; its claim will be refused.
+  await announce(page, mine + 1);
+  await release();
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  expect(await storedGeneration(page)).toBe(mine + 1);
+  await expect(alertWith(page, 'This board changed in another tab')).toHaveCount(0);
+});
+
+test('a tab whose generation another tab really wrote over is told of the conflict at its next write', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  // Another tab saves the next generation, but its announcement names this tab's generation.
+  const mine = await storedGeneration(page);
+  await page.evaluate(
+    (next) =>
+      new Promise<void>((resolve) => {
+        const opening = indexedDB.open('traceboard');
+        opening.onsuccess = () => {
+          const tx = opening.result.transaction('saves', 'readwrite');
+          const store = tx.objectStore('saves');
+          store.put(next, 'generation');
+          store.put(next, 'current');
+          store.put({ claim: next }, ['claim', next, 'the-other-tab']);
+          tx.oncomplete = () => resolve();
+        };
+      }),
+    mine + 1,
+  );
+  await announce(page, mine);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(alertWith(page, 'This board changed in another tab')).toBeVisible();
+  await expect(savedNote(page)).toHaveText('Not saved: this board changed in another tab');
+  expect(await storedGeneration(page)).toBe(mine + 1);
+});
+
+test('a save made by a fresh tab after the storage was reset is not overwritten', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  await moveWithMenu(page, 'REQ-003', 'Green');
+  await expect(savedNote(page)).toHaveText(/Saved in this browser/);
+  expect(await storedGeneration(page)).toBeGreaterThanOrEqual(2);
+  // The storage is reset and a fresh tab saves its first generation, unannounced to this one.
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {
         const opening = indexedDB.open('traceboard');
         opening.onsuccess = () => {
-          const read = opening.result.transaction('saves').objectStore('saves').get('generation');
-          read.onsuccess = () => {
-            const channel = new BroadcastChannel('traceboard.saves');
-            channel.postMessage(read.result);
-            channel.close();
-            resolve();
-          };
+          const tx = opening.result.transaction('saves', 'readwrite');
+          const store = tx.objectStore('saves');
+          store.clear();
+          store.put({ json: null }, 'board');
+          store.put(1, 'generation');
+          store.put(1, 'current');
+          store.put({ claim: 1 }, ['claim', 1, 'the-fresh-tab']);
+          tx.oncomplete = () => resolve();
         };
       }),
   );
+  await moveWithMenu(page, 'REQ-001', 'Test written');
   await expect(alertWith(page, 'This board changed in another tab')).toBeVisible();
-  await expect(savedNote(page)).toHaveText('Not saved: this board changed in another tab');
+  expect(await storedGeneration(page)).toBe(1);
 });
