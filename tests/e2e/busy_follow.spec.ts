@@ -3,15 +3,8 @@
 // menu. Following replaces the board, so doing it under them would drop what they were doing.
 // Once they are done the tab follows, and focus stays on the card it was on.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, fixture, importMatrix, STAGES } from './helpers';
+import { card, column, fixture, importMatrix, moveWithMenu, savedNote } from './helpers';
 
-const savedNote = (page: Page) => page.locator('.saved-note');
-
-/** Moves a card with its "Move to…" menu, as a person who does not drag does. */
-async function moveWithMenu(page: Page, id: string, to: (typeof STAGES)[number]) {
-  await page.getByRole('button', { name: `Move ${id} to…` }).click();
-  await page.getByRole('menu').getByRole('menuitem', { name: to, exact: true }).click();
-}
 
 /** Two tabs on the journey board: A imported and saved it, B restored it. */
 async function twoTabs(context: import('@playwright/test').BrowserContext) {

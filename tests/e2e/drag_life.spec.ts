@@ -2,9 +2,8 @@
 // not leave a frozen ghost or an animation loop behind, a cancelled pointer ends the drag, and
 // a card lifted with the keyboard goes back when focus or a pointer goes elsewhere.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, dragWithMouse, fixture, importMatrix } from './helpers';
+import { card, column, dragWithMouse, fixture, importMatrix, live } from './helpers';
 
-const live = (page: Page) => page.locator('[aria-live=polite]');
 const ghost = (page: Page) => page.locator('.ghost');
 
 test.beforeEach(async ({ page }) => {

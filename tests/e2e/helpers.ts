@@ -17,6 +17,18 @@ export function card(scope: Page | Locator, id: string): Locator {
   return scope.getByRole('button', { name: new RegExp(`^${id}\\b`) });
 }
 
+/** The polite live region where moves are announced. */
+export const live = (page: Page) => page.locator('[aria-live=polite]');
+
+/** The note by the file name that says whether and when the board was saved. */
+export const savedNote = (page: Page) => page.locator('.saved-note');
+
+/** Moves a card with its "Move to…" menu, as a person who does not drag does. */
+export async function moveWithMenu(page: Page, id: string, to: (typeof STAGES)[number]) {
+  await page.getByRole('button', { name: `Move ${id} to…` }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: to, exact: true }).click();
+}
+
 export async function importMatrix(page: Page, file: string) {
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();

@@ -1,9 +1,8 @@
 // Moving cards as people do: mouse, finger, keyboard, the Move to… menu; the TDD gates and
 // their override; undo and redo; what the screen reader hears.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, download, dragWithMouse, fixture, importMatrix, liveMessages, recordLiveMessages, timersSettled, watchTimers } from './helpers';
+import { card, column, download, dragWithMouse, fixture, importMatrix, live, liveMessages, recordLiveMessages, timersSettled, watchTimers } from './helpers';
 
-const live = (page: Page) => page.locator('[aria-live=polite]');
 
 async function openJourney(page: Page) {
   await page.goto('/');

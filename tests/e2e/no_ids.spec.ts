@@ -1,12 +1,11 @@
 // Requirement objects without an id land as cards: named by another key that tells them apart
 // ("scenario 3"), else by their position ("#3"), with the import report saying how. A move
 // writes into that entry like any other, and export changes nothing else: no id is added.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { card, column, download, expectCardIn, fixture, importMatrix, type STAGES } from './helpers';
+import { card, column, download, expectCardIn, fixture, importMatrix, live, type STAGES } from './helpers';
 
 const matrixFixture = (name: string) => fixture(`../../fixtures/matrix/${name}`);
-const live = (page: Page) => page.locator('[aria-live=polite]');
 
 test('objects named by another key: cards in their columns, the report says how, a keyboard move exports into that entry only', async ({ page }) => {
   const originalText = readFileSync(matrixFixture('no_ids.json'), 'utf8');

@@ -2,17 +2,9 @@
 // so and a reload never presents an older save as current, large boards are kept, and two
 // tabs on the same board never lose a move silently.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, fixture, importMatrix, STAGES } from './helpers';
+import { card, column, fixture, importMatrix, live, moveWithMenu, savedNote, STAGES } from './helpers';
 
-const live = (page: Page) => page.locator('[aria-live=polite]');
-const savedNote = (page: Page) => page.locator('.saved-note');
 const alertWith = (page: Page, text: string | RegExp) => page.getByRole('alert').filter({ hasText: text });
-
-/** Moves a card with its "Move to…" menu, as a person who does not drag does. */
-async function moveWithMenu(page: Page, id: string, to: (typeof STAGES)[number]) {
-  await page.getByRole('button', { name: `Move ${id} to…` }).click();
-  await page.getByRole('menu').getByRole('menuitem', { name: to, exact: true }).click();
-}
 
 /** A matrix of `count` requirements in Backlog, each with `filler` in its text. */
 function matrix(count: number, filler: string): Buffer {
