@@ -144,6 +144,61 @@ pub struct Written {
     pub bytes: usize,
 }
 
+/// Where each tab marks, synchronously, that it has changes no write has confirmed yet, with
+/// the generation that work stands on (`traceboard.unsaved.<tab>`). IndexedDB is asynchronous,
+/// and Chromium may drop a write issued as the page is left; localStorage is written at once,
+/// so the next start-up can tell a save that holds all the work from one that is older than
+/// it, and say so instead of presenting the older save as current.
+const UNSAVED_PREFIX: &str = "traceboard.unsaved.";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    // `local_storage()` catches the exception a blocked localStorage throws.
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Marks that this tab has changes on top of `generation` that no write has confirmed.
+pub fn mark_unsaved(generation: u64) {
+    if let Some(local) = local_storage() {
+        TAB.with(|tab| {
+            let _ = local.set_item(&format!("{UNSAVED_PREFIX}{tab}"), &generation.to_string());
+        });
+    }
+}
+
+/// This tab's changes are all in a confirmed write (or were replaced by a load).
+pub fn clear_unsaved() {
+    if let Some(local) = local_storage() {
+        TAB.with(|tab| {
+            let _ = local.remove_item(&format!("{UNSAVED_PREFIX}{tab}"));
+        });
+    }
+}
+
+/// Whether a tab that has gone left changes on top of `generation` (or a later one) that no
+/// write confirmed: then the save at `generation` is older than the work. Read at start-up;
+/// every mark is consumed, since the tabs that left them are gone or will mark again.
+pub fn unsaved_work_since(generation: u64) -> bool {
+    let Some(local) = local_storage() else {
+        return false;
+    };
+    let keys: Vec<String> = (0..local.length().unwrap_or(0))
+        .filter_map(|i| local.key(i).ok().flatten())
+        .filter(|k| k.starts_with(UNSAVED_PREFIX))
+        .collect();
+    let mut older = false;
+    for key in keys {
+        let base = local.get_item(&key).ok().flatten();
+        if base
+            .and_then(|b| b.parse::<u64>().ok())
+            .is_some_and(|b| b >= generation)
+        {
+            older = true;
+        }
+        let _ = local.remove_item(&key);
+    }
+    older
+}
+
 /// Loads the save, migrating a save of the localStorage era into IndexedDB first.
 pub async fn load() -> Result<Loaded, StorageError> {
     let db = open().await?;

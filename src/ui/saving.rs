@@ -153,6 +153,11 @@ pub fn start(state: AppState) -> Saving {
             return;
         }
         saving.pending.set_value(revision);
+        // Said at once, synchronously: if this page is left before a write confirms the
+        // change, the next start-up knows the save is older than the work.
+        if saving.available.get_value() {
+            storage::mark_unsaved(saving.generation.get_value());
+        }
         if saving.available.get_value() && !saving.conflict.get_untracked() {
             state.saved_note.set("Saving…".to_owned());
         }
@@ -255,6 +260,7 @@ impl Saving {
         }
         self.saved_revision
             .set_value(state.revision.get_untracked());
+        storage::clear_unsaved();
         let at = loaded
             .board
             .as_ref()
@@ -266,7 +272,7 @@ impl Saving {
                 state.saved_note.set(String::new());
                 return;
             }
-            How::AtStart if !loaded.current => {
+            How::AtStart if !loaded.current || storage::unsaved_work_since(loaded.generation) => {
                 let text = format!(
                     "Later changes were not saved in this browser: this board is as it was saved at {at}."
                 );
@@ -475,6 +481,9 @@ impl Saving {
                     .update_value(|g| *g = (*g).max(written.generation));
                 self.saved_revision
                     .update_value(|r| *r = (*r).max(revision));
+                if !self.dirty(state) {
+                    storage::clear_unsaved();
+                }
                 if announce {
                     self.announce(written.generation);
                 }
