@@ -3,20 +3,7 @@
 // menu. Following replaces the board, so doing it under them would drop what they were doing.
 // Once they are done the tab follows, and focus stays on the card it was on.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, fixture, importMatrix, moveWithMenu, savedNote } from './helpers';
-
-
-/** Two tabs on the journey board: A imported and saved it, B restored it. */
-async function twoTabs(context: import('@playwright/test').BrowserContext) {
-  const a = await context.newPage();
-  const b = await context.newPage();
-  await a.goto('/');
-  await importMatrix(a, fixture('journey_python.json'));
-  await expect(savedNote(a)).toHaveText(/Saved in this browser/);
-  await b.goto('/');
-  await expect(card(column(b, 'Red'), 'REQ-003')).toBeVisible();
-  return { a, b };
-}
+import { card, column, moveWithMenu, savedNote, twoTabs } from './helpers';
 
 /** A moves REQ-003 to Green and saves; B hears of it and waits until it is done. */
 async function otherTabMoves(a: Page, b: Page) {

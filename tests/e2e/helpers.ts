@@ -1,5 +1,5 @@
 // Shared steps of the end-to-end specs: find things the way a user and a screen reader do.
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -154,4 +154,16 @@ export async function timersSettled(page: Page) {
     return !!timers && timers.length > 0 && timers.every((t) => t.done);
   });
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
+}
+
+/** Two tabs on the journey board: A imported and saved it, B restored it. */
+export async function twoTabs(context: BrowserContext) {
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await a.goto('/');
+  await importMatrix(a, fixture('journey_python.json'));
+  await expect(savedNote(a)).toHaveText(/Saved in this browser/);
+  await b.goto('/');
+  await expect(card(column(b, 'Red'), 'REQ-003')).toBeVisible();
+  return { a, b };
 }

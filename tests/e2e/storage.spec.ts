@@ -2,7 +2,7 @@
 // so and a reload never presents an older save as current, large boards are kept, and two
 // tabs on the same board never lose a move silently.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, fixture, importMatrix, live, moveWithMenu, savedNote, STAGES } from './helpers';
+import { card, column, fixture, importMatrix, live, moveWithMenu, savedNote, STAGES, twoTabs } from './helpers';
 
 const alertWith = (page: Page, text: string | RegExp) => page.getByRole('alert').filter({ hasText: text });
 
@@ -179,13 +179,7 @@ test('a save that fails says so, and a reload does not present the older save as
 
 test('two tabs: one follows the other live; with unsaved changes it is told and does not overwrite', async ({ context }) => {
   await context.addInitScript(failableWrites);
-  const a = await context.newPage();
-  const b = await context.newPage();
-  await a.goto('/');
-  await importMatrix(a, fixture('journey_python.json'));
-  await expect(savedNote(a)).toHaveText(/Saved in this browser/);
-  await b.goto('/');
-  await expect(card(column(b, 'Red'), 'REQ-003')).toBeVisible();
+  const { a, b } = await twoTabs(context);
 
   // A move in A shows up in B, which had nothing unsaved.
   await moveWithMenu(a, 'REQ-003', 'Green');
