@@ -5,7 +5,8 @@
 #   make size    check the built page's gzipped transfer against its budget (300 KB)
 #   make dist    build a static copy into dist/ that works from any static host and sub-path
 #   make bench   measure import, move, export, heap and size against a plain-JS baseline
-#   make corpus  import every real matrix in ../shared/corpus and print each report
+#   make corpus  import every real matrix and agent file in ../shared/corpus, compared with
+#                the expected outcomes in core/examples/corpus_expected.txt
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
@@ -51,5 +52,8 @@ test: setup-test lint test-native test-browser size test-e2e
 bench: setup-test dist
 	node bench/run.mjs
 
+# The outcome of every real file, compared with the table of expected outcomes: a diff is a
+# change in how real files land (update the table when the change is meant).
 corpus:
-	cargo run -q -p traceboard-core --release --example corpus -- ../shared/corpus/matrices/*
+	cargo run -q -p traceboard-core --release --example corpus -- ../shared/corpus/matrices/* ../shared/corpus/agents/* > target/corpus.txt
+	diff -u core/examples/corpus_expected.txt target/corpus.txt && echo "Every corpus file lands as expected."

@@ -1,32 +1,54 @@
-//! Imports each file named on the command line the way the board does and prints the first
-//! line of its import report, or the error a person would see. For running the board over a
-//! folder of real files: `cargo run -p traceboard-core --example corpus -- ../shared/corpus/matrices/*`.
+//! Runs the board's importers over real files and prints one line of outcome each: for a
+//! matrix, the first line of its import report, its first cards and whether export gives the
+//! file back byte for byte; for an agent file (`.md`), the agent's name, its tools and how
+//! many warnings it read with, or why it could not be read. `make corpus` runs it over
+//! `../shared/corpus` and compares the lines with `core/examples/corpus_expected.txt`, so a
+//! change in how real files land shows as a diff.
 
+use traceboard_core::agents::parse_agent_file;
 use traceboard_core::board::Board;
+
+fn matrix_line(name: &str, bytes: &[u8]) -> String {
+    match Board::import(name, bytes) {
+        Ok((board, report)) => {
+            let same = board.export().as_bytes() == bytes;
+            let ids: Vec<String> = board
+                .cards()
+                .take(3)
+                .map(|(_, c)| c.id.to_string())
+                .collect();
+            let differs = if same {
+                ""
+            } else {
+                " EXPORT DIFFERS FROM INPUT"
+            };
+            format!("{report}{differs} First cards: {}", ids.join(", "))
+        }
+        Err(e) => format!("refused: {e}"),
+    }
+}
+
+fn agent_line(name: &str, bytes: &[u8]) -> String {
+    match parse_agent_file(name, bytes) {
+        Ok(file) => format!(
+            "agent {:?}, {} tool{}, {} warning{}",
+            file.agent.name,
+            file.agent.tools.len(),
+            if file.agent.tools.len() == 1 { "" } else { "s" },
+            file.warnings.len(),
+            if file.warnings.len() == 1 { "" } else { "s" },
+        ),
+        Err(e) => format!("not read: {e}"),
+    }
+}
 
 fn main() {
     for path in std::env::args().skip(1) {
         let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
         let line = match std::fs::read(&path) {
             Err(e) => format!("unreadable: {e}"),
-            Ok(bytes) => match Board::import(&name, &bytes) {
-                Ok((board, report)) => {
-                    let same = board.export().as_bytes() == bytes.as_slice();
-                    let first = report.to_string();
-                    let ids: Vec<String> = board
-                        .cards()
-                        .take(3)
-                        .map(|(_, c)| c.id.to_string())
-                        .collect();
-                    let differs = if same {
-                        ""
-                    } else {
-                        " EXPORT DIFFERS FROM INPUT"
-                    };
-                    format!("{first}{differs} First cards: {}", ids.join(", "))
-                }
-                Err(e) => format!("refused: {e}"),
-            },
+            Ok(bytes) if name.to_ascii_lowercase().ends_with(".md") => agent_line(&name, &bytes),
+            Ok(bytes) => matrix_line(&name, &bytes),
         };
         println!("{name}\n    {line}");
     }
