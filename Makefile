@@ -55,5 +55,6 @@ bench: setup-test dist
 # The outcome of every real file, compared with the table of expected outcomes: a diff is a
 # change in how real files land (update the table when the change is meant).
 corpus:
+	mkdir -p target
 	cargo run -q -p traceboard-core --release --example corpus -- ../shared/corpus/matrices/* ../shared/corpus/agents/* > target/corpus.txt
 	diff -u core/examples/corpus_expected.txt target/corpus.txt && echo "Every corpus file lands as expected."
