@@ -22,7 +22,15 @@ fn matrix_line(name: &str, bytes: &[u8]) -> String {
             } else {
                 " EXPORT DIFFERS FROM INPUT"
             };
-            format!("{report}{differs} First cards: {}", ids.join(", "))
+            let mut line = format!("{report}{differs} First cards: {}", ids.join(", "));
+            line.push_str(&format!("\n    from {}; {}", report.source, report.fields));
+            if !report.joins.is_empty() {
+                line.push_str(&format!("\n    joined: {}", report.joins.join("; ")));
+            }
+            if !report.others.is_empty() {
+                line.push_str(&format!("\n    also: {}", report.others.join("; ")));
+            }
+            line
         }
         Err(e) => format!("refused: {e}"),
     }

@@ -13,8 +13,9 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::matrix::{ImportError, Matrix, Position, Slot};
-use crate::requirement::{Card, EntryProblem, choose_naming, name_values};
+use crate::fields::Fields;
+use crate::matrix::{ImportError, Matrix, Position, Shape, Slot};
+use crate::requirement::{Card, EntryProblem, Linked, choose_naming, name_values};
 use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
 
 /// Index of a requirement slot in the file, stable for the life of a board.
@@ -52,6 +53,8 @@ pub struct Entry {
     /// The name the board gave an object without an id (`scenario 3`, `#3`), read again
     /// with it after every move; never written to the file.
     name: Option<String>,
+    /// What other containers of the file link to it, read again with it after every move.
+    linked: Option<Box<Linked>>,
 }
 
 impl Entry {
@@ -71,6 +74,15 @@ impl Entry {
             + self.card.as_ref().map_or(0, Card::memory_bytes)
             + self.edited.as_ref().map_or(0, map_bytes)
             + self.name.as_ref().map_or(0, String::len)
+            + self.linked.as_ref().map_or(0, |l| {
+                l.tests
+                    .iter()
+                    .chain(&l.code)
+                    .chain(&l.statuses)
+                    .chain(&l.from)
+                    .map(|s| std::mem::size_of::<String>() + s.len())
+                    .sum()
+            })
     }
 }
 
@@ -113,6 +125,25 @@ pub struct ImportReport {
     pub unplaced: usize,
     pub duplicates: usize,
     pub warnings: Vec<Warning>,
+    /// Where the requirements were read from: `"requirements"` (a list of 12 objects).
+    pub source: String,
+    /// Other containers that looked like requirements, described, best first.
+    pub others: Vec<String>,
+    /// Containers joined to the requirements, described.
+    pub joins: Vec<String>,
+    /// The fields were guessed (anything but the origin format): the report shows them and
+    /// offers to change them.
+    pub guessed: bool,
+    /// No container looked like requirements; the person should choose the fields.
+    pub undecided: bool,
+    /// The fields in a few words, as `Fields::summary`.
+    pub fields: String,
+    /// Requirements that are plain texts and cannot record moves.
+    pub read_only: usize,
+    /// Status words the board does not know, each once, in file order (at most 8).
+    pub unknown_statuses: Vec<String>,
+    /// A saved choice of container no longer matches the file.
+    pub choice_missing: bool,
 }
 
 impl ImportReport {
@@ -168,6 +199,34 @@ impl fmt::Display for ImportReport {
                 if self.duplicates == 1 { "" } else { "s" }
             )?;
         }
+        if self.read_only > 0 {
+            write!(
+                f,
+                " {} {} plain text{} in the file: shown, but {} cannot record moves, so {} read-only.",
+                self.read_only,
+                if self.read_only == 1 { "is a" } else { "are" },
+                if self.read_only == 1 { "" } else { "s" },
+                if self.read_only == 1 { "it" } else { "they" },
+                if self.read_only == 1 {
+                    "it stays"
+                } else {
+                    "they stay"
+                },
+            )?;
+        }
+        if !self.unknown_statuses.is_empty() {
+            let words: Vec<String> = self
+                .unknown_statuses
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect();
+            write!(
+                f,
+                " Status word{} the board does not know, kept as written: {}.",
+                if words.len() == 1 { "" } else { "s" },
+                words.join(", ")
+            )?;
+        }
         Ok(())
     }
 }
@@ -185,6 +244,8 @@ pub enum MoveError {
     EmptyReason,
     /// The agent named is not on the team.
     NoSuchAgent,
+    /// The requirement is a plain text in the file, which has nowhere to record a stage.
+    ReadOnly,
     /// The requirement's `tdd_history` holds something other than a list, which the board
     /// will not overwrite.
     HistoryNotAList,
@@ -200,6 +261,10 @@ impl fmt::Display for MoveError {
             MoveError::NoSuchAgent => {
                 write!(f, "That agent is not on the team; import its file first.")
             }
+            MoveError::ReadOnly => write!(
+                f,
+                "It is a plain text in the file, not an object, so it cannot record a stage; the board keeps it read-only rather than rewrite its shape."
+            ),
             MoveError::HistoryNotAList => write!(
                 f,
                 "Its \"tdd_history\" is not a list, so the move cannot be recorded; fix the file first."
@@ -246,6 +311,8 @@ pub struct Board {
     file_name: String,
     matrix: Matrix,
     entries: Vec<Entry>,
+    /// How the requirements are read, as detected or as a person chose.
+    fields: Fields,
 }
 
 impl Board {
@@ -259,7 +326,24 @@ impl Board {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Result<(Board, ImportReport), ImportError> {
-        let matrix = Matrix::parse_owned(bytes)?;
+        Board::import_with(file_name, bytes, None)
+    }
+
+    /// Imports a file reading its requirements through `choice` (a person's choice of fields,
+    /// remembered or made in the "Fields" dialog); the board's own choice when `None`, or when
+    /// the chosen container is not in the file.
+    pub fn import_with(
+        file_name: &str,
+        bytes: Vec<u8>,
+        choice: Option<&Fields>,
+    ) -> Result<(Board, ImportReport), ImportError> {
+        let matrix = Matrix::parse_choosing(bytes, choice.and_then(|c| c.container.as_deref()))?;
+        let shape = matrix.shape();
+        let fields = match choice {
+            Some(choice) if !shape.choice_missing => choice.clone(),
+            _ => detected_fields(shape),
+        };
+        let fields = &fields;
         let raw_entries = matrix.entries();
         let parse = |index: EntryIndex| {
             serde_json::from_str::<Value>(matrix.raw(index).unwrap_or("null")).ok()
@@ -277,7 +361,7 @@ impl Board {
             };
             let card = match parse(index) {
                 Some(value) => {
-                    let card = Card::read(raw_entry.key(), &value);
+                    let card = Card::read_with(fields, raw_entry.key(), &value, None);
                     if card == Err(EntryProblem::NoId) {
                         let position = match raw_entry.position.slot {
                             Slot::Index(i) => i + 1,
@@ -323,7 +407,7 @@ impl Board {
                         name = format!("{list} {name}");
                     }
                     if let Some(value) = parse(object.index) {
-                        cards[object.index] = Card::read(Some(&name), &value);
+                        cards[object.index] = Card::read_with(fields, Some(&name), &value, None);
                     }
                     let why = naming.explain(&name);
                     names.insert(object.index, (name, why));
@@ -331,7 +415,67 @@ impl Board {
             }
         }
 
-        let mut report = ImportReport::default();
+        // Evidence kept beside the requirements, joined by id; the linked cards are read again.
+        let ids: Vec<(EntryIndex, String)> = cards
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((i, c.as_ref().ok()?.id.as_str().to_owned())))
+            .collect();
+        let refs: crate::join::Refs = ids
+            .iter()
+            .filter_map(|(i, _)| Some((*i, list_fields(&parse(*i)?))))
+            .filter(|(_, lists)| !lists.is_empty())
+            .collect();
+        let (mut linked, joins) = crate::join::link(matrix.text(), shape, &ids, &refs);
+        for (index, links) in &linked {
+            let name = names
+                .get(index)
+                .map(|(n, _)| n.as_str())
+                .or_else(|| raw_entries[*index].key());
+            if let Some(value) = parse(*index) {
+                cards[*index] = Card::read_with(fields, name, &value, Some(links));
+            }
+        }
+
+        let mut report = ImportReport {
+            source: shape
+                .chosen()
+                .map(|c| format!("{} ({})", c.name(), c.describe()))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            others: shape
+                .others()
+                .filter(|c| !joins.iter().any(|j| j.container == c.path))
+                .take(4)
+                .map(|c| format!("{} ({})", c.name(), c.describe()))
+                .collect(),
+            joins: joins
+                .iter()
+                .map(|j| {
+                    format!(
+                        "\"{}\" {}: {} requirement{}",
+                        j.container,
+                        j.how,
+                        j.linked,
+                        if j.linked == 1 { "" } else { "s" }
+                    )
+                })
+                .collect(),
+            guessed: shape.undecided
+                || !fields.is_origin()
+                || shape.chosen().any(|c| {
+                    c.path.contains('[')
+                        || !c
+                            .key
+                            .as_deref()
+                            .is_some_and(crate::matrix::is_requirements_key)
+                            && !c.path.is_empty()
+                }),
+            undecided: shape.undecided,
+            fields: fields.summary(shape.chosen().any(|c| c.is_map)),
+            choice_missing: shape.choice_missing,
+            ..ImportReport::default()
+        };
         let mut first_of: HashMap<String, EntryIndex> = HashMap::new();
         let mut entries = Vec::with_capacity(raw_entries.len());
         for (index, card) in cards.into_iter().enumerate() {
@@ -359,6 +503,16 @@ impl Board {
                         });
                     } else {
                         first_of.insert(card.id.as_str().to_owned(), index);
+                    }
+                    if card.read_only {
+                        report.read_only += 1;
+                    }
+                    if card.unknown_status
+                        && report.unknown_statuses.len() < 8
+                        && let Some(word) = &card.status
+                        && !report.unknown_statuses.contains(word)
+                    {
+                        report.unknown_statuses.push(word.clone());
                     }
                     if card.deprecated {
                         report.deprecated += 1;
@@ -388,19 +542,38 @@ impl Board {
                 edited: None,
                 duplicate,
                 name,
+                linked: linked.remove(&index).map(Box::new),
             });
         }
+        let fields = fields.clone();
         let board = Board {
             id: BoardId::next(),
             file_name: file_name.to_owned(),
             matrix,
             entries,
+            fields,
         };
         Ok((board, report))
     }
 
     pub fn id(&self) -> BoardId {
         self.id
+    }
+
+    /// How the requirements are read.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// Where the file keeps its requirements, and what else it holds.
+    pub fn shape(&self) -> &Shape {
+        self.matrix.shape()
+    }
+
+    /// The board read again through other fields, with every change made so far: the
+    /// "Fields" dialog's preview and its "Use these fields".
+    pub fn reread(&self, fields: &Fields) -> Result<(Board, ImportReport), ImportError> {
+        Board::import_with(&self.file_name, self.export().into_bytes(), Some(fields))
     }
 
     /// A reference to one of this board's cards.
@@ -459,6 +632,9 @@ impl Board {
         if card.stage == to {
             return Err(MoveError::SameStage);
         }
+        if card.read_only {
+            return Err(MoveError::ReadOnly);
+        }
         if card.history_not_a_list {
             return Err(MoveError::HistoryNotAList);
         }
@@ -483,8 +659,13 @@ impl Board {
             .name
             .as_deref()
             .or_else(|| self.matrix.entries().get(mv.entry).and_then(|e| e.key()));
-        let card =
-            Card::read(name, &Value::Object(value.clone())).map_err(|_| MoveError::NoSuchCard)?;
+        let card = Card::read_with(
+            &self.fields,
+            name,
+            &Value::Object(value.clone()),
+            entry.linked.as_deref(),
+        )
+        .map_err(|_| MoveError::NoSuchCard)?;
         entry.card = Ok(card);
         entry.edited = Some(value);
         Ok(Moved {
@@ -556,6 +737,37 @@ impl Board {
     pub fn is_changed(&self) -> bool {
         self.entries.iter().any(|e| e.edited.is_some())
     }
+}
+
+/// The fields the board chose for the container(s) it reads.
+fn detected_fields(shape: &Shape) -> Fields {
+    shape
+        .chosen()
+        .next()
+        .map(|c| c.fields.clone())
+        .unwrap_or_default()
+}
+
+/// A requirement's lists of strings (and single strings), by key, for joins that the
+/// requirements point at (`acceptanceCriteria: ["AC-1"]`).
+fn list_fields(value: &Value) -> Vec<(String, Vec<String>)> {
+    let Value::Object(obj) = value else {
+        return Vec::new();
+    };
+    obj.iter()
+        .filter_map(|(k, v)| match v {
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                Some((
+                    k.clone(),
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| s.trim().to_owned()))
+                        .collect(),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Writes a move into a requirement object and returns the fields it kept as they were.

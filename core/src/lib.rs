@@ -9,9 +9,12 @@
 pub mod agents;
 pub mod board;
 pub mod columns;
+pub mod fields;
+pub mod join;
 pub mod matrix;
 pub mod requirement;
 pub mod saved;
 pub mod stage;
 pub mod team;
+pub mod vocabulary;
 pub mod workspace;

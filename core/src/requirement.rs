@@ -10,7 +10,12 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::fields::{Fields, KeyPath};
 use crate::stage::{GateFacts, Stage, normalize_word};
+use crate::vocabulary::{
+    ID_KEYS, KIND_KEYS, OWNER_KEYS, PATH_KEYS, PRIORITY_KEYS, PathKind, STATUS_KEYS, STORY_KEYS,
+    StatusFamily, TEXT_KEYS, normalize_key, path_kind,
+};
 
 /// A requirement's id as written (`REQ-001`, `42`, `auth.login`), trimmed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,8 +33,6 @@ impl fmt::Display for ReqId {
     }
 }
 
-/// Keys that hold a requirement's id, in order of preference.
-const ID_KEYS: [&str; 5] = ["id", "requirementId", "requirement_id", "reqId", "req_id"];
 /// Keys that can name a requirement object that has no id, in order of preference: each is
 /// what teams use for an identifier when they do not call it one. A key names the objects of
 /// a list only when every id-less object there has it, as a string or number, and no two
@@ -45,18 +48,6 @@ pub const NAME_KEYS: [&str; 9] = [
     "scenario",
     "name",
 ];
-/// Keys that hold a requirement's text, in order of preference.
-const TEXT_KEYS: [&str; 6] = [
-    "ears",
-    "title",
-    "text",
-    "description",
-    "summary",
-    "statement",
-];
-/// Keys of a test or code object that hold its path.
-const PATH_KEYS: [&str; 3] = ["path", "file", "name"];
-
 /// What the board shows of one requirement. Built fresh from the JSON after every change, so
 /// it can never disagree with what export writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,6 +71,70 @@ pub struct Card {
     /// `tdd_history` holds something other than a list (or `null`): no move can be recorded
     /// into it without overwriting it, so the board refuses moves of this card.
     pub history_not_a_list: bool,
+    pub owner: Option<String>,
+    pub story: Option<String>,
+    /// The requirement is a plain text in the file (a map of texts keyed by id): it shows,
+    /// but a move would have to rewrite its shape, so it cannot move.
+    pub read_only: bool,
+    /// The status word is not in the board's table (`vocabulary::STATUS_WORDS`): shown and
+    /// kept, never guessed.
+    pub unknown_status: bool,
+}
+
+/// Tests, code and statuses another container of the file gives a requirement (a `coverage`
+/// map keyed by its id, a `links` list naming it), read at import and shown on its card.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Linked {
+    pub tests: Vec<String>,
+    pub code: Vec<String>,
+    pub statuses: Vec<String>,
+    /// The containers they came from, as "coverage" or "acceptance".
+    pub from: Vec<String>,
+}
+
+impl Linked {
+    pub fn is_empty(&self) -> bool {
+        self.tests.is_empty() && self.code.is_empty() && self.statuses.is_empty()
+    }
+
+    /// Adds what one linked value says: an object's tests, code and status (by the alias
+    /// tables), or paths sorted by their shape. Returns whether it added anything.
+    pub fn add(&mut self, from: &str, value: &Value) -> bool {
+        let before = (self.tests.len(), self.code.len(), self.statuses.len());
+        match value {
+            Value::Object(obj) => {
+                let fields = Fields::default();
+                let mut tests = Vec::new();
+                let mut code = Vec::new();
+                read_links(&fields, obj, &mut tests, &mut code);
+                push_unique(&mut self.tests, tests);
+                push_unique(&mut self.code, code);
+                if let Some(status) = first_alias(obj, STATUS_KEYS, None) {
+                    self.statuses.push(status);
+                }
+            }
+            other => {
+                let mut tests = Vec::new();
+                let mut code = Vec::new();
+                sort_paths(paths(Some(other)), &mut tests, &mut code);
+                push_unique(&mut self.tests, tests);
+                push_unique(&mut self.code, code);
+            }
+        }
+        let after = (self.tests.len(), self.code.len(), self.statuses.len());
+        if after != before && !self.from.iter().any(|f| f == from) {
+            self.from.push(from.to_owned());
+        }
+        after != before
+    }
+}
+
+fn push_unique(into: &mut Vec<String>, items: Vec<String>) {
+    for item in items {
+        if !into.contains(&item) {
+            into.push(item);
+        }
+    }
 }
 
 /// Why one entry of the requirements list could not become a card.
@@ -105,76 +160,177 @@ impl fmt::Display for EntryProblem {
             EntryProblem::NoId => write!(
                 f,
                 "has no id (looked for {}); kept in the file as it is",
-                ID_KEYS.map(|k| format!("\"{k}\"")).join(", ")
+                ID_KEYS
+                    .iter()
+                    .take(5)
+                    .map(|k| format!("\"{k}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
 }
 
 impl Card {
-    /// Reads a card from a requirement value. `name` is its id when the value has none of
-    /// its own: its key when the file keeps requirements in a map keyed by id, or the name the
-    /// board gave an object without an id (`choose_naming`).
+    /// Reads a card from a requirement value with the board's own choice of fields (every
+    /// alias of `vocabulary`). `name` is its id when the value has none of its own: its key
+    /// when the file keeps requirements in a map keyed by id, or the name the board gave an
+    /// object without an id (`choose_naming`).
     pub fn read(name: Option<&str>, value: &Value) -> Result<Card, EntryProblem> {
-        let Value::Object(obj) = value else {
-            return Err(EntryProblem::NotAnObject {
-                found: json_kind(value),
-            });
+        Card::read_with(&Fields::default(), name, value, None)
+    }
+
+    /// Reads a card through `fields`, with what other containers link to it.
+    pub fn read_with(
+        fields: &Fields,
+        name: Option<&str>,
+        value: &Value,
+        linked: Option<&Linked>,
+    ) -> Result<Card, EntryProblem> {
+        let obj = match value {
+            Value::Object(obj) => obj,
+            Value::String(text) if name.is_some_and(|n| !n.trim().is_empty()) => {
+                return Ok(Card::text_only(name.unwrap_or_default(), text, linked));
+            }
+            other => {
+                return Err(EntryProblem::NotAnObject {
+                    found: json_kind(other),
+                });
+            }
         };
-        let id = ID_KEYS
+        let auto = !fields.chosen;
+        let id_key = fields
+            .id
             .iter()
-            .find_map(|k| obj.get(*k).and_then(scalar_text))
+            .find(|p| p.get(obj).and_then(scalar_text).is_some());
+        let id = id_key
+            .and_then(|p| p.get(obj).and_then(scalar_text))
+            .or_else(|| auto.then(|| first_alias(obj, ID_KEYS, None)).flatten())
             .or_else(|| name.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()))
             .ok_or(EntryProblem::NoId)?;
-        let text = TEXT_KEYS
+        let id_key_name = id_key.and_then(|p| p.0.first().cloned());
+        let text = fields
+            .text
             .iter()
-            .find_map(|k| obj.get(*k).and_then(scalar_text))
+            .find_map(|p| p.get(obj).and_then(scalar_text))
+            .or_else(|| {
+                auto.then(|| first_alias(obj, TEXT_KEYS, id_key_name.as_deref()))
+                    .flatten()
+            })
             .unwrap_or_default();
-        let tests = paths(obj.get("tests"));
-        let code = paths(obj.get("code"));
-        let status = obj.get("status").and_then(scalar_text);
-        let status_word = status.as_deref().map(normalize_word);
+        let mut tests = Vec::new();
+        let mut code = Vec::new();
+        read_links(fields, obj, &mut tests, &mut code);
+        if let Some(linked) = linked {
+            push_unique(&mut tests, linked.tests.clone());
+            push_unique(&mut code, linked.code.clone());
+        }
+        let one = |path: &Option<KeyPath>, aliases: &[&str]| -> Option<String> {
+            match path {
+                Some(p) => p.get(obj).and_then(scalar_text),
+                None if auto => first_alias(obj, aliases, None),
+                None => None,
+            }
+        };
+        let status = one(&fields.status, STATUS_KEYS);
+        let family = status.as_deref().and_then(StatusFamily::of);
+        let linked_family = linked.filter(|_| status.is_none()).and_then(|l| {
+            l.statuses
+                .iter()
+                .filter_map(|s| StatusFamily::of(s))
+                .filter(|f| *f != StatusFamily::Deprecated)
+                .min()
+        });
         let (was_red, was_green, last_move) = read_history(obj.get("tdd_history"));
-
+        let approved = obj
+            .get("governance_status")
+            .and_then(scalar_text)
+            .is_some_and(|g| normalize_word(&g) == "approved");
+        let infer = || {
+            let (t, c) = (!tests.is_empty(), !code.is_empty());
+            match family.or(linked_family) {
+                Some(f) => f.stage(t, c, approved),
+                None if t => Stage::TestWritten,
+                None => Stage::Backlog,
+            }
+        };
         let written = obj.get("tdd_stage").and_then(scalar_text);
         let (stage, inferred) = match written.as_deref().map(|w| (w, Stage::parse(w))) {
             Some((_, Some(stage))) => (stage, None),
-            Some((word, None)) => {
-                let stage = infer_stage(obj, status_word.as_deref(), &tests, &code);
-                (
-                    stage,
-                    Some(format!(
-                        "tdd_stage \"{word}\" is not a stage; inferred from its fields"
-                    )),
-                )
-            }
-            None => {
-                let stage = infer_stage(obj, status_word.as_deref(), &tests, &code);
-                (
-                    stage,
-                    Some(inference_reason(status.as_deref(), &tests, &code)),
-                )
-            }
+            Some((word, None)) => (
+                infer(),
+                Some(format!(
+                    "tdd_stage \"{word}\" is not a stage; inferred from its fields"
+                )),
+            ),
+            None => (
+                infer(),
+                Some(inference_reason(
+                    status.as_deref(),
+                    family,
+                    linked.filter(|_| status.is_none() && linked_family.is_some()),
+                    &tests,
+                    &code,
+                )),
+            ),
         };
         Ok(Card {
             id: ReqId(id),
             text,
-            priority: obj.get("priority").and_then(scalar_text),
-            kind: obj.get("type").and_then(scalar_text),
-            deprecated: status_word.as_deref() == Some("deprecated"),
+            priority: one(&fields.priority, PRIORITY_KEYS),
+            kind: one(&fields.kind, KIND_KEYS),
+            deprecated: family == Some(StatusFamily::Deprecated),
             was_red: was_red || stage == Stage::Red,
             was_green: was_green || stage == Stage::Green,
             tests,
             code,
             stage,
             inferred,
+            unknown_status: status.is_some() && family.is_none(),
             status,
             last_move,
             history_not_a_list: !matches!(
                 obj.get("tdd_history"),
                 None | Some(Value::Null) | Some(Value::Array(_))
             ),
+            owner: one(&fields.owner, OWNER_KEYS),
+            story: one(&fields.story, STORY_KEYS),
+            read_only: false,
         })
+    }
+
+    /// A requirement that is only a text under its id: shown, never moved.
+    fn text_only(id: &str, text: &str, linked: Option<&Linked>) -> Card {
+        let tests = linked.map(|l| l.tests.clone()).unwrap_or_default();
+        let code = linked.map(|l| l.code.clone()).unwrap_or_default();
+        Card {
+            id: ReqId(id.trim().to_owned()),
+            text: text.trim().to_owned(),
+            priority: None,
+            kind: None,
+            stage: if tests.is_empty() {
+                Stage::Backlog
+            } else {
+                Stage::TestWritten
+            },
+            tests,
+            code,
+            inferred: Some(
+                "A plain text in the file, not an object: it cannot record a stage, so it stays \
+                 read-only"
+                    .to_owned(),
+            ),
+            status: None,
+            deprecated: false,
+            was_red: false,
+            was_green: false,
+            last_move: None,
+            history_not_a_list: false,
+            owner: None,
+            story: None,
+            read_only: true,
+            unknown_status: false,
+        }
     }
 
     /// Whether the card's id, text, tests or code contain `needle`, which must be lower case,
@@ -305,37 +461,114 @@ pub fn choose_naming(objects: &[Vec<Option<String>>]) -> Naming {
     Naming::Position
 }
 
-/// The stage a requirement without `tdd_stage` most likely is in, from the origin schema's
-/// own fields.
-fn infer_stage(
-    obj: &Map<String, Value>,
+fn inference_reason(
     status: Option<&str>,
+    family: Option<StatusFamily>,
+    linked: Option<&Linked>,
     tests: &[String],
     code: &[String],
-) -> Stage {
-    let approved = obj
-        .get("governance_status")
-        .and_then(scalar_text)
-        .is_some_and(|g| normalize_word(&g) == "approved");
-    match status {
-        Some("tested" | "verified" | "evaluated") => Stage::Reviewed,
-        Some("implemented") if approved => Stage::Reviewed,
-        Some("implemented") => Stage::Green,
-        Some("in_progress") if !tests.is_empty() && !code.is_empty() => Stage::Red,
-        _ if !tests.is_empty() => Stage::TestWritten,
-        _ => Stage::Backlog,
-    }
-}
-
-fn inference_reason(status: Option<&str>, tests: &[String], code: &[String]) -> String {
-    let status = status.map_or("no status".to_owned(), |s| format!("status \"{s}\""));
-    format!(
-        "Stage inferred from {status}, {} test{} and {} code path{}",
+) -> String {
+    let links = format!(
+        "{} test{} and {} code path{}",
         tests.len(),
         if tests.len() == 1 { "" } else { "s" },
         code.len(),
         if code.len() == 1 { "" } else { "s" },
-    )
+    );
+    match (status, family, linked) {
+        (Some(s), Some(f), _) => {
+            format!(
+                "Stage inferred from status \"{s}\" ({}), {links}",
+                f.describe()
+            )
+        }
+        (Some(s), None, _) => format!(
+            "Stage inferred from {links}; status \"{s}\" is not a word the board knows, so it \
+             is shown and kept as written"
+        ),
+        (None, _, Some(linked)) => {
+            let words: Vec<String> = linked
+                .statuses
+                .iter()
+                .take(4)
+                .map(|s| format!("\"{s}\""))
+                .collect();
+            format!(
+                "Stage inferred from the status of its linked {} ({}), {links}",
+                linked.from.join(" and "),
+                words.join(", ")
+            )
+        }
+        (None, _, None) => format!("Stage inferred from no status, {links}"),
+    }
+}
+
+/// The first key of `obj` whose name is one of `aliases` (in their order) with a string or
+/// number, leaving out `except`.
+fn first_alias(obj: &Map<String, Value>, aliases: &[&str], except: Option<&str>) -> Option<String> {
+    let mut best: Option<(usize, String)> = None;
+    for (key, value) in obj {
+        if Some(key.as_str()) == except {
+            continue;
+        }
+        let normalized = normalize_key(key);
+        let Some(rank) = aliases.iter().position(|a| *a == normalized) else {
+            continue;
+        };
+        if best.as_ref().is_some_and(|(r, _)| *r <= rank) {
+            continue;
+        }
+        if let Some(text) = scalar_text(value) {
+            best = Some((rank, text));
+        }
+    }
+    best.map(|(_, text)| text)
+}
+
+/// Reads the tests and code of `obj` through `fields`; with the board's own choice, every
+/// alias key of the object.
+fn read_links(
+    fields: &Fields,
+    obj: &Map<String, Value>,
+    tests: &mut Vec<String>,
+    code: &mut Vec<String>,
+) {
+    let auto = !fields.chosen;
+    let mut test_paths: Vec<KeyPath> = fields.tests.clone();
+    let mut code_paths: Vec<KeyPath> = fields.code.clone();
+    let evidence_paths: Vec<KeyPath> = fields.evidence.clone();
+    if auto && test_paths.is_empty() && code_paths.is_empty() && evidence_paths.is_empty() {
+        let detected = Fields::detect(&[&Value::Object(obj.clone())]);
+        test_paths = detected.tests;
+        code_paths = detected.code;
+        for path in detected.evidence {
+            sort_paths(paths(path.get(obj)), tests, code);
+        }
+    }
+    for path in &test_paths {
+        push_unique(tests, paths(path.get(obj)));
+    }
+    for path in &code_paths {
+        push_unique(code, paths(path.get(obj)));
+    }
+    for path in &evidence_paths {
+        let mut t = Vec::new();
+        let mut c = Vec::new();
+        sort_paths(paths(path.get(obj)), &mut t, &mut c);
+        push_unique(tests, t);
+        push_unique(code, c);
+    }
+}
+
+/// Sorts paths into tests and code by their shape, leaving out what is not a path.
+fn sort_paths(items: Vec<String>, tests: &mut Vec<String>, code: &mut Vec<String>) {
+    for item in items {
+        match path_kind(&item) {
+            PathKind::Test => push_unique(tests, vec![item]),
+            PathKind::Code => push_unique(code, vec![item]),
+            PathKind::Other => {}
+        }
+    }
 }
 
 /// Reads `tdd_history` for whether the card was ever Red or Green, and its last move.
@@ -365,23 +598,35 @@ fn read_history(history: Option<&Value>) -> (bool, bool, Option<(String, String)
 }
 
 /// Paths from a `tests` or `code` value: a list of strings or of objects with a path, or
-/// a single string.
+/// a single string. Several paths in one string, separated by `;`, are several paths.
 fn paths(value: Option<&Value>) -> Vec<String> {
     let one = |v: &Value| match v {
-        Value::Object(o) => PATH_KEYS
-            .iter()
-            .find_map(|k| o.get(*k).and_then(scalar_text)),
+        Value::Object(o) => PATH_KEYS.iter().find_map(|k| {
+            o.iter()
+                .find(|(key, _)| normalize_key(key) == *k)
+                .and_then(|(_, v)| scalar_text(v))
+        }),
         other => scalar_text(other),
     };
+    let mut out = Vec::new();
+    let mut push = |text: String| {
+        if text.contains(';') {
+            out.extend(
+                text.split(';')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
+            );
+        } else if !text.is_empty() {
+            out.push(text);
+        }
+    };
     match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(one)
-            .filter(|p| !p.is_empty())
-            .collect(),
-        Some(v) => one(v).filter(|p| !p.is_empty()).into_iter().collect(),
-        None => Vec::new(),
+        Some(Value::Array(items)) => items.iter().filter_map(one).for_each(&mut push),
+        Some(v) => one(v).into_iter().for_each(&mut push),
+        None => {}
     }
+    out
 }
 
 /// A string or number as text, trimmed; `None` for anything else or an empty string.

@@ -6,6 +6,7 @@
 //! finds the requirement containers in every shape PRODUCT.md lists. It deliberately does not
 //! interpret a requirement (that is `requirement`) nor apply board rules (that is `board`).
 
+mod shape;
 mod style;
 
 use std::fmt;
@@ -15,13 +16,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+pub use shape::{Candidate, Shape};
 pub use style::Style;
 
 /// The largest file the board reads. Larger files are refused before they are read whole.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
-
-/// How deep below the root the importer looks for a key that holds requirements.
-const MAX_CONTAINER_DEPTH: usize = 3;
 
 /// Why a file could not be imported at all. Problems with single requirements are not errors:
 /// they are reported by `board::ImportReport` and the rest of the file still lands.
@@ -87,8 +86,10 @@ impl fmt::Display for ImportError {
             }
             ImportError::NoRequirements { found } => write!(
                 f,
-                "No requirements found: the file holds {found}. Expected an object with a \
-                 \"requirements\" list (or map keyed by id), or a list of requirement objects."
+                "No requirements found: the file holds {found}. The board looks for a list or a \
+                 map of requirement objects, each with an id (such as \"id\" or \
+                 \"requirementId\") or a text (such as \"title\" or \"description\"), or a map \
+                 of texts keyed by ids such as \"REQ-001\"."
             ),
         }
     }
@@ -152,6 +153,7 @@ pub struct Matrix {
     bom: bool,
     entries: Vec<RawEntry>,
     style: Style,
+    shape: Shape,
 }
 
 impl Matrix {
@@ -166,7 +168,13 @@ impl Matrix {
     }
 
     /// Like `parse`, taking the bytes over so a large file is not held twice in memory.
-    pub fn parse_owned(mut bytes: Vec<u8>) -> Result<Matrix, ImportError> {
+    pub fn parse_owned(bytes: Vec<u8>) -> Result<Matrix, ImportError> {
+        Matrix::parse_choosing(bytes, None)
+    }
+
+    /// Like `parse_owned`, reading the requirements from the container at `choice` (a
+    /// `Candidate::path`) when the file has it; the board chooses when it does not.
+    pub fn parse_choosing(mut bytes: Vec<u8>, choice: Option<&str>) -> Result<Matrix, ImportError> {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(ImportError::TooLarge {
                 bytes: bytes.len() as u64,
@@ -190,20 +198,28 @@ impl Matrix {
                 });
             }
         };
-        Matrix::parse_text(text, bom)
+        Matrix::parse_text(text, bom, choice)
     }
 
-    fn parse_text(text: String, bom: bool) -> Result<Matrix, ImportError> {
+    fn parse_text(text: String, bom: bool, choice: Option<&str>) -> Result<Matrix, ImportError> {
         if text.trim().is_empty() {
             return Err(ImportError::Empty);
         }
         let root: &RawValue = serde_json::from_str(&text).map_err(|e| syntax_error(&text, &e))?;
-        let mut entries = Vec::new();
-        let found = collect_entries(&text, root, &mut entries)?;
-        if !found {
+        let shape = shape::find(&text, root, choice);
+        if shape.chosen.is_empty() {
             return Err(ImportError::NoRequirements {
-                found: describe(root),
+                found: describe(&text, root, &shape),
             });
+        }
+        let mut entries = Vec::new();
+        for candidate in shape.chosen() {
+            if let Some(raw) = text
+                .get(candidate.span.clone())
+                .and_then(|t| serde_json::from_str::<&RawValue>(t).ok())
+            {
+                push_entries(&text, &candidate.path, children(raw), &mut entries);
+            }
         }
         let style = Style::detect(&text);
         Ok(Matrix {
@@ -211,7 +227,13 @@ impl Matrix {
             bom,
             entries,
             style,
+            shape,
         })
+    }
+
+    /// Where the board found the requirements, and what else the file holds.
+    pub fn shape(&self) -> &Shape {
+        &self.shape
     }
 
     pub fn text(&self) -> &str {
@@ -373,67 +395,11 @@ fn first_char(raw: &RawValue) -> Option<char> {
     raw.get().chars().next()
 }
 
-fn is_container(raw: &RawValue) -> bool {
-    matches!(first_char(raw), Some('[') | Some('{'))
-}
-
 /// Whether a key names a requirement container: `requirements`, `Requirements`,
 /// `functional_requirements`, `reqs`.
-fn is_requirements_key(key: &str) -> bool {
+pub(crate) fn is_requirements_key(key: &str) -> bool {
     let k = crate::stage::normalize_word(key);
     k == "requirements" || k.ends_with("_requirements") || k == "reqs" || k == "requirement_list"
-}
-
-/// Finds every requirement container and records its entries. Returns whether any container
-/// was found (an empty container counts: an empty matrix is a valid matrix).
-fn collect_entries(
-    text: &str,
-    root: &RawValue,
-    out: &mut Vec<RawEntry>,
-) -> Result<bool, ImportError> {
-    match children(root) {
-        Children::Seq(items) if root_array_holds_requirements(&items) => {
-            push_entries(text, "", Children::Seq(items), out);
-            Ok(true)
-        }
-        Children::Map(items) if first_char(root) == Some('{') => {
-            let mut found = false;
-            find_containers(text, &items, "", 1, out, &mut found);
-            Ok(found)
-        }
-        _ => Ok(false),
-    }
-}
-
-/// A bare root array holds requirements when it is empty or holds at least one object.
-fn root_array_holds_requirements(items: &[&RawValue]) -> bool {
-    items.is_empty() || items.iter().any(|item| first_char(item) == Some('{'))
-}
-
-fn find_containers(
-    text: &str,
-    items: &[(String, &RawValue)],
-    path: &str,
-    depth: usize,
-    out: &mut Vec<RawEntry>,
-    found: &mut bool,
-) {
-    for (key, value) in items {
-        let here = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
-        if is_requirements_key(key) && is_container(value) {
-            *found = true;
-            push_entries(text, &here, children(value), out);
-        } else if depth < MAX_CONTAINER_DEPTH
-            && first_char(value) == Some('{')
-            && let Children::Map(inner) = children(value)
-        {
-            find_containers(text, &inner, &here, depth + 1, out, found);
-        }
-    }
 }
 
 fn push_entries(text: &str, container: &str, items: Children<'_>, out: &mut Vec<RawEntry>) {
@@ -463,28 +429,30 @@ fn push_entries(text: &str, container: &str, items: Children<'_>, out: &mut Vec<
     }
 }
 
-/// Says in a few words what a JSON document holds, for the "no requirements" message.
-fn describe(root: &RawValue) -> String {
-    match children(root) {
+/// Says what a JSON document holds and what the board looks for, for the "no requirements"
+/// message: its top-level keys, its largest list and map and what their members are.
+fn describe(text: &str, root: &RawValue, shape: &Shape) -> String {
+    let mut out = match children(root) {
         Children::Map(items) if first_char(root) == Some('{') => {
             if items.is_empty() {
-                return "an empty object".to_owned();
-            }
-            let keys: Vec<String> = items
-                .iter()
-                .take(8)
-                .map(|(k, _)| format!("\"{k}\""))
-                .collect();
-            let more = if items.len() > 8 {
-                format!(" and {} more", items.len() - 8)
+                "an empty object".to_owned()
             } else {
-                String::new()
-            };
-            format!(
-                "an object with the key{} {}{more}, none of them a list of requirements",
-                if items.len() == 1 { "" } else { "s" },
-                keys.join(", ")
-            )
+                let keys: Vec<String> = items
+                    .iter()
+                    .take(8)
+                    .map(|(k, _)| format!("\"{k}\""))
+                    .collect();
+                let more = if items.len() > 8 {
+                    format!(" and {} more", items.len() - 8)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "an object with the key{} {}{more}",
+                    if items.len() == 1 { "" } else { "s" },
+                    keys.join(", ")
+                )
+            }
         }
         Children::Seq(items) => {
             let kinds: Vec<&str> = items.iter().map(|i| kind_of(i)).collect();
@@ -492,11 +460,44 @@ fn describe(root: &RawValue) -> String {
             if kinds.iter().all(|k| *k == first) {
                 format!("a list of {} {}s", items.len(), first)
             } else {
-                format!("a list of {} mixed values and no objects", items.len())
+                format!("a list of {} mixed values", items.len())
             }
         }
         _ => format!("a single {}", kind_of(root)),
+    };
+    let largest = |maps: bool| {
+        shape
+            .candidates
+            .iter()
+            .filter(|c| c.is_map == maps && !c.path.is_empty() && c.members > 0)
+            .max_by_key(|c| c.members)
+    };
+    for (maps, word) in [(false, "list"), (true, "map")] {
+        if let Some(c) = largest(maps) {
+            out.push_str(&format!(
+                "; its largest {word}, {}, is {}",
+                c.name(),
+                c.describe()
+            ));
+            if c.objects > 0 && !c.keys.is_empty() {
+                let keys: Vec<String> = c.keys.iter().take(5).map(|k| format!("\"{k}\"")).collect();
+                out.push_str(&format!(" with keys such as {}", keys.join(", ")));
+            } else if c.is_map
+                && let Some(raw) = text
+                    .get(c.span.clone())
+                    .and_then(|t| serde_json::from_str::<&RawValue>(t).ok())
+                && let Children::Map(items) = children(raw)
+            {
+                let keys: Vec<String> = items
+                    .iter()
+                    .take(3)
+                    .map(|(k, _)| format!("\"{k}\""))
+                    .collect();
+                out.push_str(&format!(" under keys such as {}", keys.join(", ")));
+            }
+        }
     }
+    out
 }
 
 fn kind_of(raw: &RawValue) -> &'static str {

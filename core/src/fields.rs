@@ -1,0 +1,542 @@
+//! Which keys of one file play which part: the id, the text, the tests, the code, the status.
+//!
+//! `Fields::detect` looks at a sample of a container's members and picks, for each part a
+//! card shows, the keys the file uses from the alias tables of `vocabulary`. The choice is a
+//! plain value: the import report shows it, the "Fields" dialog lets a person change it, and
+//! saves keep it, so a file is always read the same way until someone changes the choice.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::vocabulary::{
+    CODE_KEYS, EVIDENCE_KEYS, GROUP_KEYS, ID_KEYS, KIND_KEYS, OWNER_KEYS, PRIORITY_KEYS,
+    STATUS_KEYS, STORY_KEYS, TEST_KEYS, TEXT_KEYS, normalize_key,
+};
+
+/// A key, or a key inside an object under a key (`implementation.tests`), as the file writes
+/// them. Kept as parts so a key with a dot in it is never split.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct KeyPath(pub Vec<String>);
+
+impl KeyPath {
+    pub fn key(key: &str) -> KeyPath {
+        KeyPath(vec![key.to_owned()])
+    }
+
+    pub fn nested(outer: &str, inner: &str) -> KeyPath {
+        KeyPath(vec![outer.to_owned(), inner.to_owned()])
+    }
+
+    /// The value at this path in `obj`.
+    pub fn get<'a>(&self, obj: &'a Map<String, Value>) -> Option<&'a Value> {
+        let (first, rest) = self.0.split_first()?;
+        let mut value = obj.get(first)?;
+        for part in rest {
+            value = value.as_object()?.get(part)?;
+        }
+        Some(value)
+    }
+
+    /// The last key, normalized, for matching against the alias tables.
+    fn leaf(&self) -> String {
+        self.0.last().map(|k| normalize_key(k)).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join("."))
+    }
+}
+
+/// How the board reads the requirements of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields {
+    /// Where the requirements are, as `matrix::Candidate::path` names containers; empty
+    /// means "wherever the board finds them".
+    #[serde(default)]
+    pub container: Option<String>,
+    /// Keys tried in order for the id; the map key (or a name the board gives) when none has one.
+    #[serde(default)]
+    pub id: Vec<KeyPath>,
+    /// Keys tried in order for the text.
+    #[serde(default)]
+    pub text: Vec<KeyPath>,
+    /// Every key that holds tests; their items are joined.
+    #[serde(default)]
+    pub tests: Vec<KeyPath>,
+    /// Every key that holds code paths.
+    #[serde(default)]
+    pub code: Vec<KeyPath>,
+    /// Keys whose paths are sorted into tests or code by their shape (`vocabulary::path_kind`).
+    #[serde(default)]
+    pub evidence: Vec<KeyPath>,
+    #[serde(default)]
+    pub status: Option<KeyPath>,
+    #[serde(default)]
+    pub priority: Option<KeyPath>,
+    #[serde(default)]
+    pub kind: Option<KeyPath>,
+    #[serde(default)]
+    pub owner: Option<KeyPath>,
+    #[serde(default)]
+    pub story: Option<KeyPath>,
+    /// A person chose these fields: they are used exactly, with no fallback of the board's.
+    #[serde(default)]
+    pub chosen: bool,
+}
+
+/// What the keys of a sample of members look like.
+#[derive(Default)]
+struct KeyStats {
+    /// Members that have the key with a non-empty value.
+    present: usize,
+    /// Members whose value is a string or number that could be an id.
+    id_like: usize,
+    /// Distinct id-like values.
+    distinct: HashSet<String>,
+    /// Members whose value is a string with words in it.
+    texty: usize,
+    /// Members whose value is a string or a number.
+    scalar: usize,
+}
+
+/// At most this many members are looked at to decide the fields of a container.
+pub const SAMPLE: usize = 200;
+
+impl Fields {
+    /// The origin format's fields: what every file of the workflow plugin uses.
+    pub fn origin() -> Fields {
+        Fields {
+            container: None,
+            id: vec![KeyPath::key("id")],
+            text: vec![KeyPath::key("ears")],
+            tests: vec![KeyPath::key("tests")],
+            code: vec![KeyPath::key("code")],
+            evidence: Vec::new(),
+            status: Some(KeyPath::key("status")),
+            priority: Some(KeyPath::key("priority")),
+            kind: Some(KeyPath::key("type")),
+            owner: None,
+            story: Some(KeyPath::key("story_id")),
+            chosen: false,
+        }
+    }
+
+    /// Picks the fields from a sample of the members of one container. `keyed` says the
+    /// container is a map, whose keys can stand for ids.
+    pub fn detect(members: &[&Value]) -> Fields {
+        let objects: Vec<&Map<String, Value>> = members
+            .iter()
+            .take(SAMPLE)
+            .filter_map(|v| v.as_object())
+            .collect();
+        let mut stats: HashMap<KeyPath, KeyStats> = HashMap::new();
+        // Keys in the order the file first writes them, so that choices are stable.
+        let mut order: Vec<KeyPath> = Vec::new();
+        for obj in &objects {
+            for (key, value) in obj.iter() {
+                let path = KeyPath::key(key);
+                note(&mut stats, &mut order, path, value);
+                if let Value::Object(inner) = value
+                    && GROUP_KEYS.contains(&normalize_key(key).as_str())
+                {
+                    for (inner_key, inner_value) in inner {
+                        note(
+                            &mut stats,
+                            &mut order,
+                            KeyPath::nested(key, inner_key),
+                            inner_value,
+                        );
+                    }
+                }
+            }
+        }
+        let n = objects.len().max(1);
+        let top = |path: &&KeyPath| path.0.len() == 1;
+        let by_alias = |aliases: &[&str], accept: &dyn Fn(&KeyStats) -> bool| -> Vec<KeyPath> {
+            let mut found: Vec<(usize, KeyPath)> = order
+                .iter()
+                .filter(top)
+                .filter_map(|path| {
+                    let rank = aliases.iter().position(|a| *a == path.leaf())?;
+                    accept(stats.get(path)?).then(|| (rank, path.clone()))
+                })
+                .collect();
+            found.sort_by_key(|(rank, _)| *rank);
+            found.into_iter().map(|(_, p)| p).collect()
+        };
+        // An id key must name most members, with values that look like ids and tell them
+        // apart; a key that only some members have is still tried after the best one.
+        let id_ok = |s: &KeyStats| s.id_like > 0 && s.distinct.len() * 10 >= s.id_like * 9;
+        let mut id = by_alias(ID_KEYS, &id_ok);
+        if let Some(best) = id
+            .iter()
+            .position(|p| stats.get(p).is_some_and(|s| s.id_like * 2 >= n))
+        {
+            let best = id.remove(best);
+            id.insert(0, best);
+        }
+        let text_ok = |s: &KeyStats| s.texty > 0;
+        let text: Vec<KeyPath> = by_alias(TEXT_KEYS, &text_ok)
+            .into_iter()
+            .filter(|p| id.first().is_none_or(|i| i != p))
+            .collect();
+        let present = |s: &KeyStats| s.present > 0;
+        let list_of = |aliases: &[&str]| -> Vec<KeyPath> {
+            order
+                .iter()
+                .filter(|path| {
+                    aliases.contains(&path.leaf().as_str())
+                        && stats.get(*path).is_some_and(present)
+                        && (path.0.len() == 1
+                            || GROUP_KEYS.contains(&normalize_key(&path.0[0]).as_str()))
+                })
+                .cloned()
+                .collect()
+        };
+        let tests = list_of(TEST_KEYS);
+        let mut code = list_of(CODE_KEYS);
+        // `implementation` as a group of tests and code is not itself a list of code.
+        code.retain(|p| {
+            !(p.0.len() == 1 && tests.iter().any(|t| t.0.len() == 2 && t.0[0] == p.0[0]))
+        });
+        let evidence: Vec<KeyPath> = list_of(EVIDENCE_KEYS)
+            .into_iter()
+            .filter(|p| p.0.len() == 1)
+            .filter(|p| !tests.contains(p) && !code.contains(p))
+            .filter(|p| {
+                // A group whose parts are read already is not read again as a whole.
+                !tests
+                    .iter()
+                    .chain(&code)
+                    .any(|t| t.0.len() == 2 && t.0[0] == p.0[0])
+            })
+            .collect();
+        let one = |aliases: &[&str]| {
+            by_alias(aliases, &|s: &KeyStats| s.scalar > 0)
+                .into_iter()
+                .next()
+        };
+        Fields {
+            container: None,
+            id,
+            text,
+            tests,
+            code,
+            evidence,
+            status: one(STATUS_KEYS),
+            priority: one(PRIORITY_KEYS),
+            kind: one(KIND_KEYS),
+            owner: one(OWNER_KEYS),
+            story: one(STORY_KEYS),
+            chosen: false,
+        }
+    }
+
+    /// Whether these are the origin format's fields, read the origin way: nothing to confirm.
+    pub fn is_origin(&self) -> bool {
+        let origin = |paths: &[KeyPath], key: &str| paths.first().is_none_or(|p| p.0 == [key]);
+        !self.chosen
+            && self.id.first().is_some_and(|p| p.0 == ["id"])
+            && self.text.first().is_some_and(|p| p.0 == ["ears"])
+            && origin(&self.tests, "tests")
+            && origin(&self.code, "code")
+            && self.evidence.is_empty()
+            && self.status.as_ref().is_none_or(|p| p.0 == ["status"])
+    }
+
+    /// Whether the board found anything to name or describe the members by.
+    pub fn found_id_or_text(&self) -> bool {
+        !self.id.is_empty() || !self.text.is_empty()
+    }
+
+    /// The fields in a few words, for the import report: "id: requirementId · text: — ·
+    /// tests: testIds · code: — · status: —".
+    pub fn summary(&self, keyed: bool) -> String {
+        let many = |paths: &[KeyPath]| -> String {
+            if paths.is_empty() {
+                "—".to_owned()
+            } else {
+                paths
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let id = match self.id.first() {
+            Some(p) => p.to_string(),
+            None if keyed => "the map key".to_owned(),
+            None => "none (named by position)".to_owned(),
+        };
+        let mut parts = vec![
+            format!("id: {id}"),
+            format!(
+                "text: {}",
+                self.text.first().map_or("—".to_owned(), |p| p.to_string())
+            ),
+            format!("tests: {}", many(&self.tests)),
+            format!("code: {}", many(&self.code)),
+        ];
+        if !self.evidence.is_empty() {
+            parts.push(format!("tests or code by path: {}", many(&self.evidence)));
+        }
+        parts.push(format!(
+            "status: {}",
+            self.status
+                .as_ref()
+                .map_or("—".to_owned(), |p| p.to_string())
+        ));
+        parts.join(" · ")
+    }
+}
+
+fn note(
+    stats: &mut HashMap<KeyPath, KeyStats>,
+    order: &mut Vec<KeyPath>,
+    path: KeyPath,
+    value: &Value,
+) {
+    let entry = stats.entry(path.clone()).or_insert_with(|| {
+        order.push(path);
+        KeyStats::default()
+    });
+    let empty = match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    };
+    if empty {
+        return;
+    }
+    entry.present += 1;
+    if let Some(text) = crate::requirement::scalar_text(value) {
+        entry.scalar += 1;
+        if looks_like_id_value(&text) {
+            entry.id_like += 1;
+            entry.distinct.insert(text.clone());
+        }
+        if value.is_string() && (text.contains(' ') || text.chars().count() > 3) {
+            entry.texty += 1;
+        }
+    }
+}
+
+/// Whether a value could be an id: short, on one line, with few spaces (`REQ-001`, `42`,
+/// `req 1@100`, a JSON pointer), unlike a sentence.
+pub fn looks_like_id_value(text: &str) -> bool {
+    text.len() <= 200 && !text.contains('\n') && text.matches(' ').count() <= 2
+}
+
+/// Whether a map key could be a requirement's id: `FR-001`, `REQ-UI-001`, `TEST_01`,
+/// `UC-01_Register`, `auth.login`, `7`; not `metadata`, `users` or `BookingController`.
+pub fn looks_like_id_key(key: &str) -> bool {
+    let key = key.trim();
+    if key.is_empty() || key.len() > 80 || key.contains(char::is_whitespace) {
+        return false;
+    }
+    let digit = key.chars().any(|c| c.is_ascii_digit());
+    let letter = key.chars().any(|c| c.is_alphabetic());
+    let separated_caps = key.contains(['-', '_', '.'])
+        && key
+            .split(['-', '_', '.'])
+            .next()
+            .is_some_and(|p| p.len() >= 2 && p.chars().all(|c| c.is_ascii_uppercase()));
+    digit && (letter || key.chars().all(|c| c.is_ascii_digit())) || separated_caps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn detect(members: &[Value]) -> Fields {
+        let refs: Vec<&Value> = members.iter().collect();
+        Fields::detect(&refs)
+    }
+
+    fn keys(paths: &[KeyPath]) -> Vec<String> {
+        paths.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn detects_each_vocabulary_family() {
+        // (members, id, text, tests, code, evidence, status)
+        type Row = (
+            Value,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+            &'static str,
+        );
+        let table: Vec<Row> = vec![
+            (
+                json!([{"id": "REQ-1", "ears": "When x, the system shall y", "tests": ["t.py"], "code": ["c.py"], "status": "proposed"}]),
+                "id",
+                "ears",
+                "tests",
+                "code",
+                "",
+                "status",
+            ),
+            (
+                json!([{"requirementId": "REQ-A11Y-0001", "testIds": ["UT-1"], "phaseIds": []}]),
+                "requirementId",
+                "",
+                "testIds",
+                "",
+                "",
+                "",
+            ),
+            (
+                json!([{"requirement": "#/paths/~1a/get", "source": "_links", "status": "mapped", "verificationMethods": ["Inspection"]}]),
+                "requirement",
+                "",
+                "",
+                "",
+                "",
+                "status",
+            ),
+            (
+                json!([{"id": "bd-1", "title": "A program", "unit_tests": [{"path": "tests/a.rs"}], "e2e_scripts": [{"path": "scripts/e2e.sh"}], "evidence_logs": []}]),
+                "id",
+                "title",
+                "unit_tests, e2e_scripts",
+                "",
+                "",
+                "",
+            ),
+            (
+                json!([{"id": "FEAT-1", "title": "Bootstrap", "status": "verified", "evidence": {"implementation": ["a.mjs"], "tests": ["t.test.mjs"]}}]),
+                "id",
+                "title",
+                "evidence.tests",
+                "evidence.implementation",
+                "",
+                "status",
+            ),
+            (
+                json!([{"ID": "R-1", "Summary": "Short words here", "Implementation Status": "done", "Test Files": ["x"], "Source Files": ["y"]}]),
+                "ID",
+                "Summary",
+                "Test Files",
+                "Source Files",
+                "",
+                "Implementation Status",
+            ),
+            (
+                json!([{"id": "TRC-1", "area": "P", "text": "The evidence set", "evidence": "js-unit", "link": "a.test.js", "status": "draft"}]),
+                "id",
+                "text",
+                "",
+                "",
+                "evidence, link",
+                "status",
+            ),
+            (
+                json!([{"tag": "req 1@100", "name": "Requirement 1", "status": "Status 1"}]),
+                "tag",
+                "name",
+                "",
+                "",
+                "",
+                "status",
+            ),
+            (
+                json!([{"id": "A", "implementation": {"tests": ["t"], "code": ["c"]}, "artifacts": {"code": ["d"]}}]),
+                "id",
+                "",
+                "implementation.tests",
+                "implementation.code, artifacts.code",
+                "",
+                "",
+            ),
+        ];
+        for (members, id, text, tests, code, evidence, status) in table {
+            let members = members.as_array().unwrap().clone();
+            let f = detect(&members);
+            let name = members[0].to_string();
+            assert_eq!(
+                f.id.first().map(ToString::to_string).unwrap_or_default(),
+                id,
+                "{name}"
+            );
+            assert_eq!(
+                f.text.first().map(ToString::to_string).unwrap_or_default(),
+                text,
+                "{name}"
+            );
+            assert_eq!(keys(&f.tests).join(", "), tests, "{name}");
+            assert_eq!(keys(&f.code).join(", "), code, "{name}");
+            assert_eq!(keys(&f.evidence).join(", "), evidence, "{name}");
+            assert_eq!(
+                f.status.map(|s| s.to_string()).unwrap_or_default(),
+                status,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sentence_is_text_not_an_id() {
+        let f = detect(&[
+            json!({"requirement": "The system shall log every login attempt", "uid": "A-1"}),
+            json!({"requirement": "The system shall lock after five failures", "uid": "A-2"}),
+        ]);
+        assert_eq!(keys(&f.id), ["uid"]);
+        assert_eq!(keys(&f.text), ["requirement"]);
+    }
+
+    #[test]
+    fn repeated_values_do_not_make_an_id() {
+        let f = detect(&[
+            json!({"id": "same"}),
+            json!({"id": "same"}),
+            json!({"id": "same"}),
+        ]);
+        assert!(f.id.is_empty());
+    }
+
+    #[test]
+    fn origin_fields_need_no_confirmation() {
+        let f =
+            detect(&[json!({"id": "REQ-1", "ears": "x y", "tests": ["t"], "status": "proposed"})]);
+        assert!(f.is_origin());
+        let f = detect(&[json!({"id": "REQ-1", "title": "x y"})]);
+        assert!(!f.is_origin());
+    }
+
+    #[test]
+    fn id_like_map_keys() {
+        for key in [
+            "FR-001",
+            "REQ-UI-001",
+            "TEST_01",
+            "UC-01_Register",
+            "7",
+            "NFR-AI-2",
+            "SEC-AUTH",
+        ] {
+            assert!(looks_like_id_key(key), "{key}");
+        }
+        for key in [
+            "metadata",
+            "users",
+            "BookingController",
+            "",
+            "a b 1",
+            "@playwright/test",
+            "scripts",
+        ] {
+            assert!(!looks_like_id_key(key), "{key}");
+        }
+    }
+}

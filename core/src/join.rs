@@ -1,0 +1,259 @@
+//! Tests, code and statuses that a file keeps beside its requirements, joined to them by id.
+//!
+//! Many files keep requirements in one container and their evidence in another: a `coverage`
+//! map keyed by requirement id, a `links` or `sourceMap` whose members name requirement ids, or
+//! an `acceptance` list whose ids the requirements list. This module finds such containers and
+//! reads what each says about each requirement (`requirement::Linked`). It only reads: export
+//! writes each byte where it was, because nothing here is ever written back.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde_json::Value;
+
+use crate::board::EntryIndex;
+use crate::matrix::{Candidate, Shape};
+use crate::requirement::{Linked, scalar_text};
+
+/// Each requirement's lists of strings, by key: what it may point at in another container.
+pub type Refs = Vec<(EntryIndex, Vec<(String, Vec<String>)>)>;
+
+/// One container joined to the requirements, for the import report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Join {
+    /// The container's path, as `Candidate::path`.
+    pub container: String,
+    /// How many requirements it gave tests, code or a status.
+    pub linked: usize,
+    /// How it names them: "keyed by requirement id", "by its \"requirementId\"", "named in
+    /// the requirements' \"acceptanceCriteria\"".
+    pub how: String,
+}
+
+/// What each requirement links to, and the joins found. `ids` are the placed cards' ids;
+/// `refs` each card's lists of strings, by key, for joins the requirements point at.
+pub fn link(
+    text: &str,
+    shape: &Shape,
+    ids: &[(EntryIndex, String)],
+    refs: &Refs,
+) -> (HashMap<EntryIndex, Linked>, Vec<Join>) {
+    let mut linked: HashMap<EntryIndex, Linked> = HashMap::new();
+    let mut joins = Vec::new();
+    if ids.is_empty() {
+        return (linked, joins);
+    }
+    let mut by_id: HashMap<&str, Vec<EntryIndex>> = HashMap::new();
+    for (entry, id) in ids {
+        by_id.entry(id.as_str()).or_default().push(*entry);
+    }
+    let chosen: Vec<Range<usize>> = shape.chosen().map(|c| c.span.clone()).collect();
+    let tables: Vec<Range<usize>> = shape
+        .candidates
+        .iter()
+        .filter(|c| !c.path.is_empty() && c.objects >= 2)
+        .map(|c| c.span.clone())
+        .collect();
+    // Keyed maps first: they are the most direct join, and a later join that only repeats
+    // what they gave adds nothing.
+    for pass in 0..3 {
+        for candidate in &shape.candidates {
+            let related = chosen.iter().any(|s| overlaps(s, &candidate.span));
+            let inside_table = tables.iter().any(|t| {
+                *t != candidate.span
+                    && t.start <= candidate.span.start
+                    && candidate.span.end <= t.end
+            });
+            if related || inside_table || candidate.members == 0 || candidate.path.is_empty() {
+                continue;
+            }
+            if joins.iter().any(|j: &Join| j.container == candidate.path) {
+                continue;
+            }
+            // Only a map can be keyed by ids; skip parsing what cannot join in this pass.
+            if pass == 0 && !candidate.is_map {
+                continue;
+            }
+            let Some(value) = text
+                .get(candidate.span.clone())
+                .and_then(|t| serde_json::from_str::<Value>(t).ok())
+            else {
+                continue;
+            };
+            let mut add = Adder {
+                linked: &mut linked,
+                from: &candidate.path,
+                touched: HashSet::new(),
+            };
+            let how = match pass {
+                0 => keyed(&value, &by_id, &mut add),
+                1 => naming(candidate, &value, &by_id, &mut add),
+                _ => pointed_at(candidate, &value, refs, &mut add),
+            };
+            if let Some(how) = how
+                && !add.touched.is_empty()
+            {
+                joins.push(Join {
+                    container: candidate.path.clone(),
+                    linked: add.touched.len(),
+                    how,
+                });
+            }
+        }
+    }
+    linked.retain(|_, l| !l.is_empty());
+    (linked, joins)
+}
+
+/// Adds linked values to requirements and counts those it gave something.
+struct Adder<'a> {
+    linked: &'a mut HashMap<EntryIndex, Linked>,
+    from: &'a str,
+    touched: HashSet<EntryIndex>,
+}
+
+impl Adder<'_> {
+    fn add(&mut self, entry: EntryIndex, value: &Value) {
+        if self.linked.entry(entry).or_default().add(self.from, value) {
+            self.touched.insert(entry);
+        }
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// A map keyed by requirement ids: `coverage: {"REQ-1": ["src/a.ts"]}`.
+fn keyed(value: &Value, by_id: &HashMap<&str, Vec<EntryIndex>>, add: &mut Adder) -> Option<String> {
+    let map = value.as_object()?;
+    let hits = map.keys().filter(|k| by_id.contains_key(k.trim())).count();
+    if hits == 0 || hits * 2 < map.len() {
+        return None;
+    }
+    for (key, member) in map {
+        for entry in by_id.get(key.trim()).into_iter().flatten() {
+            add.add(*entry, member);
+        }
+    }
+    Some("keyed by requirement id".to_owned())
+}
+
+/// Members that name requirement ids under one key: `links: [{"requirementId": "REQ-1",
+/// "testIds": [...]}]`, `sourceMap: {"src/a.ts": {"requirements": ["REQ-1"], "tests": [...]}}`.
+fn naming(
+    candidate: &Candidate,
+    value: &Value,
+    by_id: &HashMap<&str, Vec<EntryIndex>>,
+    add: &mut Adder,
+) -> Option<String> {
+    let members: Vec<&Value> = match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Object(map) => map.values().collect(),
+        _ => return None,
+    };
+    let objects: Vec<&serde_json::Map<String, Value>> =
+        members.iter().filter_map(|m| m.as_object()).collect();
+    if objects.is_empty() {
+        return None;
+    }
+    // The key whose values name the most requirements, in at least half the members.
+    let mut best: Option<(&str, usize)> = None;
+    for key in candidate.keys.iter().filter(|k| k.0.len() == 1) {
+        let key = key.0[0].as_str();
+        let hits = objects
+            .iter()
+            .filter(|o| {
+                strings(o.get(key))
+                    .iter()
+                    .any(|s| by_id.contains_key(s.as_str()))
+            })
+            .count();
+        if hits * 2 >= objects.len() && hits > best.map_or(0, |(_, h)| h) {
+            best = Some((key, hits));
+        }
+    }
+    let (key, _) = best?;
+    for object in &objects {
+        let member = Value::Object((*object).clone());
+        for id in strings(object.get(key)) {
+            for entry in by_id.get(id.as_str()).into_iter().flatten() {
+                add.add(*entry, &member);
+            }
+        }
+    }
+    Some(format!("by its \"{key}\""))
+}
+
+/// A container whose members' ids the requirements list: `requirements[].acceptanceCriteria`
+/// naming `acceptance[].id`.
+fn pointed_at(
+    candidate: &Candidate,
+    value: &Value,
+    refs: &Refs,
+    add: &mut Adder,
+) -> Option<String> {
+    let mut members: HashMap<String, &Value> = HashMap::new();
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                members.insert(k.trim().to_owned(), v);
+            }
+        }
+        Value::Array(items) => {
+            let id_key = candidate.fields.id.first()?;
+            for item in items {
+                if let Some(id) = item
+                    .as_object()
+                    .and_then(|o| id_key.get(o))
+                    .and_then(scalar_text)
+                {
+                    members.insert(id, item);
+                }
+            }
+        }
+        _ => return None,
+    }
+    if members.is_empty() {
+        return None;
+    }
+    // Per key of the requirements: how many of the strings they list name a member.
+    let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (_, lists) in refs {
+        for (key, items) in lists {
+            let t = tally.entry(key.as_str()).or_default();
+            t.0 += items.len();
+            t.1 += items
+                .iter()
+                .filter(|i| members.contains_key(i.as_str()))
+                .count();
+        }
+    }
+    let (key, _) = tally
+        .into_iter()
+        .filter(|(_, (all, hits))| *hits > 0 && hits * 2 >= *all)
+        .max_by_key(|(_, (_, hits))| *hits)?;
+    let key = key.to_owned();
+    for (entry, lists) in refs {
+        for (k, items) in lists {
+            if *k != key {
+                continue;
+            }
+            for item in items {
+                if let Some(member) = members.get(item.as_str()) {
+                    add.add(*entry, member);
+                }
+            }
+        }
+    }
+    Some(format!("named in the requirements' \"{key}\""))
+}
+
+/// A string, or the strings of a list, trimmed.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
+        Some(v) => scalar_text(v).into_iter().collect(),
+        None => Vec::new(),
+    }
+}

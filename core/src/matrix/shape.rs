@@ -1,0 +1,445 @@
+//! Where a file keeps its requirements, whatever its shape.
+//!
+//! The walk visits every list and map of the file (a sample of the members of long ones) and
+//! scores each as a candidate by how much its members look like requirements: an id-like key
+//! or map keys that look like ids, a text-like key, keys shared across members, tests, code or
+//! a status, and a little for a name such as `requirements` or `stories`. Size only breaks
+//! near ties, so a requirement's own list of 219 test objects never wins: a candidate inside a
+//! member of a better one is not a candidate at all.
+
+use std::ops::Range;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::{Children, children, first_char, is_requirements_key, offset_in};
+use crate::fields::{Fields, SAMPLE, looks_like_id_key};
+use crate::vocabulary::{CONTAINER_KEYS, normalize_key};
+
+/// How deep below the root the walk looks.
+const MAX_DEPTH: usize = 8;
+/// How many members of one list the walk descends into; the rest are like them.
+const DESCEND_LIST: usize = 64;
+/// How many values of one map the walk descends into.
+const DESCEND_MAP: usize = 256;
+/// At most this many containers are recorded, however large the file.
+const MAX_CONTAINERS: usize = 4096;
+
+/// A list or a map of the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// Its path from the root, as a person reads it: `requirements`, `levels[0].items`,
+    /// `versions["2.0"].needs`; empty for the root.
+    pub path: String,
+    /// Its last key, or `None` for the root and list items.
+    pub key: Option<String>,
+    pub span: Range<usize>,
+    pub is_map: bool,
+    pub members: usize,
+    /// Members that are objects.
+    pub objects: usize,
+    /// Members that are strings.
+    pub strings: usize,
+    /// Of the sampled map keys, how many look like ids.
+    pub id_keys: usize,
+    /// Keys sampled (the map's, or none for a list).
+    pub keys_sampled: usize,
+    /// The fields its sampled members suggest.
+    pub fields: Fields,
+    /// How much it looks like a list of requirements.
+    pub score: f64,
+    /// The average share of each sampled object's keys that most of them have.
+    pub uniformity: f64,
+    /// Whether it looks enough like requirements to be the board.
+    pub qualifies: bool,
+    /// Every key its sampled object members have (one level of groups inside), for the
+    /// "Fields" dialog.
+    pub keys: Vec<crate::fields::KeyPath>,
+}
+
+impl Candidate {
+    /// Whether its members are texts keyed by id: such requirements show but cannot record
+    /// moves.
+    pub fn is_text_map(&self) -> bool {
+        self.is_map && self.strings > self.objects
+    }
+
+    /// "a list of 398 objects", "a map of 16 texts", for messages.
+    pub fn describe(&self) -> String {
+        let kind = if self.is_map { "map" } else { "list" };
+        if self.objects == 0 && self.strings == 0 {
+            return format!("a {kind} of {} value{}", self.members, plural(self.members));
+        }
+        let what = if self.objects >= self.strings {
+            ("object", self.objects)
+        } else {
+            ("text", self.strings)
+        };
+        let others = self.members.saturating_sub(what.1);
+        let mut out = format!(
+            "a {kind} of {} {}{}",
+            what.1,
+            what.0,
+            if what.1 == 1 { "" } else { "s" }
+        );
+        if others > 0 {
+            out.push_str(&format!(" and {others} other value{}", plural(others)));
+        }
+        out
+    }
+
+    /// Its path for messages: `"requirements"`, or "the file itself" for the root.
+    pub fn name(&self) -> String {
+        if self.path.is_empty() {
+            "the file itself".to_owned()
+        } else {
+            format!("\"{}\"", self.path)
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// What the walk found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shape {
+    /// Every container seen, best candidates first.
+    pub candidates: Vec<Candidate>,
+    /// The candidates that form the board (several only for sibling `*_requirements`).
+    pub chosen: Vec<usize>,
+    /// No container looked like requirements, but one holds objects: the board shows it with
+    /// what it could guess and asks the person to choose the fields.
+    pub undecided: bool,
+    /// The person chose a container that is not in the file any more; the board chose again.
+    pub choice_missing: bool,
+}
+
+impl Shape {
+    pub fn chosen(&self) -> impl Iterator<Item = &Candidate> {
+        self.chosen.iter().filter_map(|i| self.candidates.get(*i))
+    }
+
+    /// The best candidates that are not the board, for the report to name.
+    pub fn others(&self) -> impl Iterator<Item = &Candidate> {
+        self.candidates
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| c.qualifies && !self.chosen.contains(i))
+            .map(|(_, c)| c)
+    }
+}
+
+/// Walks the file from `root` and chooses where its requirements are. `choice` is a
+/// container a person chose, by path.
+pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
+    let mut walk = Walk {
+        text,
+        found: Vec::new(),
+    };
+    walk.visit(root, String::new(), None, 0);
+    let mut candidates = walk.found;
+    for candidate in &mut candidates {
+        score(candidate);
+    }
+    // A candidate inside a member of a better one is part of that one's requirements.
+    let spans: Vec<(Range<usize>, f64, bool)> = candidates
+        .iter()
+        .map(|c| (c.span.clone(), c.score, c.qualifies))
+        .collect();
+    for candidate in &mut candidates {
+        let inside_better = spans.iter().any(|(span, score, qualifies)| {
+            *qualifies
+                && *span != candidate.span
+                && span.start <= candidate.span.start
+                && candidate.span.end <= span.end
+                && *score >= candidate.score
+        });
+        if inside_better {
+            candidate.qualifies = false;
+        }
+    }
+    // Best first; ties keep file order (the sort is stable).
+    candidates.sort_by(|a, b| {
+        b.qualifies
+            .cmp(&a.qualifies)
+            .then(b.score.total_cmp(&a.score))
+    });
+    let mut shape = Shape {
+        candidates,
+        ..Shape::default()
+    };
+    if let Some(path) = choice {
+        match shape.candidates.iter().position(|c| c.path == path) {
+            Some(i) => {
+                shape.chosen = vec![i];
+                return shape;
+            }
+            None => shape.choice_missing = true,
+        }
+    }
+    if shape.candidates.first().is_some_and(|c| c.qualifies) {
+        let best = &shape.candidates[0];
+        let mut chosen = vec![0];
+        // Sibling `functional_requirements` and `non_functional_requirements` are one board.
+        if best.key.as_deref().is_some_and(is_requirements_key) {
+            for (i, other) in shape.candidates.iter().enumerate().skip(1) {
+                let sibling = other.qualifies
+                    && other.key.as_deref().is_some_and(is_requirements_key)
+                    && other.score * 2.0 >= best.score
+                    && !nested(&other.span, &best.span)
+                    && !nested(&best.span, &other.span);
+                if sibling {
+                    chosen.push(i);
+                }
+            }
+            // File order, as the entries are read.
+            chosen.sort_by_key(|i| shape.candidates[*i].span.start);
+        }
+        shape.chosen = chosen;
+        return shape;
+    }
+    // Nothing qualifies. An empty `requirements` list is an empty matrix, not a refusal.
+    if let Some(i) = shape
+        .candidates
+        .iter()
+        .position(|c| c.members == 0 && c.key.as_deref().is_some_and(is_requirements_key))
+    {
+        shape.chosen = vec![i];
+        return shape;
+    }
+    if let Some(i) = shape
+        .candidates
+        .iter()
+        .position(|c| c.members == 0 && c.path.is_empty() && !c.is_map)
+    {
+        shape.chosen = vec![i];
+        return shape;
+    }
+    // Objects that share keys but have no id or text: the person decides.
+    let undecided = shape
+        .candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.objects >= 2 && c.objects * 2 >= c.members && uniformity_ok(c))
+        .max_by_key(|(_, c)| c.objects)
+        .map(|(i, _)| i);
+    if let Some(i) = undecided {
+        shape.chosen = vec![i];
+        shape.undecided = true;
+    }
+    shape
+}
+
+fn uniformity_ok(c: &Candidate) -> bool {
+    c.uniformity >= 0.5
+}
+
+fn nested(inner: &Range<usize>, outer: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+struct Walk<'a> {
+    text: &'a str,
+    found: Vec<Candidate>,
+}
+
+impl<'a> Walk<'a> {
+    fn visit(&mut self, raw: &'a RawValue, path: String, key: Option<String>, depth: usize) {
+        if self.found.len() >= MAX_CONTAINERS || !matches!(first_char(raw), Some('[' | '{')) {
+            return;
+        }
+        let Some(start) = offset_in(self.text, raw.get()) else {
+            return;
+        };
+        let span = start..start + raw.get().len();
+        match children(raw) {
+            Children::Seq(items) => {
+                let sample: Vec<Value> = items
+                    .iter()
+                    .take(SAMPLE)
+                    .map(|i| serde_json::from_str(i.get()).unwrap_or(Value::Null))
+                    .collect();
+                self.record(&path, key, span, false, items.len(), &sample, &[]);
+                if depth < MAX_DEPTH {
+                    for (i, item) in items.iter().take(DESCEND_LIST).enumerate() {
+                        self.visit(item, format!("{path}[{i}]"), None, depth + 1);
+                    }
+                }
+            }
+            Children::Map(items) => {
+                let sample: Vec<Value> = items
+                    .iter()
+                    .take(SAMPLE)
+                    .map(|(_, i)| serde_json::from_str(i.get()).unwrap_or(Value::Null))
+                    .collect();
+                let keys: Vec<&str> = items.iter().take(SAMPLE).map(|(k, _)| k.as_str()).collect();
+                self.record(&path, key, span, true, items.len(), &sample, &keys);
+                if depth < MAX_DEPTH {
+                    for (k, value) in items.iter().take(DESCEND_MAP) {
+                        self.visit(value, join_path(&path, k), Some(k.clone()), depth + 1);
+                    }
+                }
+            }
+            Children::Scalar => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        path: &str,
+        key: Option<String>,
+        span: Range<usize>,
+        is_map: bool,
+        members: usize,
+        sample: &[Value],
+        keys: &[&str],
+    ) {
+        let objects_sampled = sample.iter().filter(|v| v.is_object()).count();
+        let strings_sampled = sample.iter().filter(|v| v.is_string()).count();
+        // Counts scaled from the sample to the whole container.
+        let scale = |n: usize| {
+            if sample.is_empty() {
+                0
+            } else {
+                n * members / sample.len()
+            }
+        };
+        let refs: Vec<&Value> = sample.iter().collect();
+        let fields = if objects_sampled > 0 {
+            Fields::detect(&refs)
+        } else {
+            Fields::default()
+        };
+        let mut all_keys: Vec<crate::fields::KeyPath> = Vec::new();
+        for obj in sample.iter().filter_map(Value::as_object) {
+            for (k, v) in obj {
+                let path = crate::fields::KeyPath::key(k);
+                if !all_keys.contains(&path) {
+                    all_keys.push(path);
+                }
+                if let Value::Object(inner) = v {
+                    for ik in inner.keys() {
+                        let path = crate::fields::KeyPath::nested(k, ik);
+                        if !all_keys.contains(&path) && all_keys.len() < 400 {
+                            all_keys.push(path);
+                        }
+                    }
+                }
+            }
+        }
+        let uniform = uniformity(sample);
+        self.found.push(Candidate {
+            path: path.to_owned(),
+            key,
+            span,
+            is_map,
+            members,
+            objects: scale(objects_sampled),
+            strings: scale(strings_sampled),
+            id_keys: keys.iter().filter(|k| looks_like_id_key(k)).count(),
+            keys_sampled: keys.len(),
+            fields,
+            score: 0.0,
+            uniformity: uniform,
+            qualifies: false,
+            keys: all_keys,
+        });
+    }
+}
+
+/// The average, over sampled objects, of the share of their keys that most objects have.
+fn uniformity(sample: &[Value]) -> f64 {
+    let objects: Vec<_> = sample.iter().filter_map(Value::as_object).collect();
+    if objects.is_empty() {
+        return 0.0;
+    }
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for obj in &objects {
+        for k in obj.keys() {
+            *counts.entry(k.as_str()).or_default() += 1;
+        }
+    }
+    let common = |k: &str| counts.get(k).copied().unwrap_or(0) * 2 >= objects.len();
+    let total: f64 = objects
+        .iter()
+        .map(|obj| {
+            if obj.is_empty() {
+                0.0
+            } else {
+                obj.keys().filter(|k| common(k)).count() as f64 / obj.len() as f64
+            }
+        })
+        .sum();
+    total / objects.len() as f64
+}
+
+/// Scores a candidate.
+fn score(c: &mut Candidate) {
+    let uniform = c.uniformity;
+    if c.members == 0 {
+        c.score = 0.0;
+        c.qualifies = false;
+        return;
+    }
+    let members = c.members as f64;
+    let key_share = if c.keys_sampled == 0 {
+        0.0
+    } else {
+        c.id_keys as f64 / c.keys_sampled as f64
+    };
+    let text_map = c.is_map && c.strings > c.objects && key_share >= 0.5;
+    let objectness = if text_map {
+        0.5 * c.strings as f64 / members
+    } else {
+        c.objects as f64 / members
+    };
+    let (idness, textness) = if text_map {
+        (key_share, 0.5)
+    } else {
+        let share = |has: bool| -> f64 { if has { 1.0 } else { 0.0 } };
+        let id = share(!c.fields.id.is_empty());
+        let id = if c.is_map { id.max(key_share) } else { id };
+        (id, share(!c.fields.text.is_empty()))
+    };
+    let links = if c.fields.tests.is_empty()
+        && c.fields.code.is_empty()
+        && c.fields.evidence.is_empty()
+        && c.fields.status.is_none()
+    {
+        0.0
+    } else {
+        1.0
+    };
+    let name = match c.key.as_deref() {
+        Some(k) if is_requirements_key(k) => 4.0,
+        Some(k) if CONTAINER_KEYS.contains(&normalize_key(k).as_str()) => 1.0,
+        _ => 0.0,
+    };
+    let size = (members + 1.0).log10().min(3.0) / 6.0;
+    c.score = objectness * (3.0 * idness + 2.0 * textness + uniform + links) + name + size;
+    // A map of one object under a word (`meta`, `settings`) is not a table of requirements.
+    let table = !c.is_map || key_share >= 0.5 || c.objects >= 2 && uniform >= 0.5;
+    // A list the file itself calls its requirements is one, whatever its members carry.
+    let named = c.key.as_deref().is_some_and(is_requirements_key) && c.objects > 0;
+    // So is a file that is a bare list with objects in it.
+    let bare = c.path.is_empty() && !c.is_map && c.objects > 0;
+    c.qualifies = objectness >= 0.5 && (idness >= 0.5 || textness >= 0.5 || named) && table
+        || text_map
+        || bare;
+}
+
+/// The path of `key` under `path`: a plain key after a dot, anything else quoted in brackets.
+fn join_path(path: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$');
+    match (path.is_empty(), plain) {
+        (true, true) => key.to_owned(),
+        (false, true) => format!("{path}.{key}"),
+        (_, false) => format!("{path}[{}]", serde_json::to_string(key).unwrap_or_default()),
+    }
+}
