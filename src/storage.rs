@@ -156,6 +156,26 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
 }
 
+/// Where a person's choice of fields is remembered, per shape of file
+/// (`traceboard.fields.<signature>`, see `matrix::Shape::signature`).
+const FIELDS_PREFIX: &str = "traceboard.fields.";
+
+/// The choice of fields remembered for files of this shape, as JSON.
+pub fn remembered_fields(signature: &str) -> Option<String> {
+    local_storage()?
+        .get_item(&format!("{FIELDS_PREFIX}{signature}"))
+        .ok()
+        .flatten()
+}
+
+/// Remembers a choice of fields for files of this shape. Best effort: where storage is
+/// blocked the choice still holds for this board and its save, only not for the next file.
+pub fn remember_fields(signature: &str, json: &str) {
+    if let Some(local) = local_storage() {
+        let _ = local.set_item(&format!("{FIELDS_PREFIX}{signature}"), json);
+    }
+}
+
 /// Marks that this tab has changes on top of `generation` that no write has confirmed.
 pub fn mark_unsaved(generation: u64) {
     if let Some(local) = local_storage() {

@@ -144,6 +144,8 @@ pub struct ImportReport {
     pub unknown_statuses: Vec<String>,
     /// A saved choice of container no longer matches the file.
     pub choice_missing: bool,
+    /// Where the stages came from: "tdd_stage", "status words, tests and code", or both.
+    pub stage_source: String,
 }
 
 impl ImportReport {
@@ -545,6 +547,16 @@ impl Board {
                 linked: linked.remove(&index).map(Box::new),
             });
         }
+        let written = report.placed().saturating_sub(report.inferred);
+        let inferred_from = match &fields.status {
+            Some(key) => format!("status words (\"{key}\"), tests and code"),
+            None => "tests and code".to_owned(),
+        };
+        report.stage_source = match (written, report.inferred) {
+            (_, 0) => "tdd_stage".to_owned(),
+            (0, _) => inferred_from,
+            _ => format!("tdd_stage where written, else {inferred_from}"),
+        };
         let fields = fields.clone();
         let board = Board {
             id: BoardId::next(),
@@ -602,6 +614,11 @@ impl Board {
 
     pub fn card(&self, index: EntryIndex) -> Option<&Card> {
         self.entries.get(index)?.card()
+    }
+
+    /// The byte range of a requirement in the imported text (after a byte order mark).
+    pub fn span(&self, index: EntryIndex) -> Option<std::ops::Range<usize>> {
+        Some(self.matrix.entries().get(index)?.span.clone())
     }
 
     pub fn position(&self, index: EntryIndex) -> Option<&Position> {

@@ -237,6 +237,16 @@ impl Fields {
         }
     }
 
+    /// The choice as JSON, for remembering it in the browser.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A choice remembered with `to_json`; `None` for anything else.
+    pub fn from_json(text: &str) -> Option<Fields> {
+        serde_json::from_str(text).ok()
+    }
+
     /// Whether these are the origin format's fields, read the origin way: nothing to confirm.
     pub fn is_origin(&self) -> bool {
         let origin = |paths: &[KeyPath], key: &str| paths.first().is_none_or(|p| p.0 == [key]);
@@ -342,13 +352,15 @@ pub fn looks_like_id_key(key: &str) -> bool {
         return false;
     }
     let digit = key.chars().any(|c| c.is_ascii_digit());
-    let letter = key.chars().any(|c| c.is_alphabetic());
-    let separated_caps = key.contains(['-', '_', '.'])
-        && key
-            .split(['-', '_', '.'])
-            .next()
-            .is_some_and(|p| p.len() >= 2 && p.chars().all(|c| c.is_ascii_uppercase()));
-    digit && (letter || key.chars().all(|c| c.is_ascii_digit())) || separated_caps
+    let separated = key.contains(['-', '_', '.']);
+    let caps_prefix = key.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    let first_part_caps = key
+        .split(['-', '_', '.'])
+        .next()
+        .is_some_and(|p| p.len() >= 2 && p.chars().all(|c| c.is_ascii_uppercase()));
+    // `FR-001`, `REQ7`, `K0`, `42`; `SEC-AUTH`; not `e2e`, `v2` or `http2`, which are words.
+    digit && (key.chars().all(|c| c.is_ascii_digit()) || separated || caps_prefix)
+        || separated && first_part_caps
 }
 
 #[cfg(test)]

@@ -48,10 +48,12 @@ pub fn link(
         by_id.entry(id.as_str()).or_default().push(*entry);
     }
     let chosen: Vec<Range<usize>> = shape.chosen().map(|c| c.span.clone()).collect();
+    // Containers of records: what lies inside one of their members belongs to that record,
+    // not beside the requirements. A plain map that only groups others is not one.
     let tables: Vec<Range<usize>> = shape
         .candidates
         .iter()
-        .filter(|c| !c.path.is_empty() && c.objects >= 2)
+        .filter(|c| !c.path.is_empty() && (c.qualifies || !c.is_map && c.objects >= 2))
         .map(|c| c.span.clone())
         .collect();
     // Keyed maps first: they are the most direct join, and a later join that only repeats

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::board::Board;
+use crate::fields::Fields;
 use crate::team::{Owner, Team, read_agent_files};
 use crate::workspace::Workspace;
 
@@ -40,6 +41,10 @@ pub struct SavedBoard {
     /// all `false`, "not chosen yet", which is all they could say.
     #[serde(default)]
     pub no_owner: [bool; 5],
+    /// The fields a person chose for the matrix in the "Fields" dialog; `None` when the board
+    /// reads it its own way. Saves written before it read as `None`.
+    #[serde(default)]
+    pub fields: Option<Fields>,
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -79,6 +84,7 @@ impl SavedBoard {
                 .each_ref()
                 .map(|o| o.agent().map(str::to_owned)),
             no_owner: ws.team().owners().each_ref().map(|o| *o == Owner::Nobody),
+            fields: ws.board().map(Board::fields).filter(|f| f.chosen).cloned(),
         })
     }
 
@@ -99,7 +105,11 @@ impl SavedBoard {
     pub fn restore(&self) -> Restored {
         let mut problem = None;
         let board = self.matrix.as_ref().and_then(|text| {
-            match Board::import(&self.file_name, text.as_bytes()) {
+            match Board::import_with(
+                &self.file_name,
+                text.as_bytes().to_vec(),
+                self.fields.as_ref(),
+            ) {
                 Ok((board, _)) => Some(board),
                 Err(e) => {
                     problem = Some(format!("The saved board could not be opened: {e}"));
@@ -238,6 +248,7 @@ mod tests {
             agents: Vec::new(),
             owners: Default::default(),
             no_owner: Default::default(),
+            fields: None,
         };
         let restored = saved.restore();
         assert!(restored.workspace.board().is_none());

@@ -43,6 +43,8 @@ pub const UNDO_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 pub enum Action {
     /// Opens an imported board in place of the current one.
     OpenBoard(Box<Board>),
+    /// Puts the same file read through other fields (`Board::reread`) in place of the board.
+    ReadAs(Box<Board>),
     /// Moves a card to another column.
     MoveCard(Move),
     /// Closes the board, back to the empty state.
@@ -237,6 +239,17 @@ impl Workspace {
             Action::OpenBoard(board) => {
                 let label = format!("open {}", board.file_name());
                 let message = format!("Opened {}.", board.file_name());
+                let other = self.board.replace(*board).map(Box::new);
+                let change = Change::Board { other, label };
+                (change, Outcome::of(Touched::Board, message))
+            }
+            Action::ReadAs(board) => {
+                let label = "change fields".to_owned();
+                let message = format!(
+                    "Read {} with the chosen fields: {}.",
+                    board.file_name(),
+                    board.fields().summary(board.shape().chosen().any(|c| c.is_map))
+                );
                 let other = self.board.replace(*board).map(Box::new);
                 let change = Change::Board { other, label };
                 (change, Outcome::of(Touched::Board, message))

@@ -265,7 +265,19 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                     <span class="chip" title=card.code.join("\n")>
                         {format!("{} code", card.code.len())}
                     </span>
+                    {card.status.clone().map(|word| {
+                        // The word the stage was read from, as the file writes it; a word the
+                        // board does not know is shown as such, never guessed at.
+                        let title = if card.unknown_status {
+                            "Status word the board does not know: kept as written, the stage comes from tests and code".to_owned()
+                        } else {
+                            format!("Status in the file: {word}")
+                        };
+                        let class = if card.unknown_status { "chip status warn" } else { "chip status" };
+                        view! { <span class=class title=title>{word}</span> }
+                    })}
                     {card.inferred.clone().map(|why| view! { <span class="chip inferred" title=why>"inferred"</span> })}
+                    {card.read_only.then(|| view! { <span class="chip" title="A plain text in the file: it cannot record a stage, so it stays where it is">"read-only"</span> })}
                     {duplicate.then(|| view! { <span class="chip warn" title="Another requirement has the same id">"duplicate id"</span> })}
                     {card.deprecated.then(|| view! { <span class="chip">"deprecated"</span> })}
                     {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}
@@ -431,7 +443,7 @@ fn DragGhost() -> impl IntoView {
 
 /// Opens `dialog` as a modal, which makes the page behind it inert (no click, focus or
 /// shortcut reaches the board), or closes it, to match `open`.
-fn sync_modal(dialog: NodeRef<leptos::html::Dialog>, open: bool) {
+pub(crate) fn sync_modal(dialog: NodeRef<leptos::html::Dialog>, open: bool) {
     let Some(dialog) = dialog.get() else {
         return;
     };

@@ -6,6 +6,7 @@
 
 pub mod board;
 pub mod drag;
+pub mod fields;
 pub mod files;
 pub mod saving;
 pub mod state;
@@ -114,6 +115,15 @@ pub fn App() -> impl IntoView {
                 <h1 class="brand">"Traceboard"</h1>
                 <div class="file-info">
                     <span class="file-name">{move || state.file_name.get()}</span>
+                    <button
+                        type="button"
+                        class="link-button"
+                        hidden=move || !state.board_open.get()
+                        title="Where the board reads the requirements, and which keys it reads"
+                        on:click=move |_| state.fields_for.set(state.board_id())
+                    >
+                        "Fields"
+                    </button>
                     <span class="saved-note">{move || state.saved_note.get()}</span>
                 </div>
                 <div class="actions" role="toolbar" aria-label="Board actions">
@@ -187,7 +197,7 @@ pub fn App() -> impl IntoView {
                 <input
                     class="visually-hidden"
                     type="file"
-                    accept=".json,application/json"
+                    accept=".json,.lobster,application/json"
                     node_ref=file_input
                     tabindex="-1"
                     aria-hidden="true"
@@ -196,6 +206,7 @@ pub fn App() -> impl IntoView {
             </header>
             <Notices />
             <saving::ConflictNotice />
+            <fields::FieldsDialog />
             <main class="main">
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
                     <BoardView />
@@ -222,9 +233,10 @@ fn Notices() -> impl IntoView {
         _ => None,
     };
     let info = move || match state.notice.get() {
-        Some(Notice::Info(text)) => Some(text),
+        Some(Notice::Info(text) | Notice::Report(text)) => Some(text),
         _ => None,
     };
+    let offers_fields = move || matches!(state.notice.get(), Some(Notice::Report(_)));
     let dismiss = move |_| state.notice.set(None);
     view! {
         <div class="notices">
@@ -234,6 +246,15 @@ fn Notices() -> impl IntoView {
             </div>
             <div role="status" class="notice info" hidden=move || info().is_none()>
                 <pre class="notice-text">{info}</pre>
+                <Show when=offers_fields>
+                    <button
+                        type="button"
+                        class="notice-action"
+                        on:click=move |_| state.fields_for.set(state.board_id())
+                    >
+                        "Change fields"
+                    </button>
+                </Show>
                 <button type="button" class="dismiss" aria-label="Dismiss report" on:click=dismiss>"×"</button>
             </div>
         </div>
@@ -326,6 +347,7 @@ fn page_shortcuts(state: AppState) {
         // meant for the board, it would take back the reason typed in the dialog.
         if state.pending_override.with_untracked(Option::is_some)
             || state.shortcuts_open.get_untracked()
+            || state.fields_for.with_untracked(Option::is_some)
         {
             if command && !in_text && matches!(key.as_str(), "z" | "Z" | "y" | "Y") {
                 ev.prevent_default();

@@ -9,7 +9,9 @@
 use leptos::prelude::*;
 
 use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
+use traceboard_core::board::ImportReport;
 use traceboard_core::columns::{CardFilter, columns as card_columns};
+use traceboard_core::fields::Fields;
 use traceboard_core::saved::SavedBoard;
 use traceboard_core::stage::{GateBreach, Stage};
 use traceboard_core::team::{Team, read_agent_files};
@@ -28,6 +30,8 @@ pub struct CardKey {
 pub enum Notice {
     Error(String),
     Info(String),
+    /// An import report whose fields the board guessed: it offers "Change fields".
+    Report(String),
 }
 
 /// A card being dragged with a pointer or lifted with the keyboard. It names the card with
@@ -80,6 +84,8 @@ pub struct AppState {
     pub move_menu: RwSignal<Option<CardRef>>,
     /// Whether the keyboard shortcuts dialog is open.
     pub shortcuts_open: RwSignal<bool>,
+    /// The board whose "Fields" dialog is open.
+    pub fields_for: RwSignal<Option<BoardId>>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
@@ -113,6 +119,7 @@ impl AppState {
             move_menu: RwSignal::new(None),
             focused: RwSignal::new(None),
             shortcuts_open: RwSignal::new(false),
+            fields_for: RwSignal::new(None),
             revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),
@@ -155,31 +162,69 @@ impl AppState {
     }
 
     /// Imports a file's bytes. A bad file shows a message and leaves the open board alone.
+    /// A file of a shape whose fields a person chose before opens with that choice.
     pub fn import_matrix(&self, file_name: &str, bytes: Vec<u8>) {
-        match Board::import_owned(file_name, bytes) {
-            Ok((board, report)) => {
-                let mut text = report.to_string();
-                for warning in report.warnings.iter().take(50) {
-                    text.push_str(&format!("\n• {}: {}", warning.position, warning.message));
-                }
-                if report.warnings.len() > 50 {
-                    text.push_str(&format!(
-                        "\n• and {} more warnings",
-                        report.warnings.len() - 50
-                    ));
+        let imported = Board::import_owned(file_name, bytes).map(|(board, report)| {
+            let remembered = crate::storage::remembered_fields(&board.shape().signature)
+                .and_then(|json| Fields::from_json(&json))
+                .filter(|f| f != board.fields());
+            match remembered.map(|fields| board.reread(&fields)) {
+                Some(Ok((again, report))) => (again, report, true),
+                _ => (board, report, false),
+            }
+        });
+        match imported {
+            Ok((board, report, remembered)) => {
+                let undecided = report.undecided;
+                let mut text = report_text(&report);
+                if remembered {
+                    text.push_str("\nRead with the fields chosen before for files of this shape.");
                 }
                 if let Ok(note) = self.apply(Action::OpenBoard(Box::new(board))) {
                     // The report replaces after_change's notice, so it carries its history note.
                     if let Some(note) = note {
                         text.push_str(&format!("\n{note}"));
                     }
-                    self.notice.set(Some(Notice::Info(text)));
+                    self.notice.set(Some(if report.guessed {
+                        Notice::Report(text)
+                    } else {
+                        Notice::Info(text)
+                    }));
+                    // The board could not tell what the members hold: the person says.
+                    if undecided {
+                        self.fields_for.set(self.board_id());
+                    }
                 }
             }
             Err(e) => self.notice.set(Some(Notice::Error(format!(
                 "Could not import {file_name}. {e}"
             )))),
         }
+    }
+
+    /// Reads the open board again through `fields` chosen in the "Fields" dialog opened for
+    /// `board`, as one undoable change, and remembers the choice for files of this shape.
+    /// Refused (with the reason) when the board changed since the dialog opened.
+    pub fn read_as(&self, board: BoardId, fields: Fields) -> Result<(), String> {
+        if self.board_id() != Some(board) {
+            return Err(
+                "The board changed while the dialog was open; open Fields again to choose for it."
+                    .to_owned(),
+            );
+        }
+        let again = self.with_board(|b| b.map(|b| (b.reread(&fields), b.shape().signature.clone())));
+        let Some((again, signature)) = again else {
+            return Err("No board is open.".to_owned());
+        };
+        let (again, report) = again.map_err(|e| format!("The file cannot be read that way: {e}"))?;
+        let mut text = report_text(&report);
+        let note = self.apply(Action::ReadAs(Box::new(again)))?;
+        crate::storage::remember_fields(&signature, &fields.to_json());
+        if let Some(note) = note {
+            text.push_str(&format!("\n{note}"));
+        }
+        self.notice.set(Some(Notice::Report(text)));
+        Ok(())
     }
 
     /// Applies an action and refreshes what it touched. Errors become a notice.
@@ -417,6 +462,12 @@ impl AppState {
             self.pending_override.set(None);
         }
         if self
+            .fields_for
+            .with_untracked(|f| f.is_some_and(|b| Some(b) != open))
+        {
+            self.fields_for.set(None);
+        }
+        if self
             .move_menu
             .with_untracked(|m| m.as_ref().is_some_and(stale))
         {
@@ -489,6 +540,7 @@ impl AppState {
     pub fn is_busy(&self) -> bool {
         self.pending_override.with(Option::is_some)
             || self.shortcuts_open.get()
+            || self.fields_for.with(Option::is_some)
             || self.dragged.with(Option::is_some)
             || self.move_menu.with(Option::is_some)
     }
@@ -546,4 +598,38 @@ pub fn short_time(iso: &str) -> String {
         return iso.to_owned();
     }
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// An import report as the status line shows it: the counts, where and how the requirements
+/// were read when that was a guess, the joins, the other candidates, then the warnings.
+fn report_text(report: &ImportReport) -> String {
+    let mut text = report.to_string();
+    if report.guessed {
+        text.push_str(&format!("\nRead from {}: {}.", report.source, report.fields));
+        text.push_str(&format!("\nStages from {}.", report.stage_source));
+    }
+    if report.undecided {
+        text.push_str(
+            "\nNothing in the file looked like a requirement's id or text: choose the fields.",
+        );
+    }
+    if report.choice_missing {
+        text.push_str("\nThe fields chosen before name a place this file does not have; the board chose again.");
+    }
+    for join in &report.joins {
+        text.push_str(&format!("\nJoined {join}."));
+    }
+    if !report.others.is_empty() {
+        text.push_str(&format!("\nAlso found: {}.", report.others.join("; ")));
+    }
+    for warning in report.warnings.iter().take(50) {
+        text.push_str(&format!("\n• {}: {}", warning.position, warning.message));
+    }
+    if report.warnings.len() > 50 {
+        text.push_str(&format!(
+            "\n• and {} more warnings",
+            report.warnings.len() - 50
+        ));
+    }
+    text
 }

@@ -218,7 +218,16 @@ impl Matrix {
                 .get(candidate.span.clone())
                 .and_then(|t| serde_json::from_str::<&RawValue>(t).ok())
             {
-                push_entries(&text, &candidate.path, children(raw), &mut entries);
+                let mut members = children(raw);
+                // A file that is itself a map keyed by ids may keep a `meta` or `version`
+                // beside them: those are not requirements, and stay in the file as they are.
+                if candidate.path.is_empty()
+                    && candidate.id_keys * 2 > candidate.keys_sampled
+                    && let Children::Map(items) = &mut members
+                {
+                    items.retain(|(k, _)| crate::fields::looks_like_id_key(k));
+                }
+                push_entries(&text, &candidate.path, members, &mut entries);
             }
         }
         let style = Style::detect(&text);

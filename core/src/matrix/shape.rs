@@ -114,6 +114,10 @@ pub struct Shape {
     pub undecided: bool,
     /// The person chose a container that is not in the file any more; the board chose again.
     pub choice_missing: bool,
+    /// What files of this shape have in common, whatever their data: the root's keys, where
+    /// the board would find the requirements and their keys. A choice of fields is remembered
+    /// under it, so the next file of the same shape opens the same way.
+    pub signature: String,
 }
 
 impl Shape {
@@ -166,8 +170,10 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
             .cmp(&a.qualifies)
             .then(b.score.total_cmp(&a.score))
     });
+    let signature = signature(root, candidates.first());
     let mut shape = Shape {
         candidates,
+        signature,
         ..Shape::default()
     };
     if let Some(path) = choice {
@@ -230,6 +236,38 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
         shape.undecided = true;
     }
     shape
+}
+
+/// The shape's signature (see `Shape::signature`): a 64-bit FNV-1a hash, in hex, of the
+/// root's keys, the best candidate's path and its members' keys, each sorted. Written here
+/// because it is twelve lines and a hashing crate would add to the download for it.
+fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match children(root) {
+        // A root keyed by ids has keys that change with the data; only its being keyed counts.
+        Children::Map(items) if items.iter().filter(|(k, _)| looks_like_id_key(k)).count() * 2 > items.len() => {
+            parts.push("{keyed}".to_owned());
+        }
+        Children::Map(items) => {
+            let mut keys: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
+            keys.sort_unstable();
+            parts.push(format!("{{{}}}", keys.join(",")));
+        }
+        Children::Seq(_) => parts.push("[]".to_owned()),
+        Children::Scalar => {}
+    }
+    if let Some(best) = best {
+        parts.push(best.path.clone());
+        let mut keys: Vec<String> = best.keys.iter().filter(|k| k.0.len() == 1).map(ToString::to_string).collect();
+        keys.sort_unstable();
+        parts.push(keys.join(","));
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in parts.join("\n").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 fn uniformity_ok(c: &Candidate) -> bool {
@@ -390,7 +428,8 @@ fn score(c: &mut Candidate) {
     } else {
         c.id_keys as f64 / c.keys_sampled as f64
     };
-    let text_map = c.is_map && c.strings > c.objects && key_share >= 0.5;
+    // Texts keyed by ids: at least two, so that one stray `{"v2": "…"}` is not a board.
+    let text_map = c.is_map && c.strings > c.objects && c.strings >= 2 && key_share >= 0.5;
     let objectness = if text_map {
         0.5 * c.strings as f64 / members
     } else {
@@ -426,7 +465,7 @@ fn score(c: &mut Candidate) {
     let named = c.key.as_deref().is_some_and(is_requirements_key) && c.objects > 0;
     // So is a file that is a bare list with objects in it.
     let bare = c.path.is_empty() && !c.is_map && c.objects > 0;
-    c.qualifies = objectness >= 0.5 && (idness >= 0.5 || textness >= 0.5 || named) && table
+    c.qualifies = objectness >= 0.5 && ((idness >= 0.5 || textness >= 0.5) && table || named)
         || text_map
         || bare;
 }

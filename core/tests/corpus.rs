@@ -1,0 +1,196 @@
+//! Every real matrix of the corpus (copied byte for byte into tests/fixtures/corpus/matrices,
+//! see matrices.tsv there for where each comes from) through the core, against a table of
+//! expected outcomes written down per file. The table is the record of what the board does
+//! with real data: a change in how a real file lands fails here and is reviewed like code.
+
+use traceboard_core::board::Board;
+
+/// What one file is expected to give.
+struct Expected {
+    file: &'static str,
+    /// `None` when the file is refused.
+    cards: Option<usize>,
+    /// Backlog, Test written, Red, Green, Reviewed (deprecated cards are not in a column).
+    stages: [usize; 5],
+    /// Where the requirements are read from (`ImportReport::source` starts with it).
+    source: &'static str,
+    /// Containers joined to the requirements, in the order the report names them.
+    joins: &'static [&'static str],
+    /// Entries in the file's requirement container(s): at least 95% of them must be cards.
+    entries: usize,
+}
+
+const fn row(
+    file: &'static str,
+    cards: usize,
+    stages: [usize; 5],
+    source: &'static str,
+    joins: &'static [&'static str],
+    entries: usize,
+) -> Expected {
+    Expected {
+        file,
+        cards: Some(cards),
+        stages,
+        source,
+        joins,
+        entries,
+    }
+}
+
+const CORPUS: &[Expected] = &[
+    // 13 requirements with `unit_tests` and `e2e_scripts` lists of {path}: tests, no status.
+    row("01-Dicklesworthstone-pi_agent_rust-traceability_matrix.json", 13, [0, 13, 0, 0, 0], "\"requirements\"", &[], 13),
+    // A map keyed by id (FR-001 …) with titles; no tests, code or status anywhere per id.
+    row("02-WooYoungSang-wavis-helloworld-traceability-matrix.json", 17, [17, 0, 0, 0, 0], "\"requirements\" (a map", &[], 17),
+    // A `coverage` map keyed by id (code paths) and a `sourceMap` naming ids (tests): joined.
+    row("03-adammerrill-AstroJS-template-traceability-matrix.json", 23, [0, 23, 0, 0, 0], "\"requirements\"", &["coverage", "sourceMap"], 23),
+    // `traceability`: 398 objects with `requirement` (a JSON pointer) and status "mapped",
+    // which is not a status word: kept, and the stage comes from links (none).
+    row("04-fderuiter-DuckDeploy-traceability-matrix.json", 398, [398, 0, 0, 0, 0], "\"traceability\"", &[], 398),
+    // A bare list without ids, named by `scenario`; each lists test names.
+    row("05-hyper-swe-mtix-traceability.json", 19, [0, 19, 0, 0, 0], "the file itself", &[], 19),
+    // Status "covered"/"stale" unknown; `evidence` and `file` paths sorted into tests/code.
+    row("06-rogerchappel-specstitch-traceability.json", 17, [8, 9, 0, 0, 0], "\"requirements\"", &[], 17),
+    // `evidence.tests` and `evidence.implementation`; verified → Reviewed, implemented → Green.
+    row("07-aithinkers-requirements-dlc-traceability.json", 31, [0, 0, 0, 9, 22], "\"requirements\"", &[], 31),
+    // Requirements name their `acceptanceCriteria`, whose statuses (Verified, Planned …) and
+    // test files are in `acceptance`: joined; the least advanced criterion sets the stage.
+    row("08-DanielKlier-family-flow-traceability.json", 95, [0, 11, 0, 10, 74], "\"requirements\"", &["acceptance"], 95),
+    // `stories` with id and title.
+    row("09-arcgang-demo2-traceability-matrix.json", 15, [15, 0, 0, 0, 0], "\"stories\"", &[], 15),
+    // `use_cases` keyed by UC ids with `source_files` (code); actors and rules named as others.
+    row("10-KeyT9999-RestaurantBookingWebsite-traceability.json", 5, [5, 0, 0, 0, 0], "\"use_cases\"", &[], 5),
+    // 806 with status "missing" (not started), "partially implemented" (in progress, Red
+    // with tests and code), "implemented and verified" (Reviewed).
+    row("11-MarwanAljijakli-agentkernel-traceability.json", 806, [632, 3, 132, 0, 39], "\"requirements\"", &[], 806),
+    // `links`: 679 objects with `requirementId` and `testIds`.
+    row("12-Ceegore-riftwarden-traceability.json", 679, [0, 679, 0, 0, 0], "\"links\"", &[], 679),
+    // `rows` (id, text, status "draft", a test file in `link`) wins over the map of the same
+    // texts under `requirements`, which the report names.
+    row("13-jwildfire-open.csr-traceability.json", 16, [0, 16, 0, 0, 0], "\"rows\"", &[], 16),
+    // sphinx-needs: `versions["2.0"].needs`, a map keyed by id, status "open".
+    row("14-useblocks-sphinx-needs-needs.json", 3, [3, 0, 0, 0, 0], "\"versions[\"2.0\"].needs\"", &[], 3),
+    // LOBSTER report: the requirements level's items, by `tag`; "Status 1" … are unknown.
+    row("15-bmw-software-engineering-lobster-codebeamer_links.lobster", 4, [4, 0, 0, 0, 0], "\"levels[0].items\"", &[], 4),
+    // One policy with an id and a description.
+    row("16-ajald24-it-controls-management-traceability_matrix.json", 1, [1, 0, 0, 0, 0], "\"traceability.policy_hierarchy\"", &[], 1),
+];
+
+fn path(file: &str) -> String {
+    format!(
+        "{}/../tests/fixtures/corpus/matrices/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn every_corpus_matrix_lands_as_the_table_says() {
+    let dir = format!("{}/../tests/fixtures/corpus/matrices", env!("CARGO_MANIFEST_DIR"));
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the corpus copy is in the repository")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    on_disk.sort();
+    let listed: Vec<&str> = CORPUS.iter().map(|e| e.file).collect();
+    assert_eq!(on_disk, listed, "every corpus file has a row, and every row a file");
+
+    let mut failures = Vec::new();
+    for expected in CORPUS {
+        let bytes = std::fs::read(path(expected.file)).expect("readable");
+        match Board::import(expected.file, &bytes) {
+            Ok((board, report)) => {
+                let joins: Vec<String> = report
+                    .joins
+                    .iter()
+                    .map(|j| j.split('"').nth(1).unwrap_or_default().to_owned())
+                    .collect();
+                let same_bytes = board.export().as_bytes() == bytes.as_slice();
+                let source_ok = report.source.starts_with(expected.source);
+                let enough = report.placed() * 100 >= expected.entries * 95 && board.len() == expected.entries;
+                let ok = expected.cards == Some(report.placed())
+                    && expected.stages == report.per_stage
+                    && source_ok
+                    && joins == expected.joins
+                    && same_bytes
+                    && enough;
+                if !ok {
+                    failures.push(format!(
+                        "{}: got {} cards {:?} from {} (joins {:?}, {} entries, export identical: {same_bytes})",
+                        expected.file,
+                        report.placed(),
+                        report.per_stage,
+                        report.source,
+                        joins,
+                        board.len()
+                    ));
+                }
+            }
+            Err(e) => {
+                if expected.cards.is_some() {
+                    failures.push(format!("{}: refused: {e}", expected.file));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn moves_on_real_files_write_only_their_requirement() {
+    use traceboard_core::board::Move;
+    use traceboard_core::stage::Stage;
+    use traceboard_core::workspace::{Action, Workspace};
+    for expected in CORPUS {
+        let bytes = std::fs::read(path(expected.file)).expect("readable");
+        let Ok((board, _)) = Board::import(expected.file, &bytes) else {
+            continue;
+        };
+        // The first card that can go back to Backlog or forward with an override.
+        let Some((entry, card)) = board.cards().find(|(_, c)| !c.read_only) else {
+            continue;
+        };
+        let to = if card.stage == Stage::Backlog {
+            Stage::TestWritten
+        } else {
+            Stage::Backlog
+        };
+        let span = board.span(entry).expect("a placed card has a span");
+        let mut ws = Workspace::default();
+        ws.apply(Action::OpenBoard(Box::new(board))).expect("opens");
+        ws.apply(Action::MoveCard(Move {
+            entry,
+            to,
+            by: "qa".into(),
+            at: "2026-11-29T10:00:00Z".into(),
+            override_reason: Some("corpus check".into()),
+        }))
+        .unwrap_or_else(|e| panic!("{}: {e}", expected.file));
+        let out = ws.board().expect("open").export();
+        // Everything before the first changed byte and after the last is the file's own.
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.trim_start_matches('\u{feff}');
+        let out = out.trim_start_matches('\u{feff}');
+        let prefix = text.bytes().zip(out.bytes()).take_while(|(a, b)| a == b).count();
+        let suffix = text
+            .bytes()
+            .rev()
+            .zip(out.bytes().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = suffix.min(out.len() - prefix).min(text.len() - prefix);
+        let changed = &out[prefix..out.len() - suffix];
+        assert!(changed.contains("tdd_stage"), "{}: {changed}", expected.file);
+        // The change lies inside the moved requirement's bytes.
+        assert!(
+            prefix >= span.start && text.len() - suffix <= span.end,
+            "{}: changed {}..{} outside the requirement at {span:?}",
+            expected.file,
+            prefix,
+            text.len() - suffix
+        );
+        let (again, _) = Board::import(expected.file, out.as_bytes()).expect("re-imports");
+        assert_eq!(again.card(entry).map(|c| c.stage), Some(to), "{}", expected.file);
+        assert_eq!(again.len(), expected.entries, "{}", expected.file);
+    }
+}
