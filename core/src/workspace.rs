@@ -248,7 +248,9 @@ impl Workspace {
                 let message = format!(
                     "Read {} with the chosen fields: {}.",
                     board.file_name(),
-                    board.fields().summary(board.shape().chosen().any(|c| c.is_map))
+                    board
+                        .fields()
+                        .summary(board.shape().chosen().any(|c| c.is_map))
                 );
                 let other = self.board.replace(*board).map(Box::new);
                 let change = Change::Board { other, label };

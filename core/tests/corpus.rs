@@ -40,41 +40,153 @@ const fn row(
 
 const CORPUS: &[Expected] = &[
     // 13 requirements with `unit_tests` and `e2e_scripts` lists of {path}: tests, no status.
-    row("01-Dicklesworthstone-pi_agent_rust-traceability_matrix.json", 13, [0, 13, 0, 0, 0], "\"requirements\"", &[], 13),
+    row(
+        "01-Dicklesworthstone-pi_agent_rust-traceability_matrix.json",
+        13,
+        [0, 13, 0, 0, 0],
+        "\"requirements\"",
+        &[],
+        13,
+    ),
     // A map keyed by id (FR-001 …) with titles; no tests, code or status anywhere per id.
-    row("02-WooYoungSang-wavis-helloworld-traceability-matrix.json", 17, [17, 0, 0, 0, 0], "\"requirements\" (a map", &[], 17),
+    row(
+        "02-WooYoungSang-wavis-helloworld-traceability-matrix.json",
+        17,
+        [17, 0, 0, 0, 0],
+        "\"requirements\" (a map",
+        &[],
+        17,
+    ),
     // A `coverage` map keyed by id (code paths) and a `sourceMap` naming ids (tests): joined.
-    row("03-adammerrill-AstroJS-template-traceability-matrix.json", 23, [0, 23, 0, 0, 0], "\"requirements\"", &["coverage", "sourceMap"], 23),
+    row(
+        "03-adammerrill-AstroJS-template-traceability-matrix.json",
+        23,
+        [0, 23, 0, 0, 0],
+        "\"requirements\"",
+        &["coverage", "sourceMap"],
+        23,
+    ),
     // `traceability`: 398 objects with `requirement` (a JSON pointer) and status "mapped",
     // which is not a status word: kept, and the stage comes from links (none).
-    row("04-fderuiter-DuckDeploy-traceability-matrix.json", 398, [398, 0, 0, 0, 0], "\"traceability\"", &[], 398),
+    row(
+        "04-fderuiter-DuckDeploy-traceability-matrix.json",
+        398,
+        [398, 0, 0, 0, 0],
+        "\"traceability\"",
+        &[],
+        398,
+    ),
     // A bare list without ids, named by `scenario`; each lists test names.
-    row("05-hyper-swe-mtix-traceability.json", 19, [0, 19, 0, 0, 0], "the file itself", &[], 19),
+    row(
+        "05-hyper-swe-mtix-traceability.json",
+        19,
+        [0, 19, 0, 0, 0],
+        "the file itself",
+        &[],
+        19,
+    ),
     // Status "covered"/"stale" unknown; `evidence` and `file` paths sorted into tests/code.
-    row("06-rogerchappel-specstitch-traceability.json", 17, [8, 9, 0, 0, 0], "\"requirements\"", &[], 17),
+    row(
+        "06-rogerchappel-specstitch-traceability.json",
+        17,
+        [8, 9, 0, 0, 0],
+        "\"requirements\"",
+        &[],
+        17,
+    ),
     // `evidence.tests` and `evidence.implementation`; verified → Reviewed, implemented → Green.
-    row("07-aithinkers-requirements-dlc-traceability.json", 31, [0, 0, 0, 9, 22], "\"requirements\"", &[], 31),
+    row(
+        "07-aithinkers-requirements-dlc-traceability.json",
+        31,
+        [0, 0, 0, 9, 22],
+        "\"requirements\"",
+        &[],
+        31,
+    ),
     // Requirements name their `acceptanceCriteria`, whose statuses (Verified, Planned …) and
     // test files are in `acceptance`: joined; the least advanced criterion sets the stage.
-    row("08-DanielKlier-family-flow-traceability.json", 95, [0, 11, 0, 10, 74], "\"requirements\"", &["acceptance"], 95),
+    row(
+        "08-DanielKlier-family-flow-traceability.json",
+        95,
+        [0, 11, 0, 10, 74],
+        "\"requirements\"",
+        &["acceptance"],
+        95,
+    ),
     // `stories` with id and title.
-    row("09-arcgang-demo2-traceability-matrix.json", 15, [15, 0, 0, 0, 0], "\"stories\"", &[], 15),
+    row(
+        "09-arcgang-demo2-traceability-matrix.json",
+        15,
+        [15, 0, 0, 0, 0],
+        "\"stories\"",
+        &[],
+        15,
+    ),
     // `use_cases` keyed by UC ids with `source_files` (code); actors and rules named as others.
-    row("10-KeyT9999-RestaurantBookingWebsite-traceability.json", 5, [5, 0, 0, 0, 0], "\"use_cases\"", &[], 5),
+    row(
+        "10-KeyT9999-RestaurantBookingWebsite-traceability.json",
+        5,
+        [5, 0, 0, 0, 0],
+        "\"use_cases\"",
+        &[],
+        5,
+    ),
     // 806 with status "missing" (not started), "partially implemented" (in progress, Red
     // with tests and code), "implemented and verified" (Reviewed).
-    row("11-MarwanAljijakli-agentkernel-traceability.json", 806, [632, 3, 132, 0, 39], "\"requirements\"", &[], 806),
+    row(
+        "11-MarwanAljijakli-agentkernel-traceability.json",
+        806,
+        [632, 3, 132, 0, 39],
+        "\"requirements\"",
+        &[],
+        806,
+    ),
     // `links`: 679 objects with `requirementId` and `testIds`.
-    row("12-Ceegore-riftwarden-traceability.json", 679, [0, 679, 0, 0, 0], "\"links\"", &[], 679),
+    row(
+        "12-Ceegore-riftwarden-traceability.json",
+        679,
+        [0, 679, 0, 0, 0],
+        "\"links\"",
+        &[],
+        679,
+    ),
     // `rows` (id, text, status "draft", a test file in `link`) wins over the map of the same
     // texts under `requirements`, which the report names.
-    row("13-jwildfire-open.csr-traceability.json", 16, [0, 16, 0, 0, 0], "\"rows\"", &[], 16),
+    row(
+        "13-jwildfire-open.csr-traceability.json",
+        16,
+        [0, 16, 0, 0, 0],
+        "\"rows\"",
+        &[],
+        16,
+    ),
     // sphinx-needs: `versions["2.0"].needs`, a map keyed by id, status "open".
-    row("14-useblocks-sphinx-needs-needs.json", 3, [3, 0, 0, 0, 0], "\"versions[\"2.0\"].needs\"", &[], 3),
+    row(
+        "14-useblocks-sphinx-needs-needs.json",
+        3,
+        [3, 0, 0, 0, 0],
+        "\"versions[\"2.0\"].needs\"",
+        &[],
+        3,
+    ),
     // LOBSTER report: the requirements level's items, by `tag`; "Status 1" … are unknown.
-    row("15-bmw-software-engineering-lobster-codebeamer_links.lobster", 4, [4, 0, 0, 0, 0], "\"levels[0].items\"", &[], 4),
+    row(
+        "15-bmw-software-engineering-lobster-codebeamer_links.lobster",
+        4,
+        [4, 0, 0, 0, 0],
+        "\"levels[0].items\"",
+        &[],
+        4,
+    ),
     // One policy with an id and a description.
-    row("16-ajald24-it-controls-management-traceability_matrix.json", 1, [1, 0, 0, 0, 0], "\"traceability.policy_hierarchy\"", &[], 1),
+    row(
+        "16-ajald24-it-controls-management-traceability_matrix.json",
+        1,
+        [1, 0, 0, 0, 0],
+        "\"traceability.policy_hierarchy\"",
+        &[],
+        1,
+    ),
 ];
 
 fn path(file: &str) -> String {
@@ -86,14 +198,20 @@ fn path(file: &str) -> String {
 
 #[test]
 fn every_corpus_matrix_lands_as_the_table_says() {
-    let dir = format!("{}/../tests/fixtures/corpus/matrices", env!("CARGO_MANIFEST_DIR"));
+    let dir = format!(
+        "{}/../tests/fixtures/corpus/matrices",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
         .expect("the corpus copy is in the repository")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
     on_disk.sort();
     let listed: Vec<&str> = CORPUS.iter().map(|e| e.file).collect();
-    assert_eq!(on_disk, listed, "every corpus file has a row, and every row a file");
+    assert_eq!(
+        on_disk, listed,
+        "every corpus file has a row, and every row a file"
+    );
 
     let mut failures = Vec::new();
     for expected in CORPUS {
@@ -107,7 +225,8 @@ fn every_corpus_matrix_lands_as_the_table_says() {
                     .collect();
                 let same_bytes = board.export().as_bytes() == bytes.as_slice();
                 let source_ok = report.source.starts_with(expected.source);
-                let enough = report.placed() * 100 >= expected.entries * 95 && board.len() == expected.entries;
+                let enough = report.placed() * 100 >= expected.entries * 95
+                    && board.len() == expected.entries;
                 let ok = expected.cards == Some(report.placed())
                     && expected.stages == report.per_stage
                     && source_ok
@@ -171,7 +290,11 @@ fn moves_on_real_files_write_only_their_requirement() {
         let text = String::from_utf8_lossy(&bytes);
         let text = text.trim_start_matches('\u{feff}');
         let out = out.trim_start_matches('\u{feff}');
-        let prefix = text.bytes().zip(out.bytes()).take_while(|(a, b)| a == b).count();
+        let prefix = text
+            .bytes()
+            .zip(out.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
         let suffix = text
             .bytes()
             .rev()
@@ -180,7 +303,11 @@ fn moves_on_real_files_write_only_their_requirement() {
             .count();
         let suffix = suffix.min(out.len() - prefix).min(text.len() - prefix);
         let changed = &out[prefix..out.len() - suffix];
-        assert!(changed.contains("tdd_stage"), "{}: {changed}", expected.file);
+        assert!(
+            changed.contains("tdd_stage"),
+            "{}: {changed}",
+            expected.file
+        );
         // The change lies inside the moved requirement's bytes.
         assert!(
             prefix >= span.start && text.len() - suffix <= span.end,
@@ -190,7 +317,12 @@ fn moves_on_real_files_write_only_their_requirement() {
             text.len() - suffix
         );
         let (again, _) = Board::import(expected.file, out.as_bytes()).expect("re-imports");
-        assert_eq!(again.card(entry).map(|c| c.stage), Some(to), "{}", expected.file);
+        assert_eq!(
+            again.card(entry).map(|c| c.stage),
+            Some(to),
+            "{}",
+            expected.file
+        );
         assert_eq!(again.len(), expected.entries, "{}", expected.file);
     }
 }

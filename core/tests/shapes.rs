@@ -1038,11 +1038,10 @@ fn a_file_without_requirements_is_refused_saying_what_it_holds() {
 }
 
 #[test]
-#[ignore = "bug: a map keyed by requirement id is not joined when its parent map holds another object (join::link counts the parent as a table)"]
 fn a_keyed_map_beside_another_object_is_still_joined() {
     // The same file as coverage_nested.json, with `"generated": "…"` replaced by a `tool`
-    // object: `evidence` now has two object members, so `join::link` takes it for a table and
-    // skips everything inside it.
+    // object: `evidence` now has two object members, and is still only a map that groups
+    // others, not a table of records whose insides belong to each record.
     let (name, bytes) = fixture!("coverage_beside_another_map.json");
     let (board, report) = import(name, bytes);
     assert_eq!(

@@ -160,7 +160,10 @@ pub fn FieldsDialog() -> impl IntoView {
     let several = move |label: &'static str,
                         get: fn(&Fields) -> &Vec<KeyPath>,
                         set: fn(&mut Fields, Vec<KeyPath>)| {
-        let id = format!("fields-{}", label.to_ascii_lowercase().replace([' ', ','], "-"));
+        let id = format!(
+            "fields-{}",
+            label.to_ascii_lowercase().replace([' ', ','], "-")
+        );
         view! {
             <label for=id.clone()>{label}</label>
             <select

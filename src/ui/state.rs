@@ -8,8 +8,8 @@
 
 use leptos::prelude::*;
 
-use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
 use traceboard_core::board::ImportReport;
+use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
 use traceboard_core::columns::{CardFilter, columns as card_columns};
 use traceboard_core::fields::Fields;
 use traceboard_core::saved::SavedBoard;
@@ -212,11 +212,13 @@ impl AppState {
                     .to_owned(),
             );
         }
-        let again = self.with_board(|b| b.map(|b| (b.reread(&fields), b.shape().signature.clone())));
+        let again =
+            self.with_board(|b| b.map(|b| (b.reread(&fields), b.shape().signature.clone())));
         let Some((again, signature)) = again else {
             return Err("No board is open.".to_owned());
         };
-        let (again, report) = again.map_err(|e| format!("The file cannot be read that way: {e}"))?;
+        let (again, report) =
+            again.map_err(|e| format!("The file cannot be read that way: {e}"))?;
         let mut text = report_text(&report);
         let note = self.apply(Action::ReadAs(Box::new(again)))?;
         crate::storage::remember_fields(&signature, &fields.to_json());
@@ -605,7 +607,10 @@ pub fn short_time(iso: &str) -> String {
 fn report_text(report: &ImportReport) -> String {
     let mut text = report.to_string();
     if report.guessed {
-        text.push_str(&format!("\nRead from {}: {}.", report.source, report.fields));
+        text.push_str(&format!(
+            "\nRead from {}: {}.",
+            report.source, report.fields
+        ));
         text.push_str(&format!("\nStages from {}.", report.stage_source));
     }
     if report.undecided {

@@ -68,7 +68,7 @@ test('a coverage map kept beside the requirements shows on their cards', async (
   const reqUi1 = card(column(page, 'Test written'), 'REQ-UI-001');
   await expect(reqUi1).toContainText('Global Navigation');
   await expect(reqUi1).toContainText('1 code');
-  await expect(reqUi1).toContainText('3 tests');
+  await expect(reqUi1).toContainText('2 tests');
 
   // A move writes into the requirement; the joined map keeps its bytes.
   await page.getByRole('button', { name: 'Move REQ-UI-001 to…' }).click();

@@ -125,12 +125,18 @@ impl Shape {
         self.chosen.iter().filter_map(|i| self.candidates.get(*i))
     }
 
-    /// The best candidates that are not the board, for the report to name.
+    /// The best candidates that are not the board, for the report to name. A container that
+    /// holds the board (`versions` around `versions["2.0"].needs`) is not another choice.
     pub fn others(&self) -> impl Iterator<Item = &Candidate> {
+        let chosen: Vec<&Range<usize>> = self.chosen().map(|c| &c.span).collect();
         self.candidates
             .iter()
             .enumerate()
-            .filter(|(i, c)| c.qualifies && !self.chosen.contains(i))
+            .filter(move |(i, c)| {
+                c.qualifies
+                    && !self.chosen.contains(i)
+                    && !chosen.iter().any(|s| nested(s, &c.span))
+            })
             .map(|(_, c)| c)
     }
 }
@@ -245,7 +251,9 @@ fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
     let mut parts: Vec<String> = Vec::new();
     match children(root) {
         // A root keyed by ids has keys that change with the data; only its being keyed counts.
-        Children::Map(items) if items.iter().filter(|(k, _)| looks_like_id_key(k)).count() * 2 > items.len() => {
+        Children::Map(items)
+            if items.iter().filter(|(k, _)| looks_like_id_key(k)).count() * 2 > items.len() =>
+        {
             parts.push("{keyed}".to_owned());
         }
         Children::Map(items) => {
@@ -258,7 +266,12 @@ fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
     }
     if let Some(best) = best {
         parts.push(best.path.clone());
-        let mut keys: Vec<String> = best.keys.iter().filter(|k| k.0.len() == 1).map(ToString::to_string).collect();
+        let mut keys: Vec<String> = best
+            .keys
+            .iter()
+            .filter(|k| k.0.len() == 1)
+            .map(ToString::to_string)
+            .collect();
         keys.sort_unstable();
         parts.push(keys.join(","));
     }
