@@ -41,9 +41,9 @@ for (const name of ['bare_array.json', 'keyed_map.json', 'nested_containers.json
 
 test('a file with no requirements says what it found and what was expected', async ({ page }) => {
   await page.goto('/');
-  await importMatrix(page, matrixFixture('user_stories.json'));
+  await importMatrix(page, matrixFixture('settings.json'));
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('No requirements found: the file holds an object with the key "stories"');
-  await expect(alert).toContainText('Expected an object with a "requirements" list');
+  await expect(alert).toContainText('No requirements found: the file holds an object with the keys "theme", "editor", "recent"');
+  await expect(alert).toContainText('The board looks for a list or a map of requirement objects');
   await expect(page.getByRole('button', { name: 'Try the example board' })).toBeVisible();
 });
