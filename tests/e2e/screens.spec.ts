@@ -63,6 +63,28 @@ test('screens: the gate override dialog over the board, light and dark', async (
   await page.screenshot({ path: shot('override-dialog-dark') });
 });
 
+test('screens: a real file\'s report and the Fields dialog, light, dark and narrow', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.goto('/');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  await (await chooser).setFiles('tests/fixtures/corpus/matrices/11-MarwanAljijakli-agentkernel-traceability.json');
+  await expect(page.getByRole('status')).toContainText('Imported 806 requirements');
+  await settled(page);
+  await page.screenshot({ path: shot('real-file-report') });
+  await page.getByRole('status').getByRole('button', { name: 'Change fields' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Fields' });
+  await expect(dialog.getByRole('region', { name: 'Preview' })).toContainText('806 cards');
+  await settled(page);
+  await page.screenshot({ path: shot('fields-dialog') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await settled(page);
+  await page.screenshot({ path: shot('fields-dialog-dark') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await settled(page);
+  await page.screenshot({ path: shot('fields-dialog-narrow') });
+});
+
 test('screens: agent instructions rendered from markdown', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.goto('/');
