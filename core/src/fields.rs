@@ -157,17 +157,22 @@ impl Fields {
         }
         let n = objects.len().max(1);
         let top = |path: &&KeyPath| path.0.len() == 1;
+        // Keys in the order of the alias table, each alias's keys in file order: built in
+        // that order rather than sorted, which keeps a sort routine out of the download.
         let by_alias = |aliases: &[&str], accept: &dyn Fn(&KeyStats) -> bool| -> Vec<KeyPath> {
-            let mut found: Vec<(usize, KeyPath)> = order
+            let leaves: Vec<(String, &KeyPath)> =
+                order.iter().filter(top).map(|p| (p.leaf(), p)).collect();
+            aliases
                 .iter()
-                .filter(top)
-                .filter_map(|path| {
-                    let rank = aliases.iter().position(|a| *a == path.leaf())?;
-                    accept(stats.get(path)?).then(|| (rank, path.clone()))
+                .flat_map(|alias| {
+                    leaves
+                        .iter()
+                        .filter(move |(leaf, _)| leaf == alias)
+                        .map(|(_, p)| *p)
                 })
-                .collect();
-            found.sort_by_key(|(rank, _)| *rank);
-            found.into_iter().map(|(_, p)| p).collect()
+                .filter(|p| stats.get(*p).is_some_and(accept))
+                .cloned()
+                .collect()
         };
         // An id key must name most members, with values that look like ids and tell them
         // apart; a key that only some members have is still tried after the best one.

@@ -479,6 +479,46 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_table_lists_every_word_in_its_family() {
+        let readme = include_str!("../../README.md");
+        let families = [
+            StatusFamily::Planned,
+            StatusFamily::InProgress,
+            StatusFamily::Failing,
+            StatusFamily::Done,
+            StatusFamily::Verified,
+            StatusFamily::Deprecated,
+        ];
+        for family in families {
+            let row = readme
+                .lines()
+                .find(|l| {
+                    l.trim_start()
+                        .starts_with(&format!("| {} |", family.describe()))
+                })
+                .unwrap_or_else(|| panic!("README has no row for {family:?}"));
+            let mut words: Vec<String> = row
+                .split('|')
+                .nth(2)
+                .unwrap_or_default()
+                .split(',')
+                .map(normalize_key)
+                .collect();
+            let mut table: Vec<String> = STATUS_WORDS
+                .iter()
+                .filter(|(_, f)| *f == family)
+                .map(|(w, _)| (*w).to_owned())
+                .collect();
+            words.sort();
+            table.sort();
+            assert_eq!(
+                words, table,
+                "{family:?}: the README row and the table differ"
+            );
+        }
+    }
+
+    #[test]
     fn families_give_stages_from_links() {
         use StatusFamily::*;
         let table = [

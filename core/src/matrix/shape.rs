@@ -149,16 +149,16 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
         found: Vec::new(),
     };
     walk.visit(root, String::new(), None, 0);
-    let mut candidates = walk.found;
-    for candidate in &mut candidates {
+    let mut found = walk.found;
+    for candidate in &mut found {
         score(candidate);
     }
     // A candidate inside a member of a better one is part of that one's requirements.
-    let spans: Vec<(Range<usize>, f64, bool)> = candidates
+    let spans: Vec<(Range<usize>, f64, bool)> = found
         .iter()
         .map(|c| (c.span.clone(), c.score, c.qualifies))
         .collect();
-    for candidate in &mut candidates {
+    for candidate in &mut found {
         let inside_better = spans.iter().any(|(span, score, qualifies)| {
             *qualifies
                 && *span != candidate.span
@@ -170,12 +170,17 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
             candidate.qualifies = false;
         }
     }
-    // Best first; ties keep file order (the sort is stable).
-    candidates.sort_by(|a, b| {
-        b.qualifies
-            .cmp(&a.qualifies)
-            .then(b.score.total_cmp(&a.score))
-    });
+    // Best first; ties keep file order. Inserted in place rather than sorted, which keeps a
+    // sort routine out of the download.
+    let mut ranked: Vec<Candidate> = Vec::with_capacity(found.len());
+    for candidate in found {
+        let at = ranked.partition_point(|c| {
+            c.qualifies && !candidate.qualifies
+                || c.qualifies == candidate.qualifies && c.score >= candidate.score
+        });
+        ranked.insert(at, candidate);
+    }
+    let candidates = ranked;
     let signature = signature(root, candidates.first());
     let mut shape = Shape {
         candidates,
@@ -207,7 +212,13 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
                 }
             }
             // File order, as the entries are read.
-            chosen.sort_by_key(|i| shape.candidates[*i].span.start);
+            let mut in_order: Vec<usize> = Vec::with_capacity(chosen.len());
+            for i in chosen {
+                let start = shape.candidates[i].span.start;
+                let at = in_order.partition_point(|j| shape.candidates[*j].span.start < start);
+                in_order.insert(at, i);
+            }
+            chosen = in_order;
         }
         shape.chosen = chosen;
         return shape;
@@ -257,8 +268,7 @@ fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
             parts.push("{keyed}".to_owned());
         }
         Children::Map(items) => {
-            let mut keys: Vec<&str> = items.iter().map(|(k, _)| k.as_str()).collect();
-            keys.sort_unstable();
+            let keys = in_order(items.iter().map(|(k, _)| k.clone()));
             parts.push(format!("{{{}}}", keys.join(",")));
         }
         Children::Seq(_) => parts.push("[]".to_owned()),
@@ -266,13 +276,12 @@ fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
     }
     if let Some(best) = best {
         parts.push(best.path.clone());
-        let mut keys: Vec<String> = best
-            .keys
-            .iter()
-            .filter(|k| k.0.len() == 1)
-            .map(ToString::to_string)
-            .collect();
-        keys.sort_unstable();
+        let keys = in_order(
+            best.keys
+                .iter()
+                .filter(|k| k.0.len() == 1)
+                .map(ToString::to_string),
+        );
         parts.push(keys.join(","));
     }
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -281,6 +290,16 @@ fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{hash:016x}")
+}
+
+/// Strings in byte order, each inserted in place (no sort routine in the download).
+fn in_order(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items {
+        let at = out.partition_point(|k| *k < item);
+        out.insert(at, item);
+    }
+    out
 }
 
 fn uniformity_ok(c: &Candidate) -> bool {
@@ -488,7 +507,7 @@ fn join_path(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
         && key
             .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '$');
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$');
     match (path.is_empty(), plain) {
         (true, true) => key.to_owned(),
         (false, true) => format!("{path}.{key}"),
