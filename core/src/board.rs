@@ -354,6 +354,9 @@ impl Board {
         // naming them needs the whole list, to know which key tells them apart.
         let mut cards = Vec::with_capacity(raw_entries.len());
         let mut unnamed: Vec<Unnamed> = Vec::new();
+        // Each requirement's lists of strings, read in the same pass (each is parsed once):
+        // joins may find them naming another container's members.
+        let mut refs: crate::join::Refs = Vec::new();
         let mut ordinal = (None::<&str>, 0usize);
         for (index, raw_entry) in raw_entries.iter().enumerate() {
             let container = raw_entry.position.container.as_str();
@@ -363,6 +366,10 @@ impl Board {
             };
             let card = match parse(index) {
                 Some(value) => {
+                    let lists = list_fields(&value);
+                    if !lists.is_empty() {
+                        refs.push((index, lists));
+                    }
                     let card = Card::read_with(fields, raw_entry.key(), &value, None);
                     if card == Err(EntryProblem::NoId) {
                         let position = match raw_entry.position.slot {
@@ -423,19 +430,11 @@ impl Board {
             .enumerate()
             .filter_map(|(i, c)| Some((i, c.as_ref().ok()?.id.as_str().to_owned())))
             .collect();
-        let refs: crate::join::Refs = ids
-            .iter()
-            .filter_map(|(i, _)| Some((*i, list_fields(&parse(*i)?))))
-            .filter(|(_, lists)| !lists.is_empty())
-            .collect();
-        let (mut linked, joins) = crate::join::link(matrix.text(), shape, &ids, &refs);
-        for (index, links) in &linked {
-            let name = names
-                .get(index)
-                .map(|(n, _)| n.as_str())
-                .or_else(|| raw_entries[*index].key());
-            if let Some(value) = parse(*index) {
-                cards[*index] = Card::read_with(fields, name, &value, Some(links));
+        let (mut linked, joins) =
+            crate::join::link(matrix.text(), shape, raw_entries.len(), &ids, &refs);
+        for (card, links) in cards.iter_mut().zip(&linked) {
+            if let (Ok(card), Some(links)) = (card, links) {
+                card.link(links);
             }
         }
 
@@ -544,7 +543,7 @@ impl Board {
                 edited: None,
                 duplicate,
                 name,
-                linked: linked.remove(&index).map(Box::new),
+                linked: linked.get_mut(index).and_then(Option::take).map(Box::new),
             });
         }
         let written = report.placed().saturating_sub(report.inferred);

@@ -5,10 +5,8 @@
 //! plain value: the import report shows it, the "Fields" dialog lets a person change it, and
 //! saves keep it, so a file is always read the same way until someone changes the choice.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::vocabulary::{
@@ -18,7 +16,7 @@ use crate::vocabulary::{
 
 /// A key, or a key inside an object under a key (`implementation.tests`), as the file writes
 /// them. Kept as parts so a key with a dot in it is never split.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KeyPath(pub Vec<String>);
 
 impl KeyPath {
@@ -53,39 +51,27 @@ impl fmt::Display for KeyPath {
 }
 
 /// How the board reads the requirements of one file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fields {
     /// Where the requirements are, as `matrix::Candidate::path` names containers; empty
     /// means "wherever the board finds them".
-    #[serde(default)]
     pub container: Option<String>,
     /// Keys tried in order for the id; the map key (or a name the board gives) when none has one.
-    #[serde(default)]
     pub id: Vec<KeyPath>,
     /// Keys tried in order for the text.
-    #[serde(default)]
     pub text: Vec<KeyPath>,
     /// Every key that holds tests; their items are joined.
-    #[serde(default)]
     pub tests: Vec<KeyPath>,
     /// Every key that holds code paths.
-    #[serde(default)]
     pub code: Vec<KeyPath>,
     /// Keys whose paths are sorted into tests or code by their shape (`vocabulary::path_kind`).
-    #[serde(default)]
     pub evidence: Vec<KeyPath>,
-    #[serde(default)]
     pub status: Option<KeyPath>,
-    #[serde(default)]
     pub priority: Option<KeyPath>,
-    #[serde(default)]
     pub kind: Option<KeyPath>,
-    #[serde(default)]
     pub owner: Option<KeyPath>,
-    #[serde(default)]
     pub story: Option<KeyPath>,
     /// A person chose these fields: they are used exactly, with no fallback of the board's.
-    #[serde(default)]
     pub chosen: bool,
 }
 
@@ -96,8 +82,8 @@ struct KeyStats {
     present: usize,
     /// Members whose value is a string or number that could be an id.
     id_like: usize,
-    /// Distinct id-like values.
-    distinct: HashSet<String>,
+    /// Distinct id-like values, in byte order (a sample holds at most `SAMPLE`).
+    distinct: Vec<String>,
     /// Members whose value is a string with words in it.
     texty: usize,
     /// Members whose value is a string or a number.
@@ -134,7 +120,9 @@ impl Fields {
             .take(SAMPLE)
             .filter_map(|v| v.as_object())
             .collect();
-        let mut stats: HashMap<KeyPath, KeyStats> = HashMap::new();
+        // Per key, in the order the file first writes the keys; a table has few keys, so a
+        // list is enough (and keeps a hash map's code out of the download).
+        let mut stats: Vec<(KeyPath, KeyStats)> = Vec::new();
         // Keys in the order the file first writes them, so that choices are stable.
         let mut order: Vec<KeyPath> = Vec::new();
         for obj in &objects {
@@ -170,7 +158,7 @@ impl Fields {
                         .filter(move |(leaf, _)| leaf == alias)
                         .map(|(_, p)| *p)
                 })
-                .filter(|p| stats.get(*p).is_some_and(accept))
+                .filter(|p| stat(&stats, p).is_some_and(accept))
                 .cloned()
                 .collect()
         };
@@ -180,7 +168,7 @@ impl Fields {
         let mut id = by_alias(ID_KEYS, &id_ok);
         if let Some(best) = id
             .iter()
-            .position(|p| stats.get(p).is_some_and(|s| s.id_like * 2 >= n))
+            .position(|p| stat(&stats, p).is_some_and(|s| s.id_like * 2 >= n))
         {
             let best = id.remove(best);
             id.insert(0, best);
@@ -196,7 +184,7 @@ impl Fields {
                 .iter()
                 .filter(|path| {
                     aliases.contains(&path.leaf().as_str())
-                        && stats.get(*path).is_some_and(present)
+                        && stat(&stats, path).is_some_and(present)
                         && (path.0.len() == 1
                             || GROUP_KEYS.contains(&normalize_key(&path.0[0]).as_str()))
                 })
@@ -242,14 +230,69 @@ impl Fields {
         }
     }
 
-    /// The choice as JSON, for remembering it in the browser.
+    /// The choice as JSON, for remembering it in the browser and in the save: an object
+    /// of key paths, each a list of keys. Written through `Value` rather than derived: the
+    /// derives cost several KB of the download for what is a dozen lines here.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        let path = |p: &KeyPath| Value::Array(p.0.iter().cloned().map(Value::String).collect());
+        let many = |v: &[KeyPath]| Value::Array(v.iter().map(path).collect());
+        let one = |v: &Option<KeyPath>| v.as_ref().map_or(Value::Null, path);
+        let mut map = Map::new();
+        map.insert(
+            "container".into(),
+            self.container.clone().map_or(Value::Null, Value::String),
+        );
+        map.insert("id".into(), many(&self.id));
+        map.insert("text".into(), many(&self.text));
+        map.insert("tests".into(), many(&self.tests));
+        map.insert("code".into(), many(&self.code));
+        map.insert("evidence".into(), many(&self.evidence));
+        map.insert("status".into(), one(&self.status));
+        map.insert("priority".into(), one(&self.priority));
+        map.insert("kind".into(), one(&self.kind));
+        map.insert("owner".into(), one(&self.owner));
+        map.insert("story".into(), one(&self.story));
+        map.insert("chosen".into(), Value::Bool(self.chosen));
+        Value::Object(map).to_string()
     }
 
-    /// A choice remembered with `to_json`; `None` for anything else.
+    /// A choice written by `to_json`; `None` for anything that is not an object. Missing or
+    /// malformed parts read as none.
     pub fn from_json(text: &str) -> Option<Fields> {
-        serde_json::from_str(text).ok()
+        let value: Value = serde_json::from_str(text).ok()?;
+        let obj = value.as_object()?;
+        let path = |v: &Value| -> Option<KeyPath> {
+            let keys: Vec<String> = v
+                .as_array()?
+                .iter()
+                .map(|k| k.as_str().map(str::to_owned))
+                .collect::<Option<_>>()?;
+            (!keys.is_empty()).then_some(KeyPath(keys))
+        };
+        let many = |k: &str| -> Vec<KeyPath> {
+            obj.get(k)
+                .and_then(Value::as_array)
+                .map(|items| items.iter().filter_map(path).collect())
+                .unwrap_or_default()
+        };
+        let one = |k: &str| obj.get(k).and_then(path);
+        Some(Fields {
+            container: obj
+                .get("container")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            id: many("id"),
+            text: many("text"),
+            tests: many("tests"),
+            code: many("code"),
+            evidence: many("evidence"),
+            status: one("status"),
+            priority: one("priority"),
+            kind: one("kind"),
+            owner: one("owner"),
+            story: one("story"),
+            chosen: obj.get("chosen").and_then(Value::as_bool).unwrap_or(false),
+        })
     }
 
     /// Whether these are the origin format's fields, read the origin way: nothing to confirm.
@@ -310,16 +353,27 @@ impl Fields {
     }
 }
 
+fn stat<'a>(stats: &'a [(KeyPath, KeyStats)], path: &KeyPath) -> Option<&'a KeyStats> {
+    stats.iter().find(|(p, _)| p == path).map(|(_, s)| s)
+}
+
 fn note(
-    stats: &mut HashMap<KeyPath, KeyStats>,
+    stats: &mut Vec<(KeyPath, KeyStats)>,
     order: &mut Vec<KeyPath>,
     path: KeyPath,
     value: &Value,
 ) {
-    let entry = stats.entry(path.clone()).or_insert_with(|| {
-        order.push(path);
-        KeyStats::default()
-    });
+    let at = match stats.iter().position(|(p, _)| *p == path) {
+        Some(at) => at,
+        // Rows of one table share a few dozen keys; past this, the rest are not columns.
+        None if stats.len() >= 512 => return,
+        None => {
+            order.push(path.clone());
+            stats.push((path, KeyStats::default()));
+            stats.len() - 1
+        }
+    };
+    let entry = &mut stats[at].1;
     let empty = match value {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),
@@ -335,7 +389,10 @@ fn note(
         entry.scalar += 1;
         if looks_like_id_value(&text) {
             entry.id_like += 1;
-            entry.distinct.insert(text.clone());
+            let at = entry.distinct.partition_point(|d| *d < text);
+            if entry.distinct.get(at) != Some(&text) {
+                entry.distinct.insert(at, text.clone());
+            }
         }
         if value.is_string() && (text.contains(' ') || text.chars().count() > 3) {
             entry.texty += 1;
@@ -529,6 +586,25 @@ mod tests {
         assert!(f.is_origin());
         let f = detect(&[json!({"id": "REQ-1", "title": "x y"})]);
         assert!(!f.is_origin());
+    }
+
+    #[test]
+    fn a_choice_survives_its_json() {
+        let mut f =
+            detect(&[json!({"id": "A", "evidence": {"tests": ["t"]}, "status": "x", "a.b": 1})]);
+        f.container = Some("versions[\"2.0\"].needs".to_owned());
+        f.text = vec![KeyPath::key("a.b")];
+        f.chosen = true;
+        assert_eq!(Fields::from_json(&f.to_json()), Some(f));
+        assert_eq!(Fields::from_json("{}"), Some(Fields::default()));
+        assert_eq!(Fields::from_json("[1]"), None);
+        assert_eq!(Fields::from_json("not json"), None);
+        let odd =
+            Fields::from_json(r#"{"id": [["a"], 3, []], "status": "s", "chosen": "yes"}"#).unwrap();
+        assert_eq!(
+            (odd.id, odd.status, odd.chosen),
+            (vec![KeyPath::key("a")], None, false)
+        );
     }
 
     #[test]

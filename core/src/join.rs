@@ -6,7 +6,7 @@
 //! reads what each says about each requirement (`requirement::Linked`). It only reads: export
 //! writes each byte where it was, because nothing here is ever written back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use serde_json::Value;
@@ -30,23 +30,59 @@ pub struct Join {
     pub how: String,
 }
 
-/// What each requirement links to, and the joins found. `ids` are the placed cards' ids;
-/// `refs` each card's lists of strings, by key, for joins the requirements point at.
+/// The cards by id. One map type for all lookups (the same `HashMap<String, EntryIndex>` the
+/// board uses for duplicates), so the download carries one hash map's code for them; the
+/// rare repeated ids wait in a list beside it.
+struct Ids {
+    first: HashMap<String, EntryIndex>,
+    repeated: Vec<(String, EntryIndex)>,
+}
+
+impl Ids {
+    fn new(ids: &[(EntryIndex, String)]) -> Ids {
+        let mut first = HashMap::new();
+        let mut repeated = Vec::new();
+        for (entry, id) in ids {
+            if first.contains_key(id) {
+                repeated.push((id.clone(), *entry));
+            } else {
+                first.insert(id.clone(), *entry);
+            }
+        }
+        Ids { first, repeated }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.first.contains_key(id)
+    }
+
+    /// Every card with this id, the first one first.
+    fn cards<'a>(&'a self, id: &'a str) -> impl Iterator<Item = EntryIndex> + 'a {
+        self.first.get(id).copied().into_iter().chain(
+            self.repeated
+                .iter()
+                .filter(move |(other, _)| other == id)
+                .map(|(_, entry)| *entry),
+        )
+    }
+}
+
+/// What each requirement links to, by entry index (`entries` slots), and the joins found.
+/// `ids` are the placed cards' ids; `refs` each card's lists of strings, by key, for joins the
+/// requirements point at.
 pub fn link(
     text: &str,
     shape: &Shape,
+    entries: usize,
     ids: &[(EntryIndex, String)],
     refs: &Refs,
-) -> (HashMap<EntryIndex, Linked>, Vec<Join>) {
-    let mut linked: HashMap<EntryIndex, Linked> = HashMap::new();
+) -> (Vec<Option<Linked>>, Vec<Join>) {
+    let mut linked: Vec<Option<Linked>> = vec![None; entries];
     let mut joins = Vec::new();
     if ids.is_empty() {
         return (linked, joins);
     }
-    let mut by_id: HashMap<&str, Vec<EntryIndex>> = HashMap::new();
-    for (entry, id) in ids {
-        by_id.entry(id.as_str()).or_default().push(*entry);
-    }
+    let by_id = Ids::new(ids);
     let chosen: Vec<Range<usize>> = shape.chosen().map(|c| c.span.clone()).collect();
     // Containers of records: what lies inside one of their members belongs to that record,
     // not beside the requirements. A plain map that only groups others is not one.
@@ -85,7 +121,8 @@ pub fn link(
             let mut add = Adder {
                 linked: &mut linked,
                 from: &candidate.path,
-                touched: HashSet::new(),
+                touched: vec![false; entries],
+                count: 0,
             };
             let how = match pass {
                 0 => keyed(&value, &by_id, &mut add),
@@ -93,31 +130,45 @@ pub fn link(
                 _ => pointed_at(candidate, &value, refs, &mut add),
             };
             if let Some(how) = how
-                && !add.touched.is_empty()
+                && add.count > 0
             {
                 joins.push(Join {
                     container: candidate.path.clone(),
-                    linked: add.touched.len(),
+                    linked: add.count,
                     how,
                 });
             }
         }
     }
-    linked.retain(|_, l| !l.is_empty());
+    for slot in &mut linked {
+        if slot.as_ref().is_some_and(Linked::is_empty) {
+            *slot = None;
+        }
+    }
     (linked, joins)
 }
 
 /// Adds linked values to requirements and counts those it gave something.
 struct Adder<'a> {
-    linked: &'a mut HashMap<EntryIndex, Linked>,
+    linked: &'a mut Vec<Option<Linked>>,
     from: &'a str,
-    touched: HashSet<EntryIndex>,
+    touched: Vec<bool>,
+    count: usize,
 }
 
 impl Adder<'_> {
     fn add(&mut self, entry: EntryIndex, value: &Value) {
-        if self.linked.entry(entry).or_default().add(self.from, value) {
-            self.touched.insert(entry);
+        let Some(slot) = self.linked.get_mut(entry) else {
+            return;
+        };
+        if slot
+            .get_or_insert_with(Linked::default)
+            .add(self.from, value)
+            && let Some(touched) = self.touched.get_mut(entry)
+            && !*touched
+        {
+            *touched = true;
+            self.count += 1;
         }
     }
 }
@@ -127,15 +178,15 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// A map keyed by requirement ids: `coverage: {"REQ-1": ["src/a.ts"]}`.
-fn keyed(value: &Value, by_id: &HashMap<&str, Vec<EntryIndex>>, add: &mut Adder) -> Option<String> {
+fn keyed(value: &Value, by_id: &Ids, add: &mut Adder) -> Option<String> {
     let map = value.as_object()?;
-    let hits = map.keys().filter(|k| by_id.contains_key(k.trim())).count();
+    let hits = map.keys().filter(|k| by_id.contains(k.trim())).count();
     if hits == 0 || hits * 2 < map.len() {
         return None;
     }
     for (key, member) in map {
-        for entry in by_id.get(key.trim()).into_iter().flatten() {
-            add.add(*entry, member);
+        for entry in by_id.cards(key.trim()) {
+            add.add(entry, member);
         }
     }
     Some("keyed by requirement id".to_owned())
@@ -143,12 +194,7 @@ fn keyed(value: &Value, by_id: &HashMap<&str, Vec<EntryIndex>>, add: &mut Adder)
 
 /// Members that name requirement ids under one key: `links: [{"requirementId": "REQ-1",
 /// "testIds": [...]}]`, `sourceMap: {"src/a.ts": {"requirements": ["REQ-1"], "tests": [...]}}`.
-fn naming(
-    candidate: &Candidate,
-    value: &Value,
-    by_id: &HashMap<&str, Vec<EntryIndex>>,
-    add: &mut Adder,
-) -> Option<String> {
+fn naming(candidate: &Candidate, value: &Value, by_id: &Ids, add: &mut Adder) -> Option<String> {
     let members: Vec<&Value> = match value {
         Value::Array(items) => items.iter().collect(),
         Value::Object(map) => map.values().collect(),
@@ -165,11 +211,7 @@ fn naming(
         let key = key.0[0].as_str();
         let hits = objects
             .iter()
-            .filter(|o| {
-                strings(o.get(key))
-                    .iter()
-                    .any(|s| by_id.contains_key(s.as_str()))
-            })
+            .filter(|o| strings(o.get(key)).iter().any(|s| by_id.contains(s)))
             .count();
         if hits * 2 >= objects.len() && hits > best.map_or(0, |(_, h)| h) {
             best = Some((key, hits));
@@ -179,8 +221,8 @@ fn naming(
     for object in &objects {
         let member = Value::Object((*object).clone());
         for id in strings(object.get(key)) {
-            for entry in by_id.get(id.as_str()).into_iter().flatten() {
-                add.add(*entry, &member);
+            for entry in by_id.cards(&id) {
+                add.add(entry, &member);
             }
         }
     }
@@ -195,11 +237,14 @@ fn pointed_at(
     refs: &Refs,
     add: &mut Adder,
 ) -> Option<String> {
-    let mut members: HashMap<String, &Value> = HashMap::new();
+    // Members by id: their place in `values`, under the same map type as `Ids`.
+    let mut values: Vec<&Value> = Vec::new();
+    let mut members: HashMap<String, EntryIndex> = HashMap::new();
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                members.insert(k.trim().to_owned(), v);
+                members.insert(k.trim().to_owned(), values.len());
+                values.push(v);
             }
         }
         Value::Array(items) => {
@@ -210,7 +255,8 @@ fn pointed_at(
                     .and_then(|o| id_key.get(o))
                     .and_then(scalar_text)
                 {
-                    members.insert(id, item);
+                    members.insert(id, values.len());
+                    values.push(item);
                 }
             }
         }
@@ -219,22 +265,29 @@ fn pointed_at(
     if members.is_empty() {
         return None;
     }
-    // Per key of the requirements: how many of the strings they list name a member.
-    let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
+    // Per key of the requirements: how many of the strings they list name a member. Few keys,
+    // so a list is enough.
+    let mut tally: Vec<(&str, usize, usize)> = Vec::new();
     for (_, lists) in refs {
         for (key, items) in lists {
-            let t = tally.entry(key.as_str()).or_default();
-            t.0 += items.len();
-            t.1 += items
+            let at = match tally.iter().position(|(k, _, _)| *k == key.as_str()) {
+                Some(at) => at,
+                None => {
+                    tally.push((key.as_str(), 0, 0));
+                    tally.len() - 1
+                }
+            };
+            tally[at].1 += items.len();
+            tally[at].2 += items
                 .iter()
                 .filter(|i| members.contains_key(i.as_str()))
                 .count();
         }
     }
-    let (key, _) = tally
+    let (key, _, _) = tally
         .into_iter()
-        .filter(|(_, (all, hits))| *hits > 0 && hits * 2 >= *all)
-        .max_by_key(|(_, (_, hits))| *hits)?;
+        .filter(|(_, all, hits)| *hits > 0 && hits * 2 >= *all)
+        .max_by_key(|(_, _, hits)| *hits)?;
     let key = key.to_owned();
     for (entry, lists) in refs {
         for (k, items) in lists {
@@ -242,7 +295,7 @@ fn pointed_at(
                 continue;
             }
             for item in items {
-                if let Some(member) = members.get(item.as_str()) {
+                if let Some(member) = members.get(item.as_str()).and_then(|i| values.get(*i)) {
                     add.add(*entry, member);
                 }
             }

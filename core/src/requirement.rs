@@ -79,6 +79,21 @@ pub struct Card {
     /// The status word is not in the board's table (`vocabulary::STATUS_WORDS`): shown and
     /// kept, never guessed.
     pub unknown_status: bool,
+    /// What the stage is worked out from again when links arrive.
+    facts: Facts,
+}
+
+/// What a card's stage is inferred from, beyond what the card shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Facts {
+    /// `governance_status` is approved.
+    approved: bool,
+    /// `tdd_history` has a move to Red, to Green.
+    history: (bool, bool),
+    /// The file writes a stage the board reads: nothing is inferred.
+    written: bool,
+    /// The reason already given (a `tdd_stage` that is not a stage, a plain text) stays.
+    keep_reason: bool,
 }
 
 /// Tests, code and statuses another container of the file gives a requirement (a `coverage`
@@ -187,10 +202,28 @@ impl Card {
         value: &Value,
         linked: Option<&Linked>,
     ) -> Result<Card, EntryProblem> {
+        let mut card = Card::read_own(fields, name, value)?;
+        if let Some(linked) = linked {
+            card.link(linked);
+        }
+        Ok(card)
+    }
+
+    /// Adds what other containers link to the card (`Board::import` reads cards first, then
+    /// joins, then links, without reading a requirement twice), and works out its stage again
+    /// unless the file wrote one.
+    pub fn link(&mut self, linked: &Linked) {
+        push_unique(&mut self.tests, linked.tests.clone());
+        push_unique(&mut self.code, linked.code.clone());
+        self.infer(Some(linked));
+    }
+
+    /// The card of one requirement as the file writes it, before any link.
+    fn read_own(fields: &Fields, name: Option<&str>, value: &Value) -> Result<Card, EntryProblem> {
         let obj = match value {
             Value::Object(obj) => obj,
             Value::String(text) if name.is_some_and(|n| !n.trim().is_empty()) => {
-                return Ok(Card::text_only(name.unwrap_or_default(), text, linked));
+                return Ok(Card::text_only(name.unwrap_or_default(), text));
             }
             other => {
                 return Err(EntryProblem::NotAnObject {
@@ -221,10 +254,6 @@ impl Card {
         let mut tests = Vec::new();
         let mut code = Vec::new();
         read_links(fields, obj, &mut tests, &mut code);
-        if let Some(linked) = linked {
-            push_unique(&mut tests, linked.tests.clone());
-            push_unique(&mut code, linked.code.clone());
-        }
         let one = |path: &Option<KeyPath>, aliases: &[&str]| -> Option<String> {
             match path {
                 Some(p) => p.get(obj).and_then(scalar_text),
@@ -234,57 +263,35 @@ impl Card {
         };
         let status = one(&fields.status, STATUS_KEYS);
         let family = status.as_deref().and_then(StatusFamily::of);
-        let linked_family = linked.filter(|_| status.is_none()).and_then(|l| {
-            l.statuses
-                .iter()
-                .filter_map(|s| StatusFamily::of(s))
-                .filter(|f| *f != StatusFamily::Deprecated)
-                .min()
-        });
         let (was_red, was_green, last_move) = read_history(obj.get("tdd_history"));
         let approved = obj
             .get("governance_status")
             .and_then(scalar_text)
             .is_some_and(|g| normalize_word(&g) == "approved");
-        let infer = || {
-            let (t, c) = (!tests.is_empty(), !code.is_empty());
-            match family.or(linked_family) {
-                Some(f) => f.stage(t, c, approved),
-                None if t => Stage::TestWritten,
-                None => Stage::Backlog,
-            }
-        };
         let written = obj.get("tdd_stage").and_then(scalar_text);
-        let (stage, inferred) = match written.as_deref().map(|w| (w, Stage::parse(w))) {
-            Some((_, Some(stage))) => (stage, None),
+        let (stage, inferred, keep_reason) = match written.as_deref().map(|w| (w, Stage::parse(w)))
+        {
+            Some((_, Some(stage))) => (Some(stage), None, false),
             Some((word, None)) => (
-                infer(),
+                None,
                 Some(format!(
                     "tdd_stage \"{word}\" is not a stage; inferred from its fields"
                 )),
+                true,
             ),
-            None => (
-                infer(),
-                Some(inference_reason(
-                    status.as_deref(),
-                    family,
-                    linked.filter(|_| status.is_none() && linked_family.is_some()),
-                    &tests,
-                    &code,
-                )),
-            ),
+            None => (None, None, false),
         };
-        Ok(Card {
+        let mut card = Card {
             id: ReqId(id),
             text,
             priority: one(&fields.priority, PRIORITY_KEYS),
             kind: one(&fields.kind, KIND_KEYS),
             deprecated: family == Some(StatusFamily::Deprecated),
-            was_red: was_red || stage == Stage::Red,
-            was_green: was_green || stage == Stage::Green,
+            was_red,
+            was_green,
             tests,
             code,
-            stage,
+            stage: stage.unwrap_or(Stage::Backlog),
             inferred,
             unknown_status: status.is_some() && family.is_none(),
             status,
@@ -296,25 +303,59 @@ impl Card {
             owner: one(&fields.owner, OWNER_KEYS),
             story: one(&fields.story, STORY_KEYS),
             read_only: false,
-        })
+            facts: Facts {
+                approved,
+                history: (was_red, was_green),
+                written: stage.is_some(),
+                keep_reason,
+            },
+        };
+        card.infer(None);
+        Ok(card)
+    }
+
+    /// Works out the stage of a card whose file writes none, from its status word (or, with
+    /// none, the least advanced status of what links to it), its tests and its code.
+    fn infer(&mut self, linked: Option<&Linked>) {
+        if !self.facts.written {
+            let family = self.status.as_deref().and_then(StatusFamily::of);
+            let linked_family = linked.filter(|_| self.status.is_none()).and_then(|l| {
+                l.statuses
+                    .iter()
+                    .filter_map(|s| StatusFamily::of(s))
+                    .filter(|f| *f != StatusFamily::Deprecated)
+                    .min()
+            });
+            let (t, c) = (!self.tests.is_empty(), !self.code.is_empty());
+            self.stage = match family.or(linked_family) {
+                Some(f) => f.stage(t, c, self.facts.approved),
+                None if t => Stage::TestWritten,
+                None => Stage::Backlog,
+            };
+            if !self.facts.keep_reason {
+                self.inferred = Some(inference_reason(
+                    self.status.as_deref(),
+                    family,
+                    linked.filter(|_| linked_family.is_some()),
+                    &self.tests,
+                    &self.code,
+                ));
+            }
+        }
+        self.was_red = self.facts.history.0 || self.stage == Stage::Red;
+        self.was_green = self.facts.history.1 || self.stage == Stage::Green;
     }
 
     /// A requirement that is only a text under its id: shown, never moved.
-    fn text_only(id: &str, text: &str, linked: Option<&Linked>) -> Card {
-        let tests = linked.map(|l| l.tests.clone()).unwrap_or_default();
-        let code = linked.map(|l| l.code.clone()).unwrap_or_default();
+    fn text_only(id: &str, text: &str) -> Card {
         Card {
             id: ReqId(id.trim().to_owned()),
             text: text.trim().to_owned(),
             priority: None,
             kind: None,
-            stage: if tests.is_empty() {
-                Stage::Backlog
-            } else {
-                Stage::TestWritten
-            },
-            tests,
-            code,
+            stage: Stage::Backlog,
+            tests: Vec::new(),
+            code: Vec::new(),
             inferred: Some(
                 "A plain text in the file, not an object: it cannot record a stage, so it stays \
                  read-only"
@@ -330,6 +371,10 @@ impl Card {
             story: None,
             read_only: true,
             unknown_status: false,
+            facts: Facts {
+                keep_reason: true,
+                ..Facts::default()
+            },
         }
     }
 

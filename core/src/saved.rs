@@ -41,10 +41,11 @@ pub struct SavedBoard {
     /// all `false`, "not chosen yet", which is all they could say.
     #[serde(default)]
     pub no_owner: [bool; 5],
-    /// The fields a person chose for the matrix in the "Fields" dialog; `None` when the board
-    /// reads it its own way. Saves written before it read as `None`.
+    /// The fields a person chose for the matrix in the "Fields" dialog, as `Fields::to_json`
+    /// writes them; `None` when the board reads it its own way. Saves written before it read
+    /// as `None`.
     #[serde(default)]
-    pub fields: Option<Fields>,
+    pub fields: Option<String>,
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -84,7 +85,11 @@ impl SavedBoard {
                 .each_ref()
                 .map(|o| o.agent().map(str::to_owned)),
             no_owner: ws.team().owners().each_ref().map(|o| *o == Owner::Nobody),
-            fields: ws.board().map(Board::fields).filter(|f| f.chosen).cloned(),
+            fields: ws
+                .board()
+                .map(Board::fields)
+                .filter(|f| f.chosen)
+                .map(Fields::to_json),
         })
     }
 
@@ -108,7 +113,7 @@ impl SavedBoard {
             match Board::import_with(
                 &self.file_name,
                 text.as_bytes().to_vec(),
-                self.fields.as_ref(),
+                self.fields.as_deref().and_then(Fields::from_json).as_ref(),
             ) {
                 Ok((board, _)) => Some(board),
                 Err(e) => {

@@ -6,7 +6,6 @@
 //! hands the draft to `AppState::read_as`, the one place the choice changes the board.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use traceboard_core::board::BoardId;
 use traceboard_core::fields::{Fields, KeyPath};
@@ -128,10 +127,27 @@ pub fn FieldsDialog() -> impl IntoView {
         }
     };
 
+    // The options of a select: every key of the place, marked as the draft has them. Built
+    // as one list each time the draft or the place changes (a few dozen options at most),
+    // which keeps one small render path instead of a reactive one per option.
+    let options = move |chosen: fn(&Fields, &KeyPath) -> bool| {
+        move || {
+            let d = draft.get();
+            keys()
+                .into_iter()
+                .map(|k| {
+                    let name = k.to_string();
+                    let selected = chosen(&d, &k);
+                    let value = name.clone();
+                    view! { <option value=value selected=selected>{name}</option> }
+                })
+                .collect_view()
+        }
+    };
     // One select of a single key (or none), named by its label.
     let single = move |label: &'static str,
                        none: &'static str,
-                       get: fn(&Fields) -> Option<KeyPath>,
+                       get: fn(&Fields) -> Option<&KeyPath>,
                        set: fn(&mut Fields, Option<KeyPath>)| {
         let id = format!("fields-{}", label.to_ascii_lowercase());
         view! {
@@ -145,20 +161,17 @@ pub fn FieldsDialog() -> impl IntoView {
                 }
             >
                 <option value="" selected=move || draft.with(|d| get(d).is_none())>{none}</option>
-                {move || keys().into_iter().map(|k| {
-                    let name = k.to_string();
-                    let selected = {
-                        let k = k.clone();
-                        move || draft.with(|d| get(d).as_ref() == Some(&k))
-                    };
-                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                }).collect_view()}
+                {options(match label {
+                    "Id" => |d: &Fields, k: &KeyPath| d.id.first() == Some(k),
+                    "Text" => |d: &Fields, k: &KeyPath| d.text.first() == Some(k),
+                    _ => |d: &Fields, k: &KeyPath| d.status.as_ref() == Some(k),
+                })}
             </select>
         }
     };
     // One select of several keys, named by its label.
     let several = move |label: &'static str,
-                        get: fn(&Fields) -> &Vec<KeyPath>,
+                        get: fn(&Fields, &KeyPath) -> bool,
                         set: fn(&mut Fields, Vec<KeyPath>)| {
         let id = format!(
             "fields-{}",
@@ -175,8 +188,7 @@ pub fn FieldsDialog() -> impl IntoView {
                     let options = select.selected_options();
                     let chosen: Vec<String> = (0..options.length())
                         .filter_map(|i| options.item(i))
-                        .filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
-                        .map(|o| o.value())
+                        .filter_map(|o| o.get_attribute("value"))
                         .collect();
                     let picked: Vec<KeyPath> = keys()
                         .into_iter()
@@ -185,14 +197,7 @@ pub fn FieldsDialog() -> impl IntoView {
                     edit(Box::new(move |d| set(d, picked)));
                 }
             >
-                {move || keys().into_iter().map(|k| {
-                    let name = k.to_string();
-                    let selected = {
-                        let k = k.clone();
-                        move || draft.with(|d| get(d).contains(&k))
-                    };
-                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                }).collect_view()}
+                {options(get)}
             </select>
         }
     };
@@ -226,12 +231,12 @@ pub fn FieldsDialog() -> impl IntoView {
                         view! { <option value=p.path.clone() selected=selected>{p.label.clone()}</option> }
                     }).collect_view()}
                 </select>
-                {single("Id", "None: the map key, or a name the board gives", |f| f.id.first().cloned(), |f, k| f.id = k.into_iter().collect())}
-                {single("Text", "None", |f| f.text.first().cloned(), |f, k| f.text = k.into_iter().collect())}
-                {several("Tests", |f| &f.tests, |f, k| f.tests = k)}
-                {several("Code", |f| &f.code, |f, k| f.code = k)}
-                {several("Tests or code, by path", |f| &f.evidence, |f, k| f.evidence = k)}
-                {single("Status", "None", |f| f.status.clone(), |f, k| f.status = k)}
+                {single("Id", "None: the map key, or a name the board gives", |f| f.id.first(), |f, k| f.id = k.into_iter().collect())}
+                {single("Text", "None", |f| f.text.first(), |f, k| f.text = k.into_iter().collect())}
+                {several("Tests", |f, k| f.tests.contains(k), |f, k| f.tests = k)}
+                {several("Code", |f, k| f.code.contains(k), |f, k| f.code = k)}
+                {several("Tests or code, by path", |f, k| f.evidence.contains(k), |f, k| f.evidence = k)}
+                {single("Status", "None", |f| f.status.as_ref(), |f, k| f.status = k)}
             </div>
             <section class="fields-preview" aria-labelledby="fields-preview-title">
                 <h3 id="fields-preview-title">"Preview"</h3>

@@ -246,15 +246,14 @@ fn Notices() -> impl IntoView {
             </div>
             <div role="status" class="notice info" hidden=move || info().is_none()>
                 <pre class="notice-text">{info}</pre>
-                <Show when=offers_fields>
-                    <button
-                        type="button"
-                        class="notice-action"
-                        on:click=move |_| state.fields_for.set(state.board_id())
-                    >
-                        "Change fields"
-                    </button>
-                </Show>
+                <button
+                    type="button"
+                    class="notice-action"
+                    hidden=move || !offers_fields()
+                    on:click=move |_| state.fields_for.set(state.board_id())
+                >
+                    "Change fields"
+                </button>
                 <button type="button" class="dismiss" aria-label="Dismiss report" on:click=dismiss>"×"</button>
             </div>
         </div>

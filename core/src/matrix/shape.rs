@@ -310,6 +310,39 @@ fn nested(inner: &Range<usize>, outer: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
+/// A member larger than this is not a row of a table (a requirement is a few KB at most):
+/// it is counted by its kind but not parsed for the sample, so a file's root, whose members
+/// are whole tables, is never parsed whole again.
+const MAX_ROW_BYTES: usize = 64 * 1024;
+/// An object with more keys than this is a map of its own, not a row.
+const MAX_ROW_KEYS: usize = 256;
+
+/// The first `SAMPLE` members of a container: every member's kind, and the small ones parsed.
+struct Sample {
+    kinds: Vec<Option<char>>,
+    /// The members that are rows: parsed objects of at most `MAX_ROW_KEYS` keys, and strings.
+    rows: Vec<Value>,
+}
+
+impl Sample {
+    fn of<'a>(members: impl Iterator<Item = &'a RawValue>) -> Sample {
+        let mut kinds = Vec::new();
+        let mut rows = Vec::new();
+        for raw in members.take(SAMPLE) {
+            kinds.push(first_char(raw));
+            if raw.get().len() > MAX_ROW_BYTES || !matches!(first_char(raw), Some('{' | '"')) {
+                continue;
+            }
+            match serde_json::from_str::<Value>(raw.get()) {
+                Ok(Value::Object(obj)) if obj.len() > MAX_ROW_KEYS => {}
+                Ok(value) => rows.push(value),
+                Err(_) => {}
+            }
+        }
+        Sample { kinds, rows }
+    }
+}
+
 struct Walk<'a> {
     text: &'a str,
     found: Vec<Candidate>,
@@ -326,11 +359,7 @@ impl<'a> Walk<'a> {
         let span = start..start + raw.get().len();
         match children(raw) {
             Children::Seq(items) => {
-                let sample: Vec<Value> = items
-                    .iter()
-                    .take(SAMPLE)
-                    .map(|i| serde_json::from_str(i.get()).unwrap_or(Value::Null))
-                    .collect();
+                let sample = Sample::of(items.iter().copied());
                 self.record(&path, key, span, false, items.len(), &sample, &[]);
                 if depth < MAX_DEPTH {
                     for (i, item) in items.iter().take(DESCEND_LIST).enumerate() {
@@ -339,11 +368,7 @@ impl<'a> Walk<'a> {
                 }
             }
             Children::Map(items) => {
-                let sample: Vec<Value> = items
-                    .iter()
-                    .take(SAMPLE)
-                    .map(|(_, i)| serde_json::from_str(i.get()).unwrap_or(Value::Null))
-                    .collect();
+                let sample = Sample::of(items.iter().map(|(_, v)| *v));
                 let keys: Vec<&str> = items.iter().take(SAMPLE).map(|(k, _)| k.as_str()).collect();
                 self.record(&path, key, span, true, items.len(), &sample, &keys);
                 if depth < MAX_DEPTH {
@@ -364,19 +389,20 @@ impl<'a> Walk<'a> {
         span: Range<usize>,
         is_map: bool,
         members: usize,
-        sample: &[Value],
+        sample: &Sample,
         keys: &[&str],
     ) {
-        let objects_sampled = sample.iter().filter(|v| v.is_object()).count();
-        let strings_sampled = sample.iter().filter(|v| v.is_string()).count();
+        let objects_sampled = sample.kinds.iter().filter(|k| **k == Some('{')).count();
+        let strings_sampled = sample.kinds.iter().filter(|k| **k == Some('"')).count();
         // Counts scaled from the sample to the whole container.
         let scale = |n: usize| {
-            if sample.is_empty() {
+            if sample.kinds.is_empty() {
                 0
             } else {
-                n * members / sample.len()
+                n * members / sample.kinds.len()
             }
         };
+        let sample = &sample.rows;
         let refs: Vec<&Value> = sample.iter().collect();
         let fields = if objects_sampled > 0 {
             Fields::detect(&refs)
@@ -387,7 +413,7 @@ impl<'a> Walk<'a> {
         for obj in sample.iter().filter_map(Value::as_object) {
             for (k, v) in obj {
                 let path = crate::fields::KeyPath::key(k);
-                if !all_keys.contains(&path) {
+                if !all_keys.contains(&path) && all_keys.len() < 400 {
                     all_keys.push(path);
                 }
                 if let Value::Object(inner) = v {
@@ -426,13 +452,25 @@ fn uniformity(sample: &[Value]) -> f64 {
     if objects.is_empty() {
         return 0.0;
     }
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // Few keys per table: a list of counts is enough (and no hash map's code for it).
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     for obj in &objects {
         for k in obj.keys() {
-            *counts.entry(k.as_str()).or_default() += 1;
+            match counts.iter().position(|(key, _)| *key == k.as_str()) {
+                Some(at) => counts[at].1 += 1,
+                None if counts.len() < 512 => counts.push((k.as_str(), 1)),
+                None => {}
+            }
         }
     }
-    let common = |k: &str| counts.get(k).copied().unwrap_or(0) * 2 >= objects.len();
+    let common = |k: &str| {
+        counts
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map_or(0, |(_, n)| *n)
+            * 2
+            >= objects.len()
+    };
     let total: f64 = objects
         .iter()
         .map(|obj| {
@@ -489,7 +527,8 @@ fn score(c: &mut Candidate) {
         Some(k) if CONTAINER_KEYS.contains(&normalize_key(k).as_str()) => 1.0,
         _ => 0.0,
     };
-    let size = (members + 1.0).log10().min(3.0) / 6.0;
+    // Digits of the count, up to three: size only breaks near ties.
+    let size = f64::from((c.members + 1).ilog10().min(3)) / 6.0;
     c.score = objectness * (3.0 * idness + 2.0 * textness + uniform + links) + name + size;
     // A map of one object under a word (`meta`, `settings`) is not a table of requirements.
     let table = !c.is_map || key_share >= 0.5 || c.objects >= 2 && uniform >= 0.5;
