@@ -5,8 +5,22 @@
 // the same bytes (2-space indentation, ASCII only, no trailing newline, as Python's
 // `json.dump(obj, f, indent=2)` writes it), so runs on different days compare.
 //
-// Library: `generateMatrix(size, seed)` returns `{ text, requirements }`.
-// Command line: node bench/generate.mjs <size> <out.json> [seed]
+// The same requirements also come in an unfamiliar shape (`generateUnfamiliarMatrix`), for
+// the cost of finding them in a file that is not in the origin format:
+//   {"schemaVersion": 1, "generatedAt": ..., "traceability": {"items": [{"requirementId":
+//    "FR-00001", "summary": ..., "category": ..., "importance": ..., "state": "Partially
+//    Implemented", "verification": {"tests": [...]}, "artifacts": {"code":
+//    [...]}, "notes": [...]}, ...]}, "coverage": {"FR-00001": ["src/...", "tests/..."], ...}}
+// The requirements sit in a nested container under a key that does not say "requirements",
+// with a camelCase id, aliases for the text, type and priority, a status word from the
+// board's vocabulary instead of `tdd_stage`, tests and code nested in groups, and one more
+// code path and test in a `coverage` map keyed by requirement id (joined at import). Each
+// requirement lands in the column it has in the origin-format file (its state word and links
+// say the same stage), and the file is about as large.
+//
+// Library: `generateMatrix(size, seed)` and `generateUnfamiliarMatrix(size, seed)` return
+// `{ text, requirements }`.
+// Command line: node bench/generate.mjs [--unfamiliar] <size> <out.json> [seed]
 
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -110,11 +124,8 @@ function stageOf(random) {
   return STAGES[STAGES.length - 1];
 }
 
-/**
- * Builds a matrix of `size` requirements. Returns the file's text and, for the harness, the
- * requirements as plain objects (id, stage, test count).
- */
-export function generateMatrix(size, seed = 20251126) {
+/** The seeded requirements of a board of `size`, as origin-format objects. */
+function seededRequirements(size, seed) {
   const random = prng(seed ^ size);
   const pick = (list) => list[Math.floor(random() * list.length)];
   pick.random = random;
@@ -140,6 +151,15 @@ export function generateMatrix(size, seed = 20251126) {
       tdd_stage: stage,
     });
   }
+  return requirements;
+}
+
+/**
+ * Builds a matrix of `size` requirements. Returns the file's text and, for the harness, the
+ * requirements as plain objects (id, stage, test count).
+ */
+export function generateMatrix(size, seed = 20251126) {
+  const requirements = seededRequirements(size, seed);
   const matrix = {
     meta: {
       project: `Benchmark project (${size} requirements)`,
@@ -156,13 +176,66 @@ export function generateMatrix(size, seed = 20251126) {
   };
 }
 
+/**
+ * For each stage, the state word the unfamiliar file writes, and which of the requirement's
+ * tests and code it lists: with the board's status families (core/src/vocabulary.rs) these
+ * give back the stage, so both files fill the columns alike. Not Started without tests is
+ * Backlog; In Progress with tests and no code is Test written; Partially Implemented with
+ * tests and code is Red; Implemented is Green; Verified is Reviewed.
+ */
+const UNFAMILIAR = {
+  backlog: { state: 'Not Started', tests: false, code: true },
+  test_written: { state: 'In Progress', tests: true, code: false },
+  red: { state: 'Partially Implemented', tests: true, code: true },
+  green: { state: 'Implemented', tests: true, code: true },
+  reviewed: { state: 'Verified', tests: true, code: true },
+};
+
+/**
+ * The requirements of `generateMatrix(size, seed)` in an unfamiliar shape (see the header).
+ * Returns the file's text and the requirements (their ids in this file, the stage the board
+ * should give them and how many tests they list, counting the coverage map's).
+ */
+export function generateUnfamiliarMatrix(size, seed = 20251126) {
+  const items = [];
+  const coverage = {};
+  const requirements = [];
+  for (const r of seededRequirements(size, seed)) {
+    const id = r.id.replace(/^REQ-/, 'FR-');
+    const how = UNFAMILIAR[r.tdd_stage];
+    items.push({
+      requirementId: id,
+      summary: r.ears,
+      category: r.type,
+      importance: r.priority,
+      state: how.state,
+      verification: { tests: how.tests ? r.tests.slice(0, 2) : [] },
+      artifacts: { code: how.code ? [r.code[0]] : [] },
+      notes: r.notes,
+    });
+    coverage[id] = [...(how.code ? [r.code[1]] : []), ...(how.tests ? [r.tests[2]] : [])];
+    requirements.push({ id, stage: r.tdd_stage, tests: how.tests ? 3 : 0 });
+  }
+  const matrix = {
+    schemaVersion: 1,
+    generatedAt: '2025-01-01T00:00:00Z',
+    generator: `Traceboard bench/generate.mjs, unfamiliar shape (seed ${seed})`,
+    traceability: { items },
+    coverage,
+  };
+  return { text: JSON.stringify(matrix, null, 2), requirements };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [size, out, seed] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const unfamiliar = args[0] === '--unfamiliar';
+  const [size, out, seed] = unfamiliar ? args.slice(1) : args;
   if (!size || !out) {
-    console.error('usage: node bench/generate.mjs <size> <out.json> [seed]');
+    console.error('usage: node bench/generate.mjs [--unfamiliar] <size> <out.json> [seed]');
     process.exit(2);
   }
-  const { text } = generateMatrix(Number(size), seed ? Number(seed) : undefined);
+  const generate = unfamiliar ? generateUnfamiliarMatrix : generateMatrix;
+  const { text } = generate(Number(size), seed ? Number(seed) : undefined);
   writeFileSync(out, text);
   console.error(`wrote ${out}: ${size} requirements, ${text.length} bytes`);
 }

@@ -5,6 +5,9 @@
 // `results[size][app][measure]` is a list of samples (milliseconds or bytes); `transfer[app]`
 // lists `{name, raw, gzip}` per file; `cold.empty[app]` lists the empty page's cold starts and
 // `cold.notes[size]` says why a restored board could not be measured at that size.
+// `results[size].traceboard.importShape` holds the imports of the unfamiliar shape, compared
+// with Traceboard's own origin-format imports; `native[size]` is `{origin, shape}`, each a
+// summary of `Board::import` run natively (or `native` is null when it was not measured).
 
 /** Median, min and max of a list of numbers (null for an empty list). */
 export function summary(samples) {
@@ -73,6 +76,12 @@ const DETAILS = [
   { label: 'DOM nodes after import', key: 'domNodes', format: count, unit: '', ratio: true },
 ];
 
+/** The unfamiliar shape's counterparts of some details, by the origin format's key. */
+const SHAPE_DETAILS = {
+  importDom: { key: 'importShapeDom', label: 'Import, unfamiliar shape: file chosen → report and cards in the DOM' },
+  wasmAtImport: { key: 'wasmAtImportShape', label: 'WebAssembly linear memory when the board is ready, unfamiliar shape' },
+};
+
 export const MAIN_HEADER = ['Measure', 'Reqs', 'Traceboard median (min–max)', 'Baseline median (min–max)', 'TB / baseline', 'Target', 'Met'];
 export const DETAIL_HEADER = ['Measure', 'Reqs', 'Traceboard median (min–max)', 'Baseline median (min–max)', 'TB / baseline'];
 
@@ -83,12 +92,41 @@ const ratioText = (r) => (r === null ? '—' : `${r.toFixed(2)}×`);
 /** The size budget `make size` enforces (scripts/check-size.mjs), in KB of 1,024 bytes. */
 const TRANSFER_BUDGET_KB = 300;
 
+export const SHAPE_LABEL =
+  'Import, unfamiliar shape (nested container, camelCase id, aliases, status words, coverage map joined by id): file chosen → board painted, taking input';
+export const NATIVE_LABEL = 'Board::import natively (release build, no browser): unfamiliar shape vs origin format';
+/** The unfamiliar shape's import may take this many times the origin format's, at 10,000. */
+const SHAPE_TARGET = 1.2;
+
+/** "1.27× origin format's 110 ms", or "—" without both figures. */
+function versusOrigin(shape, origin, format = ms, unit = 'ms') {
+  const ratio = ratioOf(shape, origin);
+  return ratio === null ? '—' : `${ratioText(ratio)} origin format's ${format(origin.median)} ${unit}`;
+}
+
+/** The unfamiliar shape's rows: its import against the origin format's, in the browser and natively. */
+function shapeRows(results, sizes, native) {
+  const rows = [];
+  for (const size of sizes) {
+    const shape = stat(results, size, 'traceboard', 'importShape');
+    const origin = stat(results, size, 'traceboard', 'import');
+    const ratio = ratioOf(shape, origin);
+    const target = size === 10000 ? [`≤ ${SHAPE_TARGET}× origin-format import`, ratio === null ? null : ratio <= SHAPE_TARGET] : null;
+    rows.push([SHAPE_LABEL, count(size), cell(shape, ms, 'ms'), '—', versusOrigin(shape, origin), target?.[0] ?? '', target ? mark(target[1]) : '']);
+  }
+  for (const size of native ? sizes : []) {
+    const { origin, shape } = native[size] ?? {};
+    rows.push([NATIVE_LABEL, count(size), cell(shape, ms, 'ms'), '—', versusOrigin(shape, origin), '', '']);
+  }
+  return rows;
+}
+
 export const COLD_EMPTY_LABEL = 'Cold start, empty: navigation → "Import matrix" taking input';
 export const COLD_RESTORED_LABEL =
   'Cold start, saved board restored: navigation → first card visible, taking input (baseline: its page loads the same file)';
 
 /** The main table's rows: cold starts, timings, memory against its target, the transfer. */
-export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {} }) {
+export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {} }, native = null) {
   const rows = [];
   const emptyTb = summary(cold.empty.traceboard);
   const emptyBl = summary(cold.empty.baseline);
@@ -107,6 +145,7 @@ export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {}
       const target = m.target?.(size, tb, ratio) ?? null;
       rows.push([m.label, count(size), cell(tb, ms, 'ms'), cell(bl, ms, 'ms'), ratioText(ratio), target?.[0] ?? '', target ? mark(target[1]) : '']);
     }
+    if (m.key === 'import') rows.push(...shapeRows(results, sizes, native));
   }
   // Memory: Traceboard's own data lives in wasm linear memory, so the target is on the sum.
   for (const size of sizes) {
@@ -135,6 +174,12 @@ export function detailRows(results, sizes) {
       const tb = stat(results, size, 'traceboard', m.key);
       const bl = stat(results, size, 'baseline', m.key);
       rows.push([m.label, count(size), cell(tb, m.format, m.unit), cell(bl, m.format, m.unit), m.ratio ? ratioText(ratioOf(tb, bl)) : '—']);
+    }
+    const shapeRow = SHAPE_DETAILS[m.key];
+    for (const size of shapeRow ? sizes : []) {
+      const shape = stat(results, size, 'traceboard', shapeRow.key);
+      const origin = stat(results, size, 'traceboard', m.key);
+      rows.push([shapeRow.label, count(size), cell(shape, m.format, m.unit), '—', versusOrigin(shape, origin, m.format, m.unit)]);
     }
   }
   return rows;

@@ -2,8 +2,11 @@
 // and with a saved board restored), import, move and export at 100 to 10,000 requirements,
 // the memory after import and the gzipped transfer,
 // against a plain-JavaScript baseline (bench/baseline) driven by the same code, in headless
-// Chromium through Playwright. Prints the table and writes it to bench/results.md (the raw
-// samples go to bench/results-raw.json, which git ignores).
+// Chromium through Playwright. It also imports the same requirements in an unfamiliar shape
+// (bench/generate.mjs says which), compared with the origin-format import, in the browser and
+// natively (`Board::import` in core/examples/import_time.rs, through cargo). Prints the table
+// and writes it to bench/results.md (the raw samples go to bench/results-raw.json, which git
+// ignores).
 //
 // Options:
 //   --sizes 100,1000,5000,10000   board sizes (requirements)
@@ -14,18 +17,19 @@
 //                                 rebuild during the run does not break it
 //   --keep                        keep the generated matrices (their folder is printed)
 //   --cold-only                   measure only the cold starts (and the transfer)
+//   --no-native                   skip the native import times (which need cargo)
 // Progress goes to stderr. The exit status is non-zero only when the harness fails (a page
 // does not load, a measure times out, an export's content is wrong), never for a missed target.
 
 import { chromium } from '@playwright/test';
-import { spawn, execSync } from 'node:child_process';
+import { spawn, execFileSync, execSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { generateMatrix } from './generate.mjs';
+import { generateMatrix, generateUnfamiliarMatrix } from './generate.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
 import { DETAIL_HEADER, MAIN_HEADER, detailRows, mainRows, markdownTable, summary, transferRows } from './report.mjs';
 
@@ -35,11 +39,15 @@ const VIEWPORT = { width: 1280, height: 800 };
 /** Traceboard autosaves 300 ms after a change; waiting this long keeps saves out of the next measure. */
 const SETTLE_MS = 450;
 const APPS = ['traceboard', 'baseline'];
+/** The import runs: both apps on the origin-format file, and Traceboard on the unfamiliar shape. */
+const IMPORTS = ['traceboard', 'shape', 'baseline'];
+/** Native imports of each file (they are cheap, so --runs does not lower it). */
+const NATIVE_RUNS = 11;
 
 const log = (...args) => console.error('[bench]', ...args);
 
 function parseArgs(argv) {
-  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false, coldOnly: false };
+  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false, coldOnly: false, native: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -52,6 +60,7 @@ function parseArgs(argv) {
     else if (arg === '--dist') opts.dist = resolve(value());
     else if (arg === '--keep') opts.keep = true;
     else if (arg === '--cold-only') opts.coldOnly = true;
+    else if (arg === '--no-native') opts.native = false;
     else throw new Error(`unknown option ${arg} (see the header of bench/run.mjs)`);
   }
   if (opts.sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--sizes takes integers of at least 10');
@@ -376,6 +385,31 @@ async function measureMove(page, hasTests) {
   return { id: card.id, dom: r.dom - r.up, frame: r.frame - r.up, painted: r.painted - r.up };
 }
 
+/**
+ * Times `Board::import` natively on each file (core/examples/import_time.rs, release build,
+ * the files imported in turn for `runs` rounds); returns `{[file]: {median, min, max,
+ * n, bytes, report}}`, or null when cargo is missing or fails (the table then shows no native
+ * figures).
+ */
+function measureNative(files, runs) {
+  const cargo = ['run', '-q', '--release', '-p', 'traceboard-core', '--example', 'import_time', '--'];
+  let out;
+  try {
+    log(`native imports: cargo ${cargo.join(' ')} --runs ${runs} (${files.length} files)`);
+    out = execFileSync('cargo', [...cargo, '--runs', String(runs), ...files], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (e) {
+    log(`native imports not measured: ${e.message.split('\n')[0]}`);
+    return null;
+  }
+  const native = {};
+  for (const line of out.trim().split('\n')) {
+    const [file, n, median, min, max, bytes, report] = line.split('\t');
+    native[file] = { n: Number(n), median: Number(median), min: Number(min), max: Number(max), bytes: Number(bytes), report };
+    log(`native ${file}: median ${median} ms (${min}–${max}, ${n} runs); ${report}`);
+  }
+  return native;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
@@ -400,6 +434,13 @@ async function main() {
 
     const results = {};
     const files = {};
+    const shapes = {};
+    for (const size of opts.sizes) {
+      const shape = generateUnfamiliarMatrix(size);
+      const file = join(work, `traceability_unfamiliar_${size}.json`);
+      writeFileSync(file, shape.text);
+      shapes[size] = { file, bytes: shape.text.length, stages: [...new Set(shape.requirements.map((r) => r.stage))] };
+    }
     const runsUsed = {};
     const coldRuns = opts.runs ?? 5;
     const cold = { empty: { traceboard: [], baseline: [] }, notes: {} };
@@ -414,7 +455,7 @@ async function main() {
       const { text, requirements } = generateMatrix(size);
       const file = join(work, `traceability_matrix_${size}.json`);
       writeFileSync(file, text);
-      files[size] = { bytes: text.length };
+      files[size] = { bytes: text.length, shapeBytes: shapes[size].bytes };
       const original = Buffer.from(text);
       const hasTests = new Set(requirements.filter((r) => r.tests > 0).map((r) => r.id));
       const stages = [...new Set(requirements.map((r) => r.stage))];
@@ -422,7 +463,7 @@ async function main() {
       runsUsed[size] = runs;
       results[size] = {};
       for (const app of APPS) {
-        results[size][app] = { coldRestored: [], import: [], importDom: [], cardsRendered: [], jsHeap: [], wasmAtImport: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
+        results[size][app] = { coldRestored: [], import: [], importDom: [], importShape: [], importShapeDom: [], wasmAtImportShape: [], cardsRendered: [], jsHeap: [], wasmAtImport: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
       }
 
       // Cold start with this board restored; the baseline loads the same file instead.
@@ -442,12 +483,27 @@ async function main() {
         runs.import = runs.export = runs.move = 0;
         continue;
       }
-      log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app`);
+      log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB; unfamiliar shape ${(shapes[size].bytes / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app`);
 
       for (let run = 0; run < runs.import; run++) {
-        // Alternate which app goes first, so slow drift of the machine hits both alike.
-        const order = run % 2 ? [...APPS].reverse() : APPS;
+        // Alternate which app goes first, so slow drift of the machine hits both alike; the
+        // unfamiliar shape is always next to Traceboard's origin-format import.
+        const order = run % 2 ? [...IMPORTS].reverse() : IMPORTS;
         for (const app of order) {
+          if (app === 'shape') {
+            const r = results[size].traceboard;
+            const { context, page } = await openApp(browser, servers.traceboard);
+            try {
+              const t = await measureImport(page, shapes[size].file, size, shapes[size].stages);
+              r.importShape.push(t.ready);
+              r.importShapeDom.push(t.dom);
+              r.wasmAtImportShape.push(t.wasm);
+              log(`${size} traceboard import of the unfamiliar shape ${run + 1}/${runs.import}: ${t.ready.toFixed(1)} ms (DOM at ${t.dom.toFixed(1)} ms, seen by ${t.via}, ${t.cards} cards rendered); wasm ${(t.wasm / 1048576).toFixed(1)} MB`);
+            } finally {
+              await context.close();
+            }
+            continue;
+          }
           const r = results[size][app];
           const { context, page, cdp } = await openApp(browser, servers[app]);
           try {
@@ -495,8 +551,17 @@ async function main() {
       }
     }
 
+    // Native imports last, so their load is not on the machine while the browser measures.
+    const nativeRuns = Math.max(opts.runs ?? 0, NATIVE_RUNS);
+    const byFile = opts.native && !opts.coldOnly
+      ? measureNative(opts.sizes.flatMap((s) => [join(work, `traceability_matrix_${s}.json`), shapes[s].file]), nativeRuns)
+      : null;
+    const native = byFile
+      ? Object.fromEntries(opts.sizes.map((s) => [s, { origin: byFile[join(work, `traceability_matrix_${s}.json`)], shape: byFile[shapes[s].file] }]))
+      : null;
+
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
-    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer, cold));
+    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer, cold, native));
     const details = markdownTable(DETAIL_HEADER, detailRows(results, opts.sizes));
     const transferTable = markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer));
     const report = [
@@ -506,8 +571,8 @@ async function main() {
       `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM; load average (1/5/15 min) ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadavg())} at the end (other work on the machine skews the figures)`,
       `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
       `- Traceboard build: \`${wasmName}\``,
-      `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB`).join('; ')} (bench/generate.mjs, seeded)`,
-      `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports, ${r.export}+${r.export} exports, ${r.move} moves`; }).join('; ')}; cold starts: ${coldRuns} per case and app`,
+      `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB (unfamiliar shape ${(files[s].shapeBytes / 1048576).toFixed(2)} MB)`).join('; ')} (bench/generate.mjs, seeded)`,
+      `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports (and as many of the unfamiliar shape), ${r.export}+${r.export} exports, ${r.move} moves`; }).join('; ')}; cold starts: ${coldRuns} per case and app${native ? `; native imports: ${nativeRuns} of each file` : ''}`,
       '',
       table,
       '',
@@ -526,13 +591,14 @@ async function main() {
       '- Cold start: each load in a new browser (a new process, on its own profile folder) with the HTTP cache disabled (CDP `Network.setCacheDisabled`), so every load fetches and compiles the wasm and scripts as a first visit does. The clock is `performance.now()`, which counts from the navigation\'s start. The probe checks at the start of every animation frame and stamps the task after the first frame that shows the state (painted, main thread free). Empty: until `DOMContentLoaded` has fired (the document parsed, its deferred and module scripts run) and an enabled "Import matrix" button is on screen; the button must then open the file chooser when clicked. Restored: Traceboard imports the matrix in a browser on a fresh profile, the harness waits until the page says "Saved…", closes that browser and, for each run, starts a new browser on the same profile (so only what the page stored is kept) and opens the page; the figure is navigation start to the later of the first card visible in the viewport and "Import matrix" taking input. When the page does not save the board (the figure then reads "not saved: " and what the page said), nothing is restored and there is no figure. The baseline keeps nothing between visits, so its fair counterpart is a fresh page loading the same file: its empty cold start plus the import of the file (file chosen → board painted, taking input), without the time a person takes to pick the file.',
       '- Import: a capture-phase `change` listener on window starts the clock; it stops after the import report (`[role=status]` "Imported N requirements") has appeared with cards shown in every non-empty column (all N cards, unless the page renders only the visible ones), one `requestAnimationFrame` and a `setTimeout(0)`. Every import is in a fresh browser context (empty localStorage).',
       '- Import split (details): the same clock stopped when the report and all cards are in the DOM; the rest of the import figure is style, layout and paint of the new board.',
+      '- Unfamiliar shape: the same requirements (same texts, tests, code and stages) written as `bench/generate.mjs` `generateUnfamiliarMatrix` writes them: under `traceability.items` (not a key that says "requirements"), with `requirementId`, `summary`, `category`, `importance`, a `state` word from the status vocabulary (Not Started, In Progress, Partially Implemented, Implemented, Verified) instead of `tdd_stage`, tests in `verification.tests`, code in `artifacts.code`, and one more code path and test per requirement in a `coverage` map keyed by requirement id, which the import joins. Its import is measured like the origin-format import, in a fresh context right next to it in every run, and waits for the same columns to show cards; the ratio is its median over the origin-format median. Native: `Board::import` in a release build of core/examples/import_time.rs (the app\'s size-tuned profile, `opt-level = "z"`), both files imported in turn, the median of the runs; no browser, no rendering.',
       '- Move: the first Backlog card (all list tests, so the TDD gates allow it) is dragged with the mouse, in steps, onto Test written; a different card each run, on the board of the last import. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), to the next `requestAnimationFrame` callback (the frame that paints it; includes the wait for that frame, up to 16.7 ms at 60 Hz), and (details) to a `setTimeout(0)` queued from that callback (the frame\'s style, layout and paint done). The 16 ms target applies to the DOM figure, the app\'s own work for the drop; the frame figures add the wait for the frame, whose floor the baseline shows. Moves are 450 ms apart so Traceboard\'s autosave (300 ms after a change) stays out of them.',
       '- Export: from the capture-phase `click` on "Export matrix" to the call of `URL.createObjectURL` (the file\'s bytes are ready). The unchanged board\'s download must equal the file byte for byte; after the moves only the moved requirements may differ.',
-      '- Memory: after each import and a forced GC (`HeapProfiler.collectGarbage`), CDP `Performance.getMetrics` JSHeapUsedSize (V8 heap), plus the byte length of every WebAssembly.Memory the page\'s modules export (linear memory only grows, so this is its high-water mark, including Traceboard\'s autosave 300 ms after the import; the details also give it at the moment the board is ready, before that save). DOM nodes: the same metrics\' `Nodes`.',
+      '- Memory: after each import and a forced GC (`HeapProfiler.collectGarbage`), CDP `Performance.getMetrics` JSHeapUsedSize (V8 heap), plus the byte length of every WebAssembly.Memory the page\'s modules export (linear memory only grows, so this is its high-water mark, including Traceboard\'s autosave 300 ms after the import; the details also give it at the moment the board is ready, before that save, and for the unfamiliar shape\'s import too). DOM nodes: the same metrics\' `Nodes`.',
       '',
     ].join('\n');
     writeFileSync(join(BENCH, 'results.md'), report);
-    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, cold, results, summaries: summarize(results) }, null, 2));
+    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, cold, results, native, summaries: summarize(results) }, null, 2));
     console.log(`\n${table}\n\n${details}\n\n${transferTable}\n`);
     log(`done in ${minutes} min; wrote bench/results.md and bench/results-raw.json`);
   } finally {
