@@ -265,7 +265,7 @@ impl fmt::Display for MoveError {
             }
             MoveError::ReadOnly => write!(
                 f,
-                "It is a plain text in the file, not an object, so it cannot record a stage; the board keeps it read-only rather than rewrite its shape."
+                "It is a plain text in the file, with nowhere to record a stage, so it stays read-only."
             ),
             MoveError::HistoryNotAList => write!(
                 f,

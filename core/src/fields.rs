@@ -253,7 +253,11 @@ impl Fields {
         map.insert("owner".into(), one(&self.owner));
         map.insert("story".into(), one(&self.story));
         map.insert("chosen".into(), Value::Bool(self.chosen));
-        Value::Object(map).to_string()
+        // Written by the export's own writer, on one line: `Value::to_string` would link a
+        // second JSON writer into the download for this one small object.
+        let mut out = String::new();
+        crate::matrix::Style::detect("{}").render("{}", 0, "{}", &map, &mut out);
+        out
     }
 
     /// A choice written by `to_json`; `None` for anything that is not an object. Missing or

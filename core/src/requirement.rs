@@ -357,9 +357,7 @@ impl Card {
             tests: Vec::new(),
             code: Vec::new(),
             inferred: Some(
-                "A plain text in the file, not an object: it cannot record a stage, so it stays \
-                 read-only"
-                    .to_owned(),
+                "A plain text in the file, with nowhere to record a stage: read-only".to_owned(),
             ),
             status: None,
             deprecated: false,

@@ -265,16 +265,11 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                     <span class="chip" title=card.code.join("\n")>
                         {format!("{} code", card.code.len())}
                     </span>
+                    // The word the stage was read from, as the file writes it; a word the board
+                    // does not know is marked as such, never guessed at.
                     {card.status.clone().map(|word| {
-                        // The word the stage was read from, as the file writes it; a word the
-                        // board does not know is shown as such, never guessed at.
-                        let title = if card.unknown_status {
-                            "Status word the board does not know: kept as written, the stage comes from tests and code".to_owned()
-                        } else {
-                            format!("Status in the file: {word}")
-                        };
-                        let class = if card.unknown_status { "chip status warn" } else { "chip status" };
-                        view! { <span class=class title=title>{word}</span> }
+                        let title = word.clone();
+                        view! { <span class="chip status" class:warn=card.unknown_status title=title>{word}</span> }
                     })}
                     {card.inferred.clone().map(|why| view! { <span class="chip inferred" title=why>"inferred"</span> })}
                     {card.read_only.then(|| view! { <span class="chip" title="A plain text in the file: it cannot record a stage, so it stays where it is">"read-only"</span> })}

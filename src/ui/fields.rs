@@ -23,13 +23,11 @@ struct Place {
     fields: Fields,
 }
 
-/// What the draft would show.
+/// What the draft would show: the column counts, then one line per first card.
 #[derive(Clone, Debug, PartialEq)]
 struct Preview {
-    counts: [usize; 5],
-    /// The first cards: id, text, "2 tests · 1 code", stage.
-    cards: Vec<(String, String, String, Stage)>,
-    total: usize,
+    counts: String,
+    cards: Vec<String>,
 }
 
 /// How many cards the preview shows.
@@ -51,22 +49,31 @@ pub fn FieldsDialog() -> impl IntoView {
             Some(b) => b
                 .reread(&fields)
                 .map(|(board, report)| Preview {
-                    counts: report.per_stage,
-                    total: report.placed(),
+                    counts: format!(
+                        "{} cards: {}",
+                        report.placed(),
+                        Stage::ALL
+                            .iter()
+                            .map(|s| format!("{} {}", s.title(), report.per_stage[s.index()]))
+                            .collect::<Vec<_>>()
+                            .join(" · ")
+                    ),
                     cards: board
                         .cards()
                         .take(PREVIEW_CARDS)
                         .map(|(_, c)| {
-                            (
-                                c.id.to_string(),
-                                c.text.clone(),
-                                format!(
-                                    "{} test{} · {} code",
-                                    c.tests.len(),
-                                    if c.tests.len() == 1 { "" } else { "s" },
-                                    c.code.len()
-                                ),
-                                c.stage,
+                            format!(
+                                "{} — {} — {} test{} · {} code · {}",
+                                c.id,
+                                if c.text.is_empty() {
+                                    "(no text)"
+                                } else {
+                                    &c.text
+                                },
+                                c.tests.len(),
+                                if c.tests.len() == 1 { "" } else { "s" },
+                                c.code.len(),
+                                c.stage.title()
                             )
                         })
                         .collect(),
@@ -242,19 +249,9 @@ pub fn FieldsDialog() -> impl IntoView {
                 <h3 id="fields-preview-title">"Preview"</h3>
                 {move || match preview.get() {
                     Ok(p) => view! {
-                        <p class="preview-counts">
-                            {format!("{} cards: ", p.total)}
-                            {Stage::ALL.iter().map(|s| format!("{} {}", s.title(), p.counts[s.index()])).collect::<Vec<_>>().join(" · ")}
-                        </p>
+                        <p class="preview-counts">{p.counts}</p>
                         <ul class="preview-cards">
-                            {p.cards.into_iter().map(|(id, text, links, stage)| view! {
-                                <li>
-                                    <span class="card-id">{id}</span>
-                                    " "
-                                    <span class="preview-text">{text}</span>
-                                    <span class="preview-meta">{format!("{links} · {}", stage.title())}</span>
-                                </li>
-                            }).collect_view()}
+                            {p.cards.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(why) => view! { <p class="dialog-error">{why}</p> }.into_any(),

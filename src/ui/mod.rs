@@ -119,7 +119,6 @@ pub fn App() -> impl IntoView {
                         type="button"
                         class="link-button"
                         hidden=move || !state.board_open.get()
-                        title="Where the board reads the requirements, and which keys it reads"
                         on:click=move |_| state.fields_for.set(state.board_id())
                     >
                         "Fields"

@@ -550,6 +550,7 @@ fn join_path(path: &str, key: &str) -> String {
     match (path.is_empty(), plain) {
         (true, true) => key.to_owned(),
         (false, true) => format!("{path}.{key}"),
-        (_, false) => format!("{path}[{}]", serde_json::to_string(key).unwrap_or_default()),
+        // Quoted as Debug quotes (already in the download for positions), not as JSON.
+        (_, false) => format!("{path}[{key:?}]"),
     }
 }
