@@ -311,3 +311,113 @@ async fn an_opening_asked_for_by_an_unmounted_app_is_dropped() {
         "the opening of an unmounted app is not run on its disposed state"
     );
 }
+
+/// Drops a file on the page, as a person dragging it from their file manager.
+fn drop_file(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    let init = web_sys::DragEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_data_transfer(Some(&transfer));
+    let event = web_sys::DragEvent::new_with_event_init_dict("drop", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+}
+
+fn open_dialog(root: &Element) -> Option<Element> {
+    root.query_selector("dialog[open]").unwrap()
+}
+
+/// Chooses `value` in the select with this id, as a person does (the change event follows).
+fn choose(root: &Element, id: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector(&format!("#{id}"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no select #{id}"))
+        .unchecked_into();
+    select.set_value(value);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
+    select.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_fields_dialog_opens_by_itself_and_its_choice_undoes_as_one_step() {
+    let root = mount_app();
+    // Wait for the start-up restore, so the drop is not held behind it.
+    until("the app has started", || {
+        root.text_content()
+            .unwrap()
+            .contains("Try the example board")
+    })
+    .await;
+    drop_file("rows.json", include_str!("fixtures/matrix/undecided.json"));
+    // Nothing looks like an id or a text: the board lands the rows by position and asks.
+    until("the Fields dialog opens", || open_dialog(&root).is_some()).await;
+    let dialog = open_dialog(&root).unwrap();
+    assert_eq!(
+        dialog
+            .query_selector("h2")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Fields"
+    );
+    assert_eq!(column_cards(&root, "backlog").len(), 3);
+    choose(&root, "fields-id", "a");
+    choose(&root, "fields-text", "b");
+    let preview = || {
+        dialog
+            .query_selector(".fields-preview")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap_or_default()
+    };
+    until("the preview shows the chosen id and text", || {
+        preview().contains("X-1 — Log in with a password")
+    })
+    .await;
+    // The preview changes nothing yet.
+    assert!(column_cards(&root, "backlog")[0].starts_with("#1"));
+    button(&root, "Use these fields").click();
+    until(
+        "the dialog closes and the cards carry the chosen ids",
+        || {
+            open_dialog(&root).is_none()
+                && column_cards(&root, "backlog")
+                    .first()
+                    .is_some_and(|c| c.starts_with("X-1"))
+        },
+    )
+    .await;
+    // One undo puts the board's own reading back; the import itself is another step.
+    button(&root, "Undo").click();
+    until("undo reads the file the board's way again", || {
+        column_cards(&root, "backlog")
+            .first()
+            .is_some_and(|c| c.starts_with("#1"))
+    })
+    .await;
+    button(&root, "Redo").click();
+    until("redo applies the choice again", || {
+        column_cards(&root, "backlog")
+            .first()
+            .is_some_and(|c| c.starts_with("X-1"))
+    })
+    .await;
+    // Opened again and closed without choosing, nothing changes.
+    button(&root, "Fields").click();
+    until("the dialog opens again", || open_dialog(&root).is_some()).await;
+    choose(&root, "fields-text", "");
+    open_dialog(&root)
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlDialogElement>()
+        .close();
+    until("the dialog closes", || open_dialog(&root).is_none()).await;
+    assert!(column_cards(&root, "backlog")[0].contains("Log in with a password"));
+}

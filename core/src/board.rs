@@ -357,6 +357,16 @@ impl Board {
         // Each requirement's lists of strings, read in the same pass (each is parsed once):
         // joins may find them naming another container's members.
         let mut refs: crate::join::Refs = Vec::new();
+        // Only worth keeping when some container beside the requirements holds objects.
+        let chosen_spans: Vec<std::ops::Range<usize>> =
+            shape.chosen().map(|c| c.span.clone()).collect();
+        let may_point = shape.candidates.iter().any(|c| {
+            c.objects > 0
+                && !c.path.is_empty()
+                && !chosen_spans
+                    .iter()
+                    .any(|s| s.start < c.span.end && c.span.start < s.end)
+        });
         let mut ordinal = (None::<&str>, 0usize);
         for (index, raw_entry) in raw_entries.iter().enumerate() {
             let container = raw_entry.position.container.as_str();
@@ -366,11 +376,13 @@ impl Board {
             };
             let card = match parse(index) {
                 Some(value) => {
-                    let lists = list_fields(&value);
-                    if !lists.is_empty() {
-                        refs.push((index, lists));
+                    if may_point {
+                        let lists = list_fields(&value);
+                        if !lists.is_empty() {
+                            refs.push((index, lists));
+                        }
                     }
-                    let card = Card::read_with(fields, raw_entry.key(), &value, None);
+                    let card = Card::read_unfinished(fields, raw_entry.key(), &value);
                     if card == Err(EntryProblem::NoId) {
                         let position = match raw_entry.position.slot {
                             Slot::Index(i) => i + 1,
@@ -416,7 +428,7 @@ impl Board {
                         name = format!("{list} {name}");
                     }
                     if let Some(value) = parse(object.index) {
-                        cards[object.index] = Card::read_with(fields, Some(&name), &value, None);
+                        cards[object.index] = Card::read_unfinished(fields, Some(&name), &value);
                     }
                     let why = naming.explain(&name);
                     names.insert(object.index, (name, why));
@@ -433,8 +445,8 @@ impl Board {
         let (mut linked, joins) =
             crate::join::link(matrix.text(), shape, raw_entries.len(), &ids, &refs);
         for (card, links) in cards.iter_mut().zip(&linked) {
-            if let (Ok(card), Some(links)) = (card, links) {
-                card.link(links);
+            if let Ok(card) = card {
+                card.finish(links.as_ref());
             }
         }
 

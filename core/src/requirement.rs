@@ -202,20 +202,29 @@ impl Card {
         value: &Value,
         linked: Option<&Linked>,
     ) -> Result<Card, EntryProblem> {
-        let mut card = Card::read_own(fields, name, value)?;
-        if let Some(linked) = linked {
-            card.link(linked);
-        }
+        let mut card = Card::read_unfinished(fields, name, value)?;
+        card.finish(linked);
         Ok(card)
     }
 
-    /// Adds what other containers link to the card (`Board::import` reads cards first, then
-    /// joins, then links, without reading a requirement twice), and works out its stage again
-    /// unless the file wrote one.
-    pub fn link(&mut self, linked: &Linked) {
-        push_unique(&mut self.tests, linked.tests.clone());
-        push_unique(&mut self.code, linked.code.clone());
-        self.infer(Some(linked));
+    /// A card read as the file writes it, before its links and its inferred stage:
+    /// `Board::import` reads every card, then joins, then `finish`es each once.
+    pub(crate) fn read_unfinished(
+        fields: &Fields,
+        name: Option<&str>,
+        value: &Value,
+    ) -> Result<Card, EntryProblem> {
+        Card::read_own(fields, name, value)
+    }
+
+    /// Adds what other containers link to the card and works out its stage, unless the file
+    /// wrote one.
+    pub(crate) fn finish(&mut self, linked: Option<&Linked>) {
+        if let Some(linked) = linked {
+            push_unique(&mut self.tests, linked.tests.clone());
+            push_unique(&mut self.code, linked.code.clone());
+        }
+        self.infer(linked);
     }
 
     /// The card of one requirement as the file writes it, before any link.
@@ -254,10 +263,14 @@ impl Card {
         let mut tests = Vec::new();
         let mut code = Vec::new();
         read_links(fields, obj, &mut tests, &mut code);
+        // With fields detected from the file, a part it has no key for is not looked for in
+        // every object again (that scan is most of an import's time at 10,000); only the
+        // board's own reading of a lone object (`Card::read`) looks through every alias.
+        let scan = auto && *fields == Fields::default();
         let one = |path: &Option<KeyPath>, aliases: &[&str]| -> Option<String> {
             match path {
                 Some(p) => p.get(obj).and_then(scalar_text),
-                None if auto => first_alias(obj, aliases, None),
+                None if scan => first_alias(obj, aliases, None),
                 None => None,
             }
         };
@@ -281,7 +294,7 @@ impl Card {
             ),
             None => (None, None, false),
         };
-        let mut card = Card {
+        let card = Card {
             id: ReqId(id),
             text,
             priority: one(&fields.priority, PRIORITY_KEYS),
@@ -310,7 +323,6 @@ impl Card {
                 keep_reason,
             },
         };
-        card.infer(None);
         Ok(card)
     }
 
@@ -643,12 +655,17 @@ fn read_history(history: Option<&Value>) -> (bool, bool, Option<(String, String)
 /// Paths from a `tests` or `code` value: a list of strings or of objects with a path, or
 /// a single string. Several paths in one string, separated by `;`, are several paths.
 fn paths(value: Option<&Value>) -> Vec<String> {
+    // An object's path is under the first of `PATH_KEYS` it has; each key is normalized once.
     let one = |v: &Value| match v {
-        Value::Object(o) => PATH_KEYS.iter().find_map(|k| {
-            o.iter()
-                .find(|(key, _)| normalize_key(key) == *k)
-                .and_then(|(_, v)| scalar_text(v))
-        }),
+        Value::Object(o) => o
+            .iter()
+            .filter_map(|(key, v)| {
+                let key = normalize_key(key);
+                let rank = PATH_KEYS.iter().position(|k| *k == key)?;
+                Some((rank, scalar_text(v)?))
+            })
+            .min_by_key(|(rank, _)| *rank)
+            .map(|(_, text)| text),
         other => scalar_text(other),
     };
     let mut out = Vec::new();

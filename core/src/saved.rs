@@ -95,8 +95,17 @@ impl SavedBoard {
 
     /// The save as text.
     pub fn to_json(&self) -> String {
+        // Sized up front for the matrix and the agent files plus their escaping: grown by
+        // doubling instead, writing the save of an 8 MB board would hold up to 24 MB at once,
+        // and the page's memory never gives back what it once held.
+        let texts = self.matrix.as_ref().map_or(0, String::len)
+            + self.agents.iter().map(|f| f.text.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(texts + texts / 3 + 4096);
         // Strings, options and arrays of them always serialize.
-        serde_json::to_string(self).unwrap_or_default()
+        if serde_json::to_writer(&mut out, self).is_err() {
+            return String::new();
+        }
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Reads a save written by `to_json`; the error says why it could not be read.

@@ -381,22 +381,20 @@ pub fn path_kind(path: &str) -> PathKind {
     if p.is_empty() || p.contains(char::is_whitespace) && !p.contains('/') {
         return PathKind::Other;
     }
-    let lower = p.to_ascii_lowercase();
-    let file = lower
-        .split(['/', '\\'])
-        .next_back()
-        .unwrap_or(&lower)
-        .split("::")
+    // Only the file name is lower-cased (paths are many, and this runs for each).
+    let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    let file = name.split("::").next().unwrap_or_default();
+    let file = file
+        .split(['#', ':'])
         .next()
-        .unwrap_or_default();
-    let file = file.split(['#', ':']).next().unwrap_or(file);
+        .unwrap_or(file)
+        .to_ascii_lowercase();
     let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
     let is_source = CODE_EXTENSIONS.contains(&ext);
-    let in_test_dir = lower.split(['/', '\\']).any(|part| {
-        matches!(
-            part,
-            "test" | "tests" | "spec" | "specs" | "__tests__" | "e2e"
-        )
+    let in_test_dir = p.split(['/', '\\']).any(|part| {
+        ["test", "tests", "spec", "specs", "__tests__", "e2e"]
+            .iter()
+            .any(|dir| part.eq_ignore_ascii_case(dir))
     });
     let test_name = file.starts_with("test_")
         || file.contains("_test.")
@@ -404,7 +402,7 @@ pub fn path_kind(path: &str) -> PathKind {
         || file.contains(".spec.")
         || file.contains("_spec.")
         || file.contains("tests.");
-    if (is_source || lower.contains("::")) && (in_test_dir || test_name) {
+    if (is_source || p.contains("::")) && (in_test_dir || test_name) {
         PathKind::Test
     } else if is_source {
         PathKind::Code
