@@ -23,191 +23,166 @@ struct Place {
     fields: Fields,
 }
 
-/// What the draft would show: the column counts, then one line per first card.
+/// Everything the open dialog holds, in one signal: each signal type costs the download its
+/// own copy of the reactive code, so the dialog keeps one.
 #[derive(Clone, Debug, PartialEq)]
-struct Preview {
-    counts: String,
-    cards: Vec<String>,
+struct Draft {
+    fields: Fields,
+    places: Vec<Place>,
+    /// The column counts the fields would give, then one line per first card; or why the
+    /// file cannot be read that way.
+    preview: Result<(String, Vec<String>), String>,
+    /// Why "Use these fields" was refused.
+    error: Option<String>,
 }
 
 /// How many cards the preview shows.
 const PREVIEW_CARDS: usize = 5;
 
+/// What the board would show read through `fields`.
+fn preview(state: AppState, fields: &Fields) -> Result<(String, Vec<String>), String> {
+    state.with_board(|b| {
+        let (board, report) = b
+            .ok_or_else(|| "No board is open.".to_owned())?
+            .reread(fields)
+            .map_err(|e| e.to_string())?;
+        let counts: Vec<String> = Stage::ALL
+            .iter()
+            .map(|s| format!("{} {}", s.title(), report.per_stage[s.index()]))
+            .collect();
+        let cards = board
+            .cards()
+            .take(PREVIEW_CARDS)
+            .map(|(_, c)| {
+                format!(
+                    "{} — {} — {} test{} · {} code · {}",
+                    c.id,
+                    if c.text.is_empty() {
+                        "(no text)"
+                    } else {
+                        &c.text
+                    },
+                    c.tests.len(),
+                    if c.tests.len() == 1 { "" } else { "s" },
+                    c.code.len(),
+                    c.stage.title()
+                )
+            })
+            .collect();
+        Ok((
+            format!("{} cards: {}", report.placed(), counts.join(" · ")),
+            cards,
+        ))
+    })
+}
+
 #[component]
 pub fn FieldsDialog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let dialog = NodeRef::<leptos::html::Dialog>::new();
-    let draft = RwSignal::new(Fields::default());
-    let places = RwSignal::new(Vec::<Place>::new());
-    let preview = RwSignal::new(Err::<Preview, String>(String::new()));
-    let error = RwSignal::new(None::<String>);
-    let board_of = move || state.fields_for.get_untracked();
-
-    let refresh = move || {
-        let fields = draft.get_untracked();
-        let result = state.with_board(|b| match b {
-            Some(b) => b
-                .reread(&fields)
-                .map(|(board, report)| Preview {
-                    counts: format!(
-                        "{} cards: {}",
-                        report.placed(),
-                        Stage::ALL
-                            .iter()
-                            .map(|s| format!("{} {}", s.title(), report.per_stage[s.index()]))
-                            .collect::<Vec<_>>()
-                            .join(" · ")
-                    ),
-                    cards: board
-                        .cards()
-                        .take(PREVIEW_CARDS)
-                        .map(|(_, c)| {
-                            format!(
-                                "{} — {} — {} test{} · {} code · {}",
-                                c.id,
-                                if c.text.is_empty() {
-                                    "(no text)"
-                                } else {
-                                    &c.text
-                                },
-                                c.tests.len(),
-                                if c.tests.len() == 1 { "" } else { "s" },
-                                c.code.len(),
-                                c.stage.title()
-                            )
-                        })
-                        .collect(),
-                })
-                .map_err(|e| e.to_string()),
-            None => Err("No board is open.".to_owned()),
-        });
-        preview.set(result);
-    };
+    let draft = RwSignal::new(Draft {
+        fields: Fields::default(),
+        places: Vec::new(),
+        preview: Ok(Default::default()),
+        error: None,
+    });
 
     Effect::new(move |_| {
         let open = state.fields_for.get();
         if let Some(board) = open {
-            open_draft(state, board, draft, places);
-            error.set(None);
-            refresh();
+            match open_draft(state, board) {
+                Some(mut fresh) => {
+                    fresh.preview = preview(state, &fresh.fields);
+                    draft.set(fresh);
+                }
+                None => state.fields_for.set(None),
+            }
         }
         sync_modal(dialog, open.is_some());
     });
 
-    let close = move || {
-        state.fields_for.set(None);
-    };
-    let edit = move |change: Box<dyn FnOnce(&mut Fields)>| {
+    let close = move || state.fields_for.set(None);
+    // Every change of the draft: the person's choice from now on, previewed at once.
+    let edit = move |change: Box<dyn FnOnce(&mut Draft)>| {
         draft.update(|d| {
             change(d);
-            d.chosen = true;
+            d.fields.chosen = true;
+            d.error = None;
+            d.preview = preview(state, &d.fields);
         });
-        error.set(None);
-        refresh();
-    };
-    let choose_place = move |path: String| {
-        let Some(place) = places.with_untracked(|p| p.iter().find(|p| p.path == path).cloned())
-        else {
-            return;
-        };
-        edit(Box::new(move |d| {
-            *d = place.fields.clone();
-            d.container = Some(place.path.clone());
-        }));
     };
     let keys = move || {
-        let container = draft.with(|d| d.container.clone());
-        places.with(|p| {
-            p.iter()
-                .find(|p| Some(&p.path) == container.as_ref())
+        draft.with(|d| {
+            d.places
+                .iter()
+                .find(|p| Some(&p.path) == d.fields.container.as_ref())
                 .map(|p| p.keys.clone())
                 .unwrap_or_default()
         })
     };
     let confirm = move || {
-        let Some(board) = board_of() else {
+        let Some(board) = state.fields_for.get_untracked() else {
             return;
         };
-        match state.read_as(board, draft.get_untracked()) {
+        match state.read_as(board, draft.with_untracked(|d| d.fields.clone())) {
             Ok(()) => close(),
-            Err(why) => error.set(Some(why)),
+            Err(why) => draft.update(|d| d.error = Some(why)),
         }
     };
-
-    // The options of a select: every key of the place, marked as the draft has them. Built
-    // as one list each time the draft or the place changes (a few dozen options at most),
-    // which keeps one small render path instead of a reactive one per option.
-    let options = move |chosen: fn(&Fields, &KeyPath) -> bool| {
-        move || {
-            let d = draft.get();
-            keys()
-                .into_iter()
-                .map(|k| {
+    // The options of one key select, marked as the draft has them; `none` adds a first
+    // option for "no key".
+    let key_options = move |none: Option<&'static str>,
+                            has: fn(&Fields, Option<&KeyPath>) -> bool| {
+        Signal::derive(move || {
+            let mut out: Vec<(String, String, bool)> = Vec::new();
+            draft.with(|d| {
+                if let Some(none) = none {
+                    out.push((String::new(), none.to_owned(), has(&d.fields, None)));
+                }
+                out.extend(keys().into_iter().map(|k| {
                     let name = k.to_string();
-                    let selected = chosen(&d, &k);
-                    let value = name.clone();
-                    view! { <option value=value selected=selected>{name}</option> }
+                    (name.clone(), name, has(&d.fields, Some(&k)))
+                }));
+            });
+            out
+        })
+    };
+    // What a pick in one key select changes in the draft.
+    let on_keys = move |set: fn(&mut Fields, Vec<KeyPath>)| {
+        Callback::new(move |values: Vec<String>| {
+            let picked: Vec<KeyPath> = keys()
+                .into_iter()
+                .filter(|k| values.contains(&k.to_string()))
+                .collect();
+            edit(Box::new(move |d| set(&mut d.fields, picked)));
+        })
+    };
+    let place_options = Signal::derive(move || {
+        draft.with(|d| {
+            d.places
+                .iter()
+                .map(|p| {
+                    (
+                        p.path.clone(),
+                        p.label.clone(),
+                        Some(&p.path) == d.fields.container.as_ref(),
+                    )
                 })
-                .collect_view()
-        }
-    };
-    // One select of a single key (or none), named by its label.
-    let single = move |label: &'static str,
-                       none: &'static str,
-                       get: fn(&Fields) -> Option<&KeyPath>,
-                       set: fn(&mut Fields, Option<KeyPath>)| {
-        let id = format!("fields-{}", label.to_ascii_lowercase());
-        view! {
-            <label for=id.clone()>{label}</label>
-            <select
-                id=id
-                on:change=move |ev| {
-                    let value = event_target_value(&ev);
-                    let key = keys().into_iter().find(|k| k.to_string() == value);
-                    edit(Box::new(move |d| set(d, key)));
-                }
-            >
-                <option value="" selected=move || draft.with(|d| get(d).is_none())>{none}</option>
-                {options(match label {
-                    "Id" => |d: &Fields, k: &KeyPath| d.id.first() == Some(k),
-                    "Text" => |d: &Fields, k: &KeyPath| d.text.first() == Some(k),
-                    _ => |d: &Fields, k: &KeyPath| d.status.as_ref() == Some(k),
-                })}
-            </select>
-        }
-    };
-    // One select of several keys, named by its label.
-    let several = move |label: &'static str,
-                        get: fn(&Fields, &KeyPath) -> bool,
-                        set: fn(&mut Fields, Vec<KeyPath>)| {
-        let id = format!(
-            "fields-{}",
-            label.to_ascii_lowercase().replace([' ', ','], "-")
-        );
-        view! {
-            <label for=id.clone()>{label}</label>
-            <select
-                id=id
-                multiple
-                size="4"
-                on:change=move |ev| {
-                    let select: web_sys::HtmlSelectElement = event_target(&ev);
-                    let options = select.selected_options();
-                    let chosen: Vec<String> = (0..options.length())
-                        .filter_map(|i| options.item(i))
-                        .filter_map(|o| o.get_attribute("value"))
-                        .collect();
-                    let picked: Vec<KeyPath> = keys()
-                        .into_iter()
-                        .filter(|k| chosen.contains(&k.to_string()))
-                        .collect();
-                    edit(Box::new(move |d| set(d, picked)));
-                }
-            >
-                {options(get)}
-            </select>
-        }
-    };
+                .collect()
+        })
+    });
+    // Another place starts from what the board reads there.
+    let choose_place = Callback::new(move |values: Vec<String>| {
+        let Some(path) = values.into_iter().next() else {
+            return;
+        };
+        edit(Box::new(move |d| {
+            if let Some(place) = d.places.iter().find(|p| p.path == path) {
+                d.fields = place.fields.clone();
+                d.fields.container = Some(path);
+            }
+        }));
+    });
 
     view! {
         // Escape closes a modal dialog natively; `close` brings the state along.
@@ -227,43 +202,45 @@ pub fn FieldsDialog() -> impl IntoView {
                 "Where the file keeps its requirements, and which of its keys the board reads for each part of a card. Changes show in the preview; nothing changes until you use them, and Undo takes them back."
             </p>
             <div class="fields-grid">
-                <label for="fields-place">"Requirements in"</label>
-                <select
-                    id="fields-place"
-                    on:change=move |ev| choose_place(event_target_value(&ev))
-                >
-                    {move || places.get().into_iter().map(|p| {
-                        let path = p.path.clone();
-                        let selected = move || draft.with(|d| d.container.as_deref() == Some(path.as_str()));
-                        view! { <option value=p.path.clone() selected=selected>{p.label.clone()}</option> }
-                    }).collect_view()}
-                </select>
-                {single("Id", "None: the map key, or a name the board gives", |f| f.id.first(), |f, k| f.id = k.into_iter().collect())}
-                {single("Text", "None", |f| f.text.first(), |f, k| f.text = k.into_iter().collect())}
-                {several("Tests", |f, k| f.tests.contains(k), |f, k| f.tests = k)}
-                {several("Code", |f, k| f.code.contains(k), |f, k| f.code = k)}
-                {several("Tests or code, by path", |f, k| f.evidence.contains(k), |f, k| f.evidence = k)}
-                {single("Status", "None", |f| f.status.as_ref(), |f, k| f.status = k)}
+                <KeySelect label="Requirements in" id="fields-place" options=place_options on_pick=choose_place />
+                <KeySelect label="Id" id="fields-id"
+                    options=key_options(Some("None: the map key, or a name the board gives"), |d, k| d.id.first() == k)
+                    on_pick=on_keys(|d, k| d.id = k) />
+                <KeySelect label="Text" id="fields-text"
+                    options=key_options(Some("None"), |d, k| d.text.first() == k)
+                    on_pick=on_keys(|d, k| d.text = k) />
+                <KeySelect label="Tests" id="fields-tests" multiple=true
+                    options=key_options(None, |d, k| k.is_some_and(|k| d.tests.contains(k)))
+                    on_pick=on_keys(|d, k| d.tests = k) />
+                <KeySelect label="Code" id="fields-code" multiple=true
+                    options=key_options(None, |d, k| k.is_some_and(|k| d.code.contains(k)))
+                    on_pick=on_keys(|d, k| d.code = k) />
+                <KeySelect label="Tests or code, by path" id="fields-evidence" multiple=true
+                    options=key_options(None, |d, k| k.is_some_and(|k| d.evidence.contains(k)))
+                    on_pick=on_keys(|d, k| d.evidence = k) />
+                <KeySelect label="Status" id="fields-status"
+                    options=key_options(Some("None"), |d, k| d.status.as_ref() == k)
+                    on_pick=on_keys(|d, k| d.status = k.into_iter().next()) />
             </div>
             <section class="fields-preview" aria-labelledby="fields-preview-title">
                 <h3 id="fields-preview-title">"Preview"</h3>
-                {move || match preview.get() {
-                    Ok(p) => view! {
-                        <p class="preview-counts">{p.counts}</p>
+                {move || match draft.with(|d| d.preview.clone()) {
+                    Ok((counts, cards)) => view! {
+                        <p class="preview-counts">{counts}</p>
                         <ul class="preview-cards">
-                            {p.cards.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                            {cards.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(why) => view! { <p class="dialog-error">{why}</p> }.into_any(),
                 }}
             </section>
-            {move || error.get().map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
+            {move || draft.with(|d| d.error.clone()).map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
             <div class="dialog-buttons">
                 <button type="button" on:click=move |_| close()>"Cancel"</button>
                 <button
                     type="button"
                     class="primary"
-                    disabled=move || preview.with(Result::is_err)
+                    disabled=move || draft.with(|d| d.preview.is_err())
                     on:click=move |_| confirm()
                 >
                     "Use these fields"
@@ -273,18 +250,51 @@ pub fn FieldsDialog() -> impl IntoView {
     }
 }
 
-/// Starts a draft from the board's fields and lists the places the file offers.
-fn open_draft(
-    state: AppState,
-    board: BoardId,
-    draft: RwSignal<Fields>,
-    places: RwSignal<Vec<Place>>,
-) {
-    let found = state.with_board(|b| {
+/// One labelled select of the dialog: its options (value, text, chosen) and what a pick
+/// does, with every chosen value. One component for all of them, so the download carries
+/// its code once.
+#[component]
+fn KeySelect(
+    label: &'static str,
+    id: &'static str,
+    #[prop(optional)] multiple: bool,
+    options: Signal<Vec<(String, String, bool)>>,
+    on_pick: Callback<Vec<String>>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <select
+            id=id
+            multiple=multiple
+            size=if multiple { "4" } else { "1" }
+            on:change=move |ev| {
+                let select: web_sys::HtmlSelectElement = event_target(&ev);
+                let chosen = select.selected_options();
+                let values: Vec<String> = (0..chosen.length())
+                    .filter_map(|i| chosen.item(i))
+                    .filter_map(|o| o.get_attribute("value"))
+                    .collect();
+                on_pick.run(values);
+            }
+        >
+            {move || {
+                options
+                    .get()
+                    .into_iter()
+                    .map(|(value, text, selected)| view! { <option value=value selected=selected>{text}</option> })
+                    .collect_view()
+            }}
+        </select>
+    }
+}
+
+/// A draft from the board's fields and the places the file offers; `None` when `board` is
+/// not the open board any more.
+fn open_draft(state: AppState, board: BoardId) -> Option<Draft> {
+    state.with_board(|b| {
         let b = b.filter(|b| b.id() == board)?;
         let shape = b.shape();
-        let chosen = shape.chosen().next().map(|c| c.path.clone());
-        let list: Vec<Place> = shape
+        let places: Vec<Place> = shape
             .candidates
             .iter()
             .filter(|c| c.objects > 0 || c.is_text_map())
@@ -305,14 +315,12 @@ fn open_draft(
             })
             .collect();
         let mut fields = b.fields().clone();
-        fields.container = chosen;
-        Some((fields, list))
-    });
-    match found {
-        Some((fields, list)) => {
-            draft.set(fields);
-            places.set(list);
-        }
-        None => state.fields_for.set(None),
-    }
+        fields.container = shape.chosen().next().map(|c| c.path.clone());
+        Some(Draft {
+            fields,
+            places,
+            preview: Ok(Default::default()),
+            error: None,
+        })
+    })
 }

@@ -75,17 +75,7 @@ impl Candidate {
         } else {
             ("text", self.strings)
         };
-        let others = self.members.saturating_sub(what.1);
-        let mut out = format!(
-            "a {kind} of {} {}{}",
-            what.1,
-            what.0,
-            if what.1 == 1 { "" } else { "s" }
-        );
-        if others > 0 {
-            out.push_str(&format!(" and {others} other value{}", plural(others)));
-        }
-        out
+        format!("a {kind} of {} {}{}", what.1, what.0, plural(what.1))
     }
 
     /// Its path for messages: `"requirements"`, or "the file itself" for the root.
