@@ -378,10 +378,14 @@ async fn the_fields_dialog_opens_by_itself_and_its_choice_undoes_as_one_step() {
             .text_content()
             .unwrap_or_default()
     };
-    until("the preview shows the chosen id and text", || {
-        preview().contains("X-1 — Log in with a password")
-    })
-    .await;
+    let expected = "X-1 · Backlog · 0 tests · 0 code — Log in with a password";
+    for _ in 0..120 {
+        if preview().contains(expected) {
+            break;
+        }
+        next_frame().await;
+    }
+    assert!(preview().contains(expected), "{:?}", preview());
     // The preview changes nothing yet.
     assert!(column_cards(&root, "backlog")[0].starts_with("#1"));
     button(&root, "Use these fields").click();

@@ -54,18 +54,19 @@ fn preview(state: AppState, fields: &Fields) -> Result<(String, Vec<String>), St
             .cards()
             .take(PREVIEW_CARDS)
             .map(|(_, c)| {
+                // What the fields decide first, so a long text cut at the edge hides nothing.
                 format!(
-                    "{} — {} — {} test{} · {} code · {}",
+                    "{} · {} · {} test{} · {} code — {}",
                     c.id,
+                    c.stage.title(),
+                    c.tests.len(),
+                    if c.tests.len() == 1 { "" } else { "s" },
+                    c.code.len(),
                     if c.text.is_empty() {
                         "(no text)"
                     } else {
                         &c.text
-                    },
-                    c.tests.len(),
-                    if c.tests.len() == 1 { "" } else { "s" },
-                    c.code.len(),
-                    c.stage.title()
+                    }
                 )
             })
             .collect();
