@@ -425,3 +425,34 @@ async fn the_fields_dialog_opens_by_itself_and_its_choice_undoes_as_one_step() {
     until("the dialog closes", || open_dialog(&root).is_none()).await;
     assert!(column_cards(&root, "backlog")[0].contains("Log in with a password"));
 }
+
+#[wasm_bindgen_test]
+async fn using_the_boards_own_place_keeps_every_sibling_list() {
+    let root = mount_app();
+    until("the app has started", || {
+        root.text_content()
+            .unwrap()
+            .contains("Try the example board")
+    })
+    .await;
+    // Two lists side by side: `functional_requirements` and `non_functional_requirements`.
+    drop_file(
+        "nested.json",
+        include_str!("fixtures/matrix/nested_containers.json"),
+    );
+    let cards = || {
+        ["backlog", "test_written"]
+            .iter()
+            .map(|s| column_cards(&root, s).len())
+            .sum::<usize>()
+    };
+    until("both lists' cards are on the board", || cards() == 2).await;
+    button(&root, "Fields").click();
+    until("the Fields dialog opens", || open_dialog(&root).is_some()).await;
+    // A choice of text only: the place stays the board's own, both lists.
+    choose(&root, "fields-text", "ears");
+    button(&root, "Use these fields").click();
+    until("the dialog closes", || open_dialog(&root).is_none()).await;
+    next_frame().await;
+    assert_eq!(cards(), 2);
+}

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::vocabulary::{
@@ -120,21 +122,23 @@ impl Fields {
             .take(SAMPLE)
             .filter_map(|v| v.as_object())
             .collect();
-        // Per key, in the order the file first writes the keys; a table has few keys, so a
-        // list is enough (and keeps a hash map's code out of the download).
+        // Per key, in the order the file first writes the keys, found through an index under
+        // the map type the board already uses for ids.
         let mut stats: Vec<(KeyPath, KeyStats)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         // Keys in the order the file first writes them, so that choices are stable.
         let mut order: Vec<KeyPath> = Vec::new();
         for obj in &objects {
             for (key, value) in obj.iter() {
                 let path = KeyPath::key(key);
-                note(&mut stats, &mut order, path, value);
+                note(&mut stats, &mut index, &mut order, path, value);
                 if let Value::Object(inner) = value
                     && GROUP_KEYS.contains(&normalize_key(key).as_str())
                 {
                     for (inner_key, inner_value) in inner {
                         note(
                             &mut stats,
+                            &mut index,
                             &mut order,
                             KeyPath::nested(key, inner_key),
                             inner_value,
@@ -363,15 +367,19 @@ fn stat<'a>(stats: &'a [(KeyPath, KeyStats)], path: &KeyPath) -> Option<&'a KeyS
 
 fn note(
     stats: &mut Vec<(KeyPath, KeyStats)>,
+    index: &mut HashMap<String, usize>,
     order: &mut Vec<KeyPath>,
     path: KeyPath,
     value: &Value,
 ) {
-    let at = match stats.iter().position(|(p, _)| *p == path) {
-        Some(at) => at,
+    // The parts of a path joined by a character no key has, so `a.b` and `a` › `b` differ.
+    let name = path.0.join("\u{1f}");
+    let at = match index.get(&name) {
+        Some(at) => *at,
         // Rows of one table share a few dozen keys; past this, the rest are not columns.
         None if stats.len() >= 512 => return,
         None => {
+            index.insert(name, stats.len());
             order.push(path.clone());
             stats.push((path, KeyStats::default()));
             stats.len() - 1
@@ -424,9 +432,15 @@ pub fn looks_like_id_key(key: &str) -> bool {
         .split(['-', '_', '.'])
         .next()
         .is_some_and(|p| p.len() >= 2 && p.chars().all(|c| c.is_ascii_uppercase()));
+    // Dotted names such as `auth.login`: two or more parts of letters, digits and `_`.
+    let dotted = key.contains('.')
+        && key
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     // `FR-001`, `REQ7`, `K0`, `42`; `SEC-AUTH`; not `e2e`, `v2` or `http2`, which are words.
     digit && (key.chars().all(|c| c.is_ascii_digit()) || separated || caps_prefix)
         || separated && first_part_caps
+        || dotted
 }
 
 #[cfg(test)]
@@ -621,6 +635,7 @@ mod tests {
             "7",
             "NFR-AI-2",
             "SEC-AUTH",
+            "auth.login",
         ] {
             assert!(looks_like_id_key(key), "{key}");
         }

@@ -12,6 +12,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use crate::board::EntryIndex;
+use crate::fields::looks_like_id_key;
 use crate::matrix::{Candidate, Shape};
 use crate::requirement::{Linked, scalar_text};
 
@@ -108,8 +109,9 @@ pub fn link(
             if joins.iter().any(|j: &Join| j.container == candidate.path) {
                 continue;
             }
-            // Only a map can be keyed by ids; skip parsing what cannot join in this pass.
-            if pass == 0 && !candidate.is_map {
+            // Only a map can be keyed by ids, and only requirements that list strings can
+            // point at members: skip parsing what cannot join in this pass.
+            if pass == 0 && !candidate.is_map || pass == 2 && refs.is_empty() {
                 continue;
             }
             let Some(value) = text
@@ -241,10 +243,14 @@ fn pointed_at(
     let mut values: Vec<&Value> = Vec::new();
     let mut members: HashMap<String, EntryIndex> = HashMap::new();
     match value {
+        // Only members named like ids (`AC-01`, `FF-AUTH-001-AC01`): a map of words
+        // (`components: {"export": …}`) is not records the requirements point at.
         Value::Object(map) => {
             for (k, v) in map {
-                members.insert(k.trim().to_owned(), values.len());
-                values.push(v);
+                if looks_like_id_key(k) && v.is_object() {
+                    members.insert(k.trim().to_owned(), values.len());
+                    values.push(v);
+                }
             }
         }
         Value::Array(items) => {
@@ -254,6 +260,7 @@ fn pointed_at(
                     .as_object()
                     .and_then(|o| id_key.get(o))
                     .and_then(scalar_text)
+                    .filter(|id| looks_like_id_key(id))
                 {
                     members.insert(id, values.len());
                     values.push(item);

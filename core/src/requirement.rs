@@ -121,7 +121,7 @@ impl Linked {
                 let fields = Fields::default();
                 let mut tests = Vec::new();
                 let mut code = Vec::new();
-                read_links(&fields, obj, &mut tests, &mut code);
+                read_links(&fields, value, &mut tests, &mut code);
                 push_unique(&mut self.tests, tests);
                 push_unique(&mut self.code, code);
                 if let Some(status) = first_alias(obj, STATUS_KEYS, None) {
@@ -144,9 +144,11 @@ impl Linked {
     }
 }
 
+/// Appends the items not in `into` yet. Past a few hundred, items are appended as they come:
+/// looking each up would cost the square of a list that long.
 fn push_unique(into: &mut Vec<String>, items: Vec<String>) {
     for item in items {
-        if !into.contains(&item) {
+        if into.len() >= 256 || !into.contains(&item) {
             into.push(item);
         }
     }
@@ -262,7 +264,7 @@ impl Card {
             .unwrap_or_default();
         let mut tests = Vec::new();
         let mut code = Vec::new();
-        read_links(fields, obj, &mut tests, &mut code);
+        read_links(fields, value, &mut tests, &mut code);
         // With fields detected from the file, a part it has no key for is not looked for in
         // every object again (that scan is most of an import's time at 10,000); only the
         // board's own reading of a lone object (`Card::read`) looks through every alias.
@@ -274,7 +276,13 @@ impl Card {
                 None => None,
             }
         };
-        let status = one(&fields.status, STATUS_KEYS);
+        // The origin format's `status` is read wherever a requirement has it, even when the
+        // sample the fields came from had none; a person's choice of "no status" holds.
+        let status = one(&fields.status, STATUS_KEYS).or_else(|| {
+            (auto && fields.status.is_none())
+                .then(|| obj.get("status").and_then(scalar_text))
+                .flatten()
+        });
         let family = status.as_deref().and_then(StatusFamily::of);
         let (was_red, was_green, last_move) = read_history(obj.get("tdd_history"));
         let approved = obj
@@ -582,22 +590,30 @@ fn first_alias(obj: &Map<String, Value>, aliases: &[&str], except: Option<&str>)
 
 /// Reads the tests and code of `obj` through `fields`; with the board's own choice, every
 /// alias key of the object.
-fn read_links(
-    fields: &Fields,
-    obj: &Map<String, Value>,
-    tests: &mut Vec<String>,
-    code: &mut Vec<String>,
-) {
-    let auto = !fields.chosen;
+fn read_links(fields: &Fields, value: &Value, tests: &mut Vec<String>, code: &mut Vec<String>) {
+    let Value::Object(obj) = value else {
+        return;
+    };
     let mut test_paths: Vec<KeyPath> = fields.tests.clone();
     let mut code_paths: Vec<KeyPath> = fields.code.clone();
     let evidence_paths: Vec<KeyPath> = fields.evidence.clone();
-    if auto && test_paths.is_empty() && code_paths.is_empty() && evidence_paths.is_empty() {
-        let detected = Fields::detect(&[&Value::Object(obj.clone())]);
+    if *fields == Fields::default() {
+        // A lone object read the board's own way (or a member another container links):
+        // its own keys decide.
+        let detected = Fields::detect(&[value]);
         test_paths = detected.tests;
         code_paths = detected.code;
         for path in detected.evidence {
             sort_paths(paths(path.get(obj)), tests, code);
+        }
+    } else if !fields.chosen {
+        // Fields detected from a sample: the origin format's own keys are read wherever a
+        // requirement has them, even when the sample had none.
+        if test_paths.is_empty() && obj.contains_key("tests") {
+            test_paths.push(KeyPath::key("tests"));
+        }
+        if code_paths.is_empty() && obj.contains_key("code") {
+            code_paths.push(KeyPath::key("code"));
         }
     }
     for path in &test_paths {

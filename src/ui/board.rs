@@ -267,12 +267,11 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                     </span>
                     // The word the stage was read from, as the file writes it; a word the board
                     // does not know is marked as such, never guessed at.
-                    {card.status.clone().map(|word| {
-                        let title = word.clone();
-                        view! { <span class="chip status" class:warn=card.unknown_status title=title>{word}</span> }
+                    {card.status.clone().map(|word| view! {
+                        <span class="chip status" class:warn=card.unknown_status>{word}</span>
                     })}
                     {card.inferred.clone().map(|why| view! { <span class="chip inferred" title=why>"inferred"</span> })}
-                    {card.read_only.then(|| view! { <span class="chip" title="A plain text in the file: it cannot record a stage, so it stays where it is">"read-only"</span> })}
+
                     {duplicate.then(|| view! { <span class="chip warn" title="Another requirement has the same id">"duplicate id"</span> })}
                     {card.deprecated.then(|| view! { <span class="chip">"deprecated"</span> })}
                     {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}

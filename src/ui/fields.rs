@@ -29,6 +29,10 @@ struct Place {
 struct Draft {
     fields: Fields,
     places: Vec<Place>,
+    /// Where the board reads the requirements when `fields.container` is `None` (its own
+    /// choice, which may be several sibling lists): shown, and kept until the person picks
+    /// a place.
+    auto_place: Option<String>,
     /// The column counts the fields would give, then one line per first card; or why the
     /// file cannot be read that way.
     preview: Result<(String, Vec<String>), String>,
@@ -84,6 +88,7 @@ pub fn FieldsDialog() -> impl IntoView {
     let draft = RwSignal::new(Draft {
         fields: Fields::default(),
         places: Vec::new(),
+        auto_place: None,
         preview: Ok(Default::default()),
         error: None,
     });
@@ -114,9 +119,10 @@ pub fn FieldsDialog() -> impl IntoView {
     };
     let keys = move || {
         draft.with(|d| {
+            let place = d.fields.container.as_ref().or(d.auto_place.as_ref());
             d.places
                 .iter()
-                .find(|p| Some(&p.path) == d.fields.container.as_ref())
+                .find(|p| Some(&p.path) == place)
                 .map(|p| p.keys.clone())
                 .unwrap_or_default()
         })
@@ -140,10 +146,11 @@ pub fn FieldsDialog() -> impl IntoView {
                 if let Some(none) = none {
                     out.push((String::new(), none.to_owned(), has(&d.fields, None)));
                 }
-                out.extend(keys().into_iter().map(|k| {
-                    let name = k.to_string();
-                    (name.clone(), name, has(&d.fields, Some(&k)))
-                }));
+                out.extend(
+                    keys()
+                        .into_iter()
+                        .map(|k| (value_of(&k), k.to_string(), has(&d.fields, Some(&k)))),
+                );
             });
             out
         })
@@ -153,7 +160,7 @@ pub fn FieldsDialog() -> impl IntoView {
         Callback::new(move |values: Vec<String>| {
             let picked: Vec<KeyPath> = keys()
                 .into_iter()
-                .filter(|k| values.contains(&k.to_string()))
+                .filter(|k| values.contains(&value_of(k)))
                 .collect();
             edit(Box::new(move |d| set(&mut d.fields, picked)));
         })
@@ -225,17 +232,18 @@ pub fn FieldsDialog() -> impl IntoView {
             </div>
             <section class="fields-preview" aria-labelledby="fields-preview-title">
                 <h3 id="fields-preview-title">"Preview"</h3>
-                {move || match draft.with(|d| d.preview.clone()) {
-                    Ok((counts, cards)) => view! {
-                        <p class="preview-counts">{counts}</p>
-                        <ul class="preview-cards">
-                            {cards.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                    Err(why) => view! { <p class="dialog-error">{why}</p> }.into_any(),
-                }}
+                // One text, a line per card: the preview changes with every pick, and a text
+                // node is the lightest thing to render.
+                <p class="preview-lines" class:dialog-error=move || draft.with(|d| d.preview.is_err())>
+                    {move || draft.with(|d| match &d.preview {
+                        Ok((counts, cards)) => format!("{counts}\n{}", cards.join("\n")),
+                        Err(why) => why.clone(),
+                    })}
+                </p>
             </section>
-            {move || draft.with(|d| d.error.clone()).map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
+            <p class="dialog-error" role="alert" hidden=move || draft.with(|d| d.error.is_none())>
+                {move || draft.with(|d| d.error.clone().unwrap_or_default())}
+            </p>
             <div class="dialog-buttons">
                 <button type="button" on:click=move |_| close()>"Cancel"</button>
                 <button
@@ -249,6 +257,12 @@ pub fn FieldsDialog() -> impl IntoView {
             </div>
         </dialog>
     }
+}
+
+/// An option's value for a key path: its parts joined by a character no key has, so the key
+/// `a.b` and the key `b` inside `a` stay apart (both read "a.b").
+fn value_of(key: &KeyPath) -> String {
+    key.0.join("\u{1f}")
 }
 
 /// One labelled select of the dialog: its options (value, text, chosen) and what a pick
@@ -295,12 +309,16 @@ fn open_draft(state: AppState, board: BoardId) -> Option<Draft> {
     state.with_board(|b| {
         let b = b.filter(|b| b.id() == board)?;
         let shape = b.shape();
+        let auto_place = shape.chosen().next().map(|c| c.path.clone());
+        let place = b.fields().container.as_ref().or(auto_place.as_ref());
+        // The forty best places, and the one the board reads wherever it ranks.
         let places: Vec<Place> = shape
             .candidates
             .iter()
             .filter(|c| c.objects > 0 || c.is_text_map())
-            .take(40)
-            .map(|c| Place {
+            .enumerate()
+            .filter(|(i, c)| *i < 40 || Some(&c.path) == place)
+            .map(|(_, c)| Place {
                 path: c.path.clone(),
                 label: format!(
                     "{} ({})",
@@ -315,11 +333,10 @@ fn open_draft(state: AppState, board: BoardId) -> Option<Draft> {
                 fields: c.fields.clone(),
             })
             .collect();
-        let mut fields = b.fields().clone();
-        fields.container = shape.chosen().next().map(|c| c.path.clone());
         Some(Draft {
-            fields,
+            fields: b.fields().clone(),
             places,
+            auto_place,
             preview: Ok(Default::default()),
             error: None,
         })

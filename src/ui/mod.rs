@@ -392,8 +392,15 @@ fn page_file_drop(state: AppState) {
     });
 }
 
-/// Imports the files of a drop on the page.
+/// Imports the files of a drop on the page. Under an open dialog the page is inert, and a
+/// drop there is not taken: it would replace the board the dialog is about.
 fn dropped(state: AppState, ev: DragEvent) {
+    if state.pending_override.with_untracked(Option::is_some)
+        || state.shortcuts_open.get_untracked()
+        || state.fields_for.with_untracked(Option::is_some)
+    {
+        return;
+    }
     let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
         return;
     };

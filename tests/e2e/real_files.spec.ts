@@ -2,7 +2,9 @@
 // tests/fixtures/corpus/matrices.tsv): a guessed shape confirmed in the "Fields" dialog, a
 // coverage map joined by id, and a file that holds no requirements, each as a user meets them.
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { card, column, download, expectCardIn, fixture, importMatrix } from './helpers';
 
 const corpus = (name: string) => fixture(`../../fixtures/corpus/matrices/${name}`);
@@ -48,12 +50,25 @@ test('a guessed shape is shown, confirmed in the Fields dialog, undone, and reme
   const { text } = await download(page);
   expect(text).toBe(readFileSync(DUCKDEPLOY, 'utf8'));
 
-  // A reload keeps the choice with the board; importing a file of the same shape uses it.
+  // A reload keeps the choice with the board.
   await page.reload();
   await expect(page.getByRole('region', { name: 'Backlog', exact: true }).getByText('<TextField />').first()).toBeVisible();
-  await importMatrix(page, DUCKDEPLOY);
+
+  // A card moved (through its gate, with a reason), the board exported, and that file
+  // imported again: the same shape, so the choice is used, whatever the moves added.
+  await page.getByRole('button', { name: `Move ${FIRST_POINTER} to…` }).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Test written', exact: true }).click();
+  const override = page.getByRole('dialog', { name: /^Override the TDD gate/ });
+  await override.getByLabel('Reason for the override').fill('Checked by hand');
+  await override.getByRole('button', { name: 'Override and move' }).click();
+  await expect(page.getByRole('region', { name: 'Test written', exact: true }).getByText(FIRST_POINTER, { exact: true })).toBeVisible();
+  const moved = await download(page);
+  const file = join(mkdtempSync(join(tmpdir(), 'traceboard-')), '04-after-a-move.json');
+  writeFileSync(file, moved.text);
+  await importMatrix(page, file);
   await expect(report(page)).toContainText('Read with the fields chosen before for files of this shape');
   await expect(report(page)).toContainText('text: component');
+  await expect(page.getByRole('region', { name: 'Test written', exact: true }).getByText('<TextField />')).toBeVisible();
 });
 
 test('a coverage map kept beside the requirements shows on their cards', async ({ page }) => {

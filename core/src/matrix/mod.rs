@@ -19,6 +19,22 @@ use serde_json::{Map, Value};
 pub use shape::{Candidate, Shape};
 pub use style::Style;
 
+/// Keys a file that is a map keyed by ids keeps beside its requirements for itself.
+const META_KEYS: [&str; 12] = [
+    "meta",
+    "metadata",
+    "version",
+    "schema",
+    "schema_version",
+    "info",
+    "header",
+    "generated",
+    "generated_at",
+    "generator",
+    "config",
+    "settings",
+];
+
 /// The largest file the board reads. Larger files are refused before they are read whole.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
@@ -221,11 +237,21 @@ impl Matrix {
                 let mut members = children(raw);
                 // A file that is itself a map keyed by ids may keep a `meta` or `version`
                 // beside them: those are not requirements, and stay in the file as they are.
+                // Kept: members holding what most members hold (objects, or texts), under
+                // any key but the words files use for such things.
                 if candidate.path.is_empty()
-                    && candidate.id_keys * 2 > candidate.keys_sampled
+                    && candidate.id_keys * 2 >= candidate.keys_sampled
                     && let Children::Map(items) = &mut members
                 {
-                    items.retain(|(k, _)| crate::fields::looks_like_id_key(k));
+                    let kind = if candidate.objects >= candidate.strings {
+                        '{'
+                    } else {
+                        '"'
+                    };
+                    items.retain(|(k, v)| {
+                        first_char(v) == Some(kind)
+                            && !META_KEYS.contains(&crate::vocabulary::normalize_key(k).as_str())
+                    });
                 }
                 push_entries(&text, &candidate.path, members, &mut entries);
             }
@@ -282,8 +308,8 @@ impl Matrix {
         }
         let mut cursor = 0;
         for (span, value) in edits {
-            // Spans never overlap (they are siblings or in different containers that do
-            // not nest), but a defensive check keeps a bug here from corrupting the file.
+            // Spans never overlap (`push_entries` refuses an entry inside another's bytes), but
+            // a defensive check keeps a bug here from corrupting the file.
             if span.start < cursor {
                 continue;
             }
@@ -412,8 +438,14 @@ pub(crate) fn is_requirements_key(key: &str) -> bool {
 }
 
 fn push_entries(text: &str, container: &str, items: Children<'_>, out: &mut Vec<RawEntry>) {
+    // Entries never overlap: one inside another's bytes would be written twice on export, so
+    // such an entry is not taken (the containers chosen never nest; this keeps it so).
     let mut push = |raw: &RawValue, slot: Slot| {
-        if let Some(start) = offset_in(text, raw.get()) {
+        if let Some(start) = offset_in(text, raw.get())
+            && out
+                .last()
+                .is_none_or(|last: &RawEntry| last.span.end <= start)
+        {
             out.push(RawEntry {
                 span: start..start + raw.get().len(),
                 position: Position {

@@ -14,7 +14,22 @@ use serde_json::value::RawValue;
 
 use super::{Children, children, first_char, is_requirements_key, offset_in};
 use crate::fields::{Fields, SAMPLE, looks_like_id_key};
-use crate::vocabulary::{CONTAINER_KEYS, normalize_key};
+use crate::vocabulary::{
+    CODE_KEYS, CONTAINER_KEYS, EVIDENCE_KEYS, GROUP_KEYS, TEST_KEYS, normalize_key,
+};
+
+/// The keys of a requirement's own parts: a list under one of them inside a requirement is
+/// that requirement's tests or code, never the board.
+const PART_KEYS: [&[&str]; 4] = [TEST_KEYS, CODE_KEYS, EVIDENCE_KEYS, GROUP_KEYS];
+
+/// Keys the board writes into a requirement: left out of what the walk compares, so moves
+/// never change how a file's shape is read (nor its signature), and never walked into.
+const BOARD_KEYS: [&str; 4] = [
+    "tdd_stage",
+    "tdd_history",
+    "governance_status",
+    "last_reviewed_by",
+];
 
 /// How deep below the root the walk looks.
 const MAX_DEPTH: usize = 8;
@@ -144,17 +159,29 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
         score(candidate);
     }
     // A candidate inside a member of a better one is part of that one's requirements.
-    let spans: Vec<(Range<usize>, f64, bool)> = found
+    // So is a list that is a part of each member of a qualifying one: its `tests`, `code`,
+    // `evidence`, whatever its members look like.
+    // And a list inside the members of a list of identified requirements (each with an id)
+    // is theirs: sub-requirements or parts, never a board of their own.
+    let spans: Vec<(Range<usize>, f64, bool, bool)> = found
         .iter()
-        .map(|c| (c.span.clone(), c.score, c.qualifies))
+        .map(|c| {
+            let identified = !c.is_map && !c.fields.id.is_empty();
+            (c.span.clone(), c.score, c.qualifies, identified)
+        })
         .collect();
     for candidate in &mut found {
-        let inside_better = spans.iter().any(|(span, score, qualifies)| {
+        let own_part = candidate
+            .key
+            .as_deref()
+            .map(normalize_key)
+            .is_some_and(|k| PART_KEYS.iter().any(|keys| keys.contains(&k.as_str())));
+        let inside_better = spans.iter().any(|(span, score, qualifies, identified)| {
             *qualifies
                 && *span != candidate.span
                 && span.start <= candidate.span.start
                 && candidate.span.end <= span.end
-                && *score >= candidate.score
+                && (*score >= candidate.score || own_part || *identified)
         });
         if inside_better {
             candidate.qualifies = false;
@@ -192,11 +219,17 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
         // Sibling `functional_requirements` and `non_functional_requirements` are one board.
         if best.key.as_deref().is_some_and(is_requirements_key) {
             for (i, other) in shape.candidates.iter().enumerate().skip(1) {
+                // Siblings by name, not the same list inside each member of another (those are
+                // every requirement's own sub-requirements), and never one inside another.
                 let sibling = other.qualifies
                     && other.key.as_deref().is_some_and(is_requirements_key)
                     && other.score * 2.0 >= best.score
-                    && !nested(&other.span, &best.span)
-                    && !nested(&best.span, &other.span);
+                    && !other.path.contains('[')
+                    && !best.path.contains('[')
+                    && chosen.iter().all(|j: &usize| {
+                        let span = &shape.candidates[*j].span;
+                        !nested(&other.span, span) && !nested(span, &other.span)
+                    });
                 if sibling {
                     chosen.push(i);
                 }
@@ -231,13 +264,25 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
         return shape;
     }
     // Objects that share keys but have no id or text: the person decides.
-    let undecided = shape
-        .candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.objects >= 2 && c.objects * 2 >= c.members && uniformity_ok(c))
-        .max_by_key(|(_, c)| c.objects)
-        .map(|(i, _)| i);
+    // Not one inside another container's members (a requirement's own lists), and of equal
+    // ones the first in the file.
+    let inside_other = |c: &Candidate| {
+        shape.candidates.iter().any(|o| {
+            !o.path.is_empty() && o.objects > 0 && o.span != c.span && nested(&c.span, &o.span)
+        })
+    };
+    let mut undecided: Option<usize> = None;
+    for (i, c) in shape.candidates.iter().enumerate() {
+        let fit =
+            c.objects >= 2 && c.objects * 2 >= c.members && uniformity_ok(c) && !inside_other(c);
+        let better = undecided.is_none_or(|u| {
+            let u = &shape.candidates[u];
+            c.objects > u.objects || c.objects == u.objects && c.span.start < u.span.start
+        });
+        if fit && better {
+            undecided = Some(i);
+        }
+    }
     if let Some(i) = undecided {
         shape.chosen = vec![i];
         shape.undecided = true;
@@ -315,16 +360,34 @@ struct Sample {
 }
 
 impl Sample {
-    fn of<'a>(members: impl Iterator<Item = &'a RawValue>) -> Sample {
+    /// Members spread evenly over the container (the first, the last and between), so a key
+    /// that only later members have is seen too.
+    fn of(members: &[&RawValue]) -> Sample {
         let mut kinds = Vec::new();
         let mut rows = Vec::new();
-        for raw in members.take(SAMPLE) {
+        let n = members.len();
+        let taken = n.min(SAMPLE);
+        for k in 0..taken {
+            let index = if taken < 2 {
+                k
+            } else {
+                k * (n - 1) / (taken - 1)
+            };
+            let Some(raw) = members.get(index) else {
+                continue;
+            };
             kinds.push(first_char(raw));
             if raw.get().len() > MAX_ROW_BYTES || !matches!(first_char(raw), Some('{' | '"')) {
                 continue;
             }
             match serde_json::from_str::<Value>(raw.get()) {
                 Ok(Value::Object(obj)) if obj.len() > MAX_ROW_KEYS => {}
+                Ok(Value::Object(mut obj)) => {
+                    for key in BOARD_KEYS {
+                        obj.shift_remove(key);
+                    }
+                    rows.push(Value::Object(obj));
+                }
                 Ok(value) => rows.push(value),
                 Err(_) => {}
             }
@@ -349,7 +412,7 @@ impl<'a> Walk<'a> {
         let span = start..start + raw.get().len();
         match children(raw) {
             Children::Seq(items) => {
-                let sample = Sample::of(items.iter().copied());
+                let sample = Sample::of(&items);
                 self.record(&path, key, span, false, items.len(), &sample, &[]);
                 if depth < MAX_DEPTH {
                     for (i, item) in items.iter().take(DESCEND_LIST).enumerate() {
@@ -358,11 +421,15 @@ impl<'a> Walk<'a> {
                 }
             }
             Children::Map(items) => {
-                let sample = Sample::of(items.iter().map(|(_, v)| *v));
+                let values: Vec<&RawValue> = items.iter().map(|(_, v)| *v).collect();
+                let sample = Sample::of(&values);
                 let keys: Vec<&str> = items.iter().take(SAMPLE).map(|(k, _)| k.as_str()).collect();
                 self.record(&path, key, span, true, items.len(), &sample, &keys);
                 if depth < MAX_DEPTH {
                     for (k, value) in items.iter().take(DESCEND_MAP) {
+                        if BOARD_KEYS.contains(&k.as_str()) {
+                            continue;
+                        }
                         self.visit(value, join_path(&path, k), Some(k.clone()), depth + 1);
                     }
                 }
@@ -403,13 +470,13 @@ impl<'a> Walk<'a> {
         for obj in sample.iter().filter_map(Value::as_object) {
             for (k, v) in obj {
                 let path = crate::fields::KeyPath::key(k);
-                if !all_keys.contains(&path) && all_keys.len() < 400 {
+                if all_keys.len() < 400 && !all_keys.contains(&path) {
                     all_keys.push(path);
                 }
                 if let Value::Object(inner) = v {
                     for ik in inner.keys() {
                         let path = crate::fields::KeyPath::nested(k, ik);
-                        if !all_keys.contains(&path) && all_keys.len() < 400 {
+                        if all_keys.len() < 400 && !all_keys.contains(&path) {
                             all_keys.push(path);
                         }
                     }
@@ -442,25 +509,16 @@ fn uniformity(sample: &[Value]) -> f64 {
     if objects.is_empty() {
         return 0.0;
     }
-    // Few keys per table: a list of counts is enough (and no hash map's code for it).
-    let mut counts: Vec<(&str, usize)> = Vec::new();
+    // Counted under the same map type the board keeps ids in, so no other hash map's code
+    // comes with it.
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for obj in &objects {
         for k in obj.keys() {
-            match counts.iter().position(|(key, _)| *key == k.as_str()) {
-                Some(at) => counts[at].1 += 1,
-                None if counts.len() < 512 => counts.push((k.as_str(), 1)),
-                None => {}
-            }
+            let n = counts.get(k.as_str()).copied().unwrap_or(0);
+            counts.insert(k.clone(), n + 1);
         }
     }
-    let common = |k: &str| {
-        counts
-            .iter()
-            .find(|(key, _)| *key == k)
-            .map_or(0, |(_, n)| *n)
-            * 2
-            >= objects.len()
-    };
+    let common = |k: &str| counts.get(k).copied().unwrap_or(0) * 2 >= objects.len();
     let total: f64 = objects
         .iter()
         .map(|obj| {
