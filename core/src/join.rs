@@ -83,7 +83,9 @@ pub fn link(
     if ids.is_empty() {
         return (linked, joins);
     }
-    let by_id = Ids::new(ids);
+    // Built when a container first could join: most files have none beside the requirements.
+    let mut by_id: Option<Ids> = None;
+    let mut joined: Vec<Range<usize>> = Vec::new();
     let chosen: Vec<Range<usize>> = shape.chosen().map(|c| c.span.clone()).collect();
     // Containers of records: what lies inside one of their members belongs to that record,
     // not beside the requirements. A plain map that only groups others is not one.
@@ -109,9 +111,22 @@ pub fn link(
             if joins.iter().any(|j: &Join| j.container == candidate.path) {
                 continue;
             }
-            // Only a map can be keyed by ids, and only requirements that list strings can
-            // point at members: skip parsing what cannot join in this pass.
-            if pass == 0 && !candidate.is_map || pass == 2 && refs.is_empty() {
+            // Inside a container already joined: part of what it gave.
+            if joined.iter().any(|s: &Range<usize>| {
+                s.start <= candidate.span.start && candidate.span.end <= s.end
+            }) {
+                continue;
+            }
+            // Only a map with keys like ids can be keyed by them, only objects can name them,
+            // and only requirements that list strings can point at members: skip parsing what
+            // cannot join in this pass.
+            let keyed_by_ids = candidate.is_map && candidate.id_keys * 2 >= candidate.keys_sampled;
+            let can = match pass {
+                0 => keyed_by_ids,
+                1 => candidate.objects > 0,
+                _ => !refs.is_empty() && (candidate.objects > 0),
+            };
+            if !can {
                 continue;
             }
             let Some(value) = text
@@ -126,14 +141,16 @@ pub fn link(
                 touched: vec![false; entries],
                 count: 0,
             };
+            let by_id = by_id.get_or_insert_with(|| Ids::new(ids));
             let how = match pass {
-                0 => keyed(&value, &by_id, &mut add),
-                1 => naming(candidate, &value, &by_id, &mut add),
+                0 => keyed(&value, by_id, &mut add),
+                1 => naming(candidate, &value, by_id, &mut add),
                 _ => pointed_at(candidate, &value, refs, &mut add),
             };
             if let Some(how) = how
                 && add.count > 0
             {
+                joined.push(candidate.span.clone());
                 joins.push(Join {
                     container: candidate.path.clone(),
                     linked: add.count,

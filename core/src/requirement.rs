@@ -223,8 +223,16 @@ impl Card {
     /// wrote one.
     pub(crate) fn finish(&mut self, linked: Option<&Linked>) {
         if let Some(linked) = linked {
-            push_unique(&mut self.tests, linked.tests.clone());
-            push_unique(&mut self.code, linked.code.clone());
+            for (into, items) in [
+                (&mut self.tests, &linked.tests),
+                (&mut self.code, &linked.code),
+            ] {
+                for item in items {
+                    if into.len() >= 256 || !into.contains(item) {
+                        into.push(item.clone());
+                    }
+                }
+            }
         }
         self.infer(linked);
     }
@@ -594,35 +602,40 @@ fn read_links(fields: &Fields, value: &Value, tests: &mut Vec<String>, code: &mu
     let Value::Object(obj) = value else {
         return;
     };
-    let mut test_paths: Vec<KeyPath> = fields.tests.clone();
-    let mut code_paths: Vec<KeyPath> = fields.code.clone();
-    let evidence_paths: Vec<KeyPath> = fields.evidence.clone();
-    if *fields == Fields::default() {
-        // A lone object read the board's own way (or a member another container links):
-        // its own keys decide.
-        let detected = Fields::detect(&[value]);
-        test_paths = detected.tests;
-        code_paths = detected.code;
-        for path in detected.evidence {
-            sort_paths(paths(path.get(obj)), tests, code);
-        }
-    } else if !fields.chosen {
-        // Fields detected from a sample: the origin format's own keys are read wherever a
-        // requirement has them, even when the sample had none.
-        if test_paths.is_empty() && obj.contains_key("tests") {
-            test_paths.push(KeyPath::key("tests"));
-        }
-        if code_paths.is_empty() && obj.contains_key("code") {
-            code_paths.push(KeyPath::key("code"));
-        }
-    }
-    for path in &test_paths {
+    // The fields' own lists, borrowed; only a lone object's detection makes new ones.
+    let detected;
+    let (test_paths, code_paths, evidence_paths): (&[KeyPath], &[KeyPath], &[KeyPath]) =
+        if *fields == Fields::default() {
+            // A lone object read the board's own way (or a member another container links):
+            // its own keys decide.
+            detected = Fields::detect(&[value]);
+            (&detected.tests, &detected.code, &detected.evidence)
+        } else {
+            (&fields.tests, &fields.code, &fields.evidence)
+        };
+    // Fields detected from a sample: the origin format's own keys are read wherever a
+    // requirement has them, even when the sample had none.
+    let origin_tests = KeyPath::key("tests");
+    let origin_code = KeyPath::key("code");
+    let test_paths: &[KeyPath] =
+        if test_paths.is_empty() && !fields.chosen && obj.contains_key("tests") {
+            std::slice::from_ref(&origin_tests)
+        } else {
+            test_paths
+        };
+    let code_paths: &[KeyPath] =
+        if code_paths.is_empty() && !fields.chosen && obj.contains_key("code") {
+            std::slice::from_ref(&origin_code)
+        } else {
+            code_paths
+        };
+    for path in test_paths {
         push_unique(tests, paths(path.get(obj)));
     }
-    for path in &code_paths {
+    for path in code_paths {
         push_unique(code, paths(path.get(obj)));
     }
-    for path in &evidence_paths {
+    for path in evidence_paths {
         let mut t = Vec::new();
         let mut c = Vec::new();
         sort_paths(paths(path.get(obj)), &mut t, &mut c);
@@ -634,10 +647,13 @@ fn read_links(fields: &Fields, value: &Value, tests: &mut Vec<String>, code: &mu
 /// Sorts paths into tests and code by their shape, leaving out what is not a path.
 fn sort_paths(items: Vec<String>, tests: &mut Vec<String>, code: &mut Vec<String>) {
     for item in items {
-        match path_kind(&item) {
-            PathKind::Test => push_unique(tests, vec![item]),
-            PathKind::Code => push_unique(code, vec![item]),
-            PathKind::Other => {}
+        let into = match path_kind(&item) {
+            PathKind::Test => &mut *tests,
+            PathKind::Code => &mut *code,
+            PathKind::Other => continue,
+        };
+        if into.len() >= 256 || !into.contains(&item) {
+            into.push(item);
         }
     }
 }

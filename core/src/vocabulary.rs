@@ -381,27 +381,28 @@ pub fn path_kind(path: &str) -> PathKind {
     if p.is_empty() || p.contains(char::is_whitespace) && !p.contains('/') {
         return PathKind::Other;
     }
-    // Only the file name is lower-cased (paths are many, and this runs for each).
+    // Compared without lower-casing anything: paths are many, and this runs for each.
     let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
     let file = name.split("::").next().unwrap_or_default();
-    let file = file
-        .split(['#', ':'])
-        .next()
-        .unwrap_or(file)
-        .to_ascii_lowercase();
+    let file = file.split(['#', ':']).next().unwrap_or(file);
     let ext = file.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
-    let is_source = CODE_EXTENSIONS.contains(&ext);
+    let is_source = CODE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext));
     let in_test_dir = p.split(['/', '\\']).any(|part| {
         ["test", "tests", "spec", "specs", "__tests__", "e2e"]
             .iter()
             .any(|dir| part.eq_ignore_ascii_case(dir))
     });
-    let test_name = file.starts_with("test_")
-        || file.contains("_test.")
-        || file.contains(".test.")
-        || file.contains(".spec.")
-        || file.contains("_spec.")
-        || file.contains("tests.");
+    let has = |needle: &str| {
+        file.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    let test_name = file
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("test_"))
+        || ["_test.", ".test.", ".spec.", "_spec.", "tests."]
+            .iter()
+            .any(|n| has(n));
     if (is_source || p.contains("::")) && (in_test_dir || test_name) {
         PathKind::Test
     } else if is_source {

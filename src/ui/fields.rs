@@ -138,26 +138,26 @@ pub fn FieldsDialog() -> impl IntoView {
     };
     // The options of one key select, marked as the draft has them; `none` adds a first
     // option for "no key".
-    let key_options = move |none: Option<&'static str>,
-                            has: fn(&Fields, Option<&KeyPath>) -> bool| {
-        Signal::derive(move || {
-            let mut out: Vec<(String, String, bool)> = Vec::new();
-            draft.with(|d| {
-                if let Some(none) = none {
-                    out.push((String::new(), none.to_owned(), has(&d.fields, None)));
-                }
-                out.extend(
-                    keys()
-                        .into_iter()
-                        .map(|k| (value_of(&k), k.to_string(), has(&d.fields, Some(&k)))),
-                );
-            });
-            out
-        })
-    };
+    let key_options =
+        move |none: Option<&'static str>, has: fn(&Fields, Option<&KeyPath>) -> bool| -> Options {
+            Box::new(move || {
+                let mut out: Vec<(String, String, bool)> = Vec::new();
+                draft.with(|d| {
+                    if let Some(none) = none {
+                        out.push((String::new(), none.to_owned(), has(&d.fields, None)));
+                    }
+                    out.extend(
+                        keys()
+                            .into_iter()
+                            .map(|k| (value_of(&k), k.to_string(), has(&d.fields, Some(&k)))),
+                    );
+                });
+                out
+            })
+        };
     // What a pick in one key select changes in the draft.
-    let on_keys = move |set: fn(&mut Fields, Vec<KeyPath>)| {
-        Callback::new(move |values: Vec<String>| {
+    let on_keys = move |set: fn(&mut Fields, Vec<KeyPath>)| -> OnPick {
+        Box::new(move |values: Vec<String>| {
             let picked: Vec<KeyPath> = keys()
                 .into_iter()
                 .filter(|k| values.contains(&value_of(k)))
@@ -165,7 +165,7 @@ pub fn FieldsDialog() -> impl IntoView {
             edit(Box::new(move |d| set(&mut d.fields, picked)));
         })
     };
-    let place_options = Signal::derive(move || {
+    let place_options: Options = Box::new(move || {
         draft.with(|d| {
             d.places
                 .iter()
@@ -180,7 +180,7 @@ pub fn FieldsDialog() -> impl IntoView {
         })
     });
     // Another place starts from what the board reads there.
-    let choose_place = Callback::new(move |values: Vec<String>| {
+    let choose_place: OnPick = Box::new(move |values: Vec<String>| {
         let Some(path) = values.into_iter().next() else {
             return;
         };
@@ -265,6 +265,11 @@ fn value_of(key: &KeyPath) -> String {
     key.0.join("\u{1f}")
 }
 
+/// The options of a select (value, text, chosen), read again whenever what they read changes.
+type Options = Box<dyn Fn() -> Vec<(String, String, bool)> + Send + Sync>;
+/// What a pick in a select does, with every chosen value.
+type OnPick = Box<dyn Fn(Vec<String>) + Send + Sync>;
+
 /// One labelled select of the dialog: its options (value, text, chosen) and what a pick
 /// does, with every chosen value. One component for all of them, so the download carries
 /// its code once.
@@ -273,8 +278,8 @@ fn KeySelect(
     label: &'static str,
     id: &'static str,
     #[prop(optional)] multiple: bool,
-    options: Signal<Vec<(String, String, bool)>>,
-    on_pick: Callback<Vec<String>>,
+    options: Options,
+    on_pick: OnPick,
 ) -> impl IntoView {
     view! {
         <label for=id>{label}</label>
@@ -289,12 +294,11 @@ fn KeySelect(
                     .filter_map(|i| chosen.item(i))
                     .filter_map(|o| o.get_attribute("value"))
                     .collect();
-                on_pick.run(values);
+                on_pick(values);
             }
         >
             {move || {
-                options
-                    .get()
+                options()
                     .into_iter()
                     .map(|(value, text, selected)| view! { <option value=value selected=selected>{text}</option> })
                     .collect_view()

@@ -6,13 +6,13 @@
 //! finds the requirement containers in every shape PRODUCT.md lists. It deliberately does not
 //! interpret a requirement (that is `requirement`) nor apply board rules (that is `board`).
 
+mod scan;
 mod shape;
 mod style;
 
 use std::fmt;
 use std::ops::Range;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -222,38 +222,58 @@ impl Matrix {
             return Err(ImportError::Empty);
         }
         let root: &RawValue = serde_json::from_str(&text).map_err(|e| syntax_error(&text, &e))?;
-        let shape = shape::find(&text, root, choice);
+        let (shape, nodes) = shape::find(&text, choice);
         if shape.chosen.is_empty() {
             return Err(ImportError::NoRequirements {
-                found: describe(&text, root, &shape),
+                found: describe(&text, root, &shape, &nodes),
             });
         }
         let mut entries = Vec::new();
         for candidate in shape.chosen() {
-            if let Some(raw) = text
-                .get(candidate.span.clone())
-                .and_then(|t| serde_json::from_str::<&RawValue>(t).ok())
-            {
-                let mut members = children(raw);
-                // A file that is itself a map keyed by ids may keep a `meta` or `version`
-                // beside them: those are not requirements, and stay in the file as they are.
-                // Kept: members holding what most members hold (objects, or texts), under
-                // any key but the words files use for such things.
-                if candidate.path.is_empty()
-                    && candidate.id_keys * 2 >= candidate.keys_sampled
-                    && let Children::Map(items) = &mut members
-                {
-                    let kind = if candidate.objects >= candidate.strings {
-                        '{'
-                    } else {
-                        '"'
-                    };
-                    items.retain(|(k, v)| {
-                        first_char(v) == Some(kind)
-                            && !META_KEYS.contains(&crate::vocabulary::normalize_key(k).as_str())
+            let Some(node) = nodes.get(candidate.node) else {
+                continue;
+            };
+            // A file that is itself a map keyed by ids may keep a `meta` or `version` beside
+            // them: those are not requirements, and stay in the file as they are. Kept:
+            // members holding what most members hold (objects, or texts), under any key but
+            // the words files use for such things.
+            let kind = if candidate.objects >= candidate.strings {
+                b'{'
+            } else {
+                b'"'
+            };
+            let meta_beside = candidate.path.is_empty()
+                && candidate.is_map
+                && candidate.id_keys * 2 >= candidate.keys_sampled;
+            for (index, (key, span)) in node.members.iter().enumerate() {
+                if meta_beside {
+                    let same_kind = text.as_bytes().get(span.start) == Some(&kind);
+                    let meta = key.as_deref().is_some_and(|k| {
+                        META_KEYS.contains(&crate::vocabulary::normalize_key(k).as_str())
                     });
+                    if !same_kind || meta {
+                        continue;
+                    }
                 }
-                push_entries(&text, &candidate.path, members, &mut entries);
+                // Entries never overlap: one inside another's bytes would be written twice on
+                // export (the containers chosen never nest; this keeps it so).
+                if entries
+                    .last()
+                    .is_some_and(|last: &RawEntry| last.span.end > span.start)
+                {
+                    continue;
+                }
+                let slot = match key {
+                    Some(k) => Slot::Key(k.clone()),
+                    None => Slot::Index(index),
+                };
+                entries.push(RawEntry {
+                    span: span.clone(),
+                    position: Position {
+                        container: candidate.path.clone(),
+                        slot,
+                    },
+                });
             }
         }
         let style = Style::detect(&text);
@@ -349,87 +369,6 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> ImportError {
     }
 }
 
-/// The children of a JSON value, borrowed from the file's text so their spans are known.
-enum Children<'a> {
-    Seq(Vec<&'a RawValue>),
-    Map(Vec<(String, &'a RawValue)>),
-    Scalar,
-}
-
-fn children(raw: &RawValue) -> Children<'_> {
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    ChildrenSeed
-        .deserialize(&mut de)
-        .unwrap_or(Children::Scalar)
-}
-
-struct ChildrenSeed;
-
-impl<'de> DeserializeSeed<'de> for ChildrenSeed {
-    type Value = Children<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(ChildrenVisitor)
-    }
-}
-
-struct ChildrenVisitor;
-
-impl<'de> Visitor<'de> for ChildrenVisitor {
-    type Value = Children<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<&'de RawValue>()? {
-            items.push(item);
-        }
-        Ok(Children::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        // Keys are collected in order and duplicates kept, unlike a map type would.
-        let mut items = Vec::new();
-        while let Some((key, value)) = map.next_entry::<String, &'de RawValue>()? {
-            items.push((key, value));
-        }
-        Ok(Children::Map(items))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Children::Scalar)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Children::Scalar)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Children::Scalar)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Children::Scalar)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Children::Scalar)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Children::Scalar)
-    }
-    // With arbitrary_precision, numbers arrive as a one-entry map; visit_map handles that
-    // shape and the caller never mistakes a number for a container because it peeks first.
-}
-
-/// The byte offset of `inner` in `outer`, when `inner` is a sub-slice of it.
-fn offset_in(outer: &str, inner: &str) -> Option<usize> {
-    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
-    (start + inner.len() <= outer.len()).then_some(start)
-}
-
-fn first_char(raw: &RawValue) -> Option<char> {
-    raw.get().chars().next()
-}
-
 /// Whether a key names a requirement container: `requirements`, `Requirements`,
 /// `functional_requirements`, `reqs`.
 pub(crate) fn is_requirements_key(key: &str) -> bool {
@@ -437,74 +376,47 @@ pub(crate) fn is_requirements_key(key: &str) -> bool {
     k == "requirements" || k.ends_with("_requirements") || k == "reqs" || k == "requirement_list"
 }
 
-fn push_entries(text: &str, container: &str, items: Children<'_>, out: &mut Vec<RawEntry>) {
-    // Entries never overlap: one inside another's bytes would be written twice on export, so
-    // such an entry is not taken (the containers chosen never nest; this keeps it so).
-    let mut push = |raw: &RawValue, slot: Slot| {
-        if let Some(start) = offset_in(text, raw.get())
-            && out
-                .last()
-                .is_none_or(|last: &RawEntry| last.span.end <= start)
-        {
-            out.push(RawEntry {
-                span: start..start + raw.get().len(),
-                position: Position {
-                    container: container.to_owned(),
-                    slot,
-                },
-            });
-        }
-    };
-    match items {
-        Children::Seq(items) => {
-            for (i, raw) in items.into_iter().enumerate() {
-                push(raw, Slot::Index(i));
-            }
-        }
-        Children::Map(items) => {
-            for (key, raw) in items {
-                push(raw, Slot::Key(key));
-            }
-        }
-        Children::Scalar => {}
-    }
-}
-
 /// Says what a JSON document holds and what the board looks for, for the "no requirements"
 /// message: its top-level keys, its largest list and map and what their members are.
-fn describe(text: &str, root: &RawValue, shape: &Shape) -> String {
-    let mut out = match children(root) {
-        Children::Map(items) if first_char(root) == Some('{') => {
-            if items.is_empty() {
-                "an empty object".to_owned()
+fn describe(text: &str, root: &RawValue, shape: &Shape, nodes: &[scan::Node]) -> String {
+    let kind =
+        |span: &std::ops::Range<usize>| kind_of_byte(text.as_bytes().get(span.start).copied());
+    let node_of = |c: &Candidate| nodes.get(c.node);
+    let root_node = shape
+        .candidates
+        .iter()
+        .find(|c| c.path.is_empty())
+        .and_then(node_of);
+    let mut out = match root_node {
+        Some(n) if n.is_map && n.members.is_empty() => "an empty object".to_owned(),
+        Some(n) if n.is_map => {
+            let keys: Vec<String> = n
+                .members
+                .iter()
+                .take(8)
+                .map(|(k, _)| format!("\"{}\"", k.as_deref().unwrap_or_default()))
+                .collect();
+            let more = if n.members.len() > 8 {
+                format!(" and {} more", n.members.len() - 8)
             } else {
-                let keys: Vec<String> = items
-                    .iter()
-                    .take(8)
-                    .map(|(k, _)| format!("\"{k}\""))
-                    .collect();
-                let more = if items.len() > 8 {
-                    format!(" and {} more", items.len() - 8)
-                } else {
-                    String::new()
-                };
-                format!(
-                    "an object with the key{} {}{more}",
-                    if items.len() == 1 { "" } else { "s" },
-                    keys.join(", ")
-                )
-            }
+                String::new()
+            };
+            format!(
+                "an object with the key{} {}{more}",
+                if n.members.len() == 1 { "" } else { "s" },
+                keys.join(", ")
+            )
         }
-        Children::Seq(items) => {
-            let kinds: Vec<&str> = items.iter().map(|i| kind_of(i)).collect();
+        Some(n) => {
+            let kinds: Vec<&str> = n.members.iter().map(|(_, span)| kind(span)).collect();
             let first = kinds.first().copied().unwrap_or("value");
             if kinds.iter().all(|k| *k == first) {
-                format!("a list of {} {}s", items.len(), first)
+                format!("a list of {} {}s", n.members.len(), first)
             } else {
-                format!("a list of {} mixed values", items.len())
+                format!("a list of {} mixed values", n.members.len())
             }
         }
-        _ => format!("a single {}", kind_of(root)),
+        None => format!("a single {}", kind_of_byte(root.get().bytes().next())),
     };
     let largest = |maps: bool| {
         shape
@@ -523,16 +435,12 @@ fn describe(text: &str, root: &RawValue, shape: &Shape) -> String {
             if c.objects > 0 && !c.keys.is_empty() {
                 let keys: Vec<String> = c.keys.iter().take(5).map(|k| format!("\"{k}\"")).collect();
                 out.push_str(&format!(" with keys such as {}", keys.join(", ")));
-            } else if c.is_map
-                && let Some(raw) = text
-                    .get(c.span.clone())
-                    .and_then(|t| serde_json::from_str::<&RawValue>(t).ok())
-                && let Children::Map(items) = children(raw)
-            {
-                let keys: Vec<String> = items
+            } else if let Some(n) = node_of(c).filter(|n| n.is_map) {
+                let keys: Vec<String> = n
+                    .members
                     .iter()
                     .take(3)
-                    .map(|(k, _)| format!("\"{k}\""))
+                    .map(|(k, _)| format!("\"{}\"", k.as_deref().unwrap_or_default()))
                     .collect();
                 out.push_str(&format!(" under keys such as {}", keys.join(", ")));
             }
@@ -541,13 +449,13 @@ fn describe(text: &str, root: &RawValue, shape: &Shape) -> String {
     out
 }
 
-fn kind_of(raw: &RawValue) -> &'static str {
-    match first_char(raw) {
-        Some('{') => "object",
-        Some('[') => "list",
-        Some('"') => "string",
-        Some('t') | Some('f') => "boolean",
-        Some('n') => "null",
+fn kind_of_byte(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'{') => "object",
+        Some(b'[') => "list",
+        Some(b'"') => "string",
+        Some(b't') | Some(b'f') => "boolean",
+        Some(b'n') => "null",
         _ => "number",
     }
 }

@@ -10,9 +10,9 @@
 use std::ops::Range;
 
 use serde_json::Value;
-use serde_json::value::RawValue;
 
-use super::{Children, children, first_char, is_requirements_key, offset_in};
+use super::is_requirements_key;
+use super::scan::{Limits, Node, scan};
 use crate::fields::{Fields, SAMPLE, looks_like_id_key};
 use crate::vocabulary::{
     CODE_KEYS, CONTAINER_KEYS, EVIDENCE_KEYS, GROUP_KEYS, TEST_KEYS, normalize_key,
@@ -70,6 +70,8 @@ pub struct Candidate {
     /// Every key its sampled object members have (one level of groups inside), for the
     /// "Fields" dialog.
     pub keys: Vec<crate::fields::KeyPath>,
+    /// Its container among those `scan` found, whose members become the entries.
+    pub(super) node: usize,
 }
 
 impl Candidate {
@@ -148,13 +150,29 @@ impl Shape {
 
 /// Walks the file from `root` and chooses where its requirements are. `choice` is a
 /// container a person chose, by path.
-pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
+pub(super) fn find(text: &str, choice: Option<&str>) -> (Shape, Vec<Node>) {
+    let limits = Limits {
+        depth: MAX_DEPTH,
+        list_members: DESCEND_LIST,
+        map_members: DESCEND_MAP,
+        nodes: MAX_CONTAINERS,
+        skip_keys: &BOARD_KEYS,
+    };
+    let (nodes, root) = scan(text, &limits);
     let mut walk = Walk {
         text,
+        nodes: &nodes,
         found: Vec::new(),
     };
-    walk.visit(root, String::new(), None, 0);
-    let mut found = walk.found;
+    if let Some(root) = root {
+        walk.visit(root, String::new(), None, 0);
+    }
+    let shape = decide(walk.found, root.and_then(|r| nodes.get(r)), choice);
+    (shape, nodes)
+}
+
+/// Scores what the walk found and chooses the board.
+fn decide(mut found: Vec<Candidate>, root: Option<&Node>, choice: Option<&str>) -> Shape {
     for candidate in &mut found {
         score(candidate);
     }
@@ -293,21 +311,28 @@ pub(super) fn find(text: &str, root: &RawValue, choice: Option<&str>) -> Shape {
 /// The shape's signature (see `Shape::signature`): a 64-bit FNV-1a hash, in hex, of the
 /// root's keys, the best candidate's path and its members' keys, each sorted. Written here
 /// because it is twelve lines and a hashing crate would add to the download for it.
-fn signature(root: &RawValue, best: Option<&Candidate>) -> String {
+fn signature(root: Option<&Node>, best: Option<&Candidate>) -> String {
     let mut parts: Vec<String> = Vec::new();
-    match children(root) {
+    match root {
         // A root keyed by ids has keys that change with the data; only its being keyed counts.
-        Children::Map(items)
-            if items.iter().filter(|(k, _)| looks_like_id_key(k)).count() * 2 > items.len() =>
+        Some(root)
+            if root.is_map
+                && root
+                    .members
+                    .iter()
+                    .filter(|(k, _)| k.as_deref().is_some_and(looks_like_id_key))
+                    .count()
+                    * 2
+                    > root.members.len() =>
         {
             parts.push("{keyed}".to_owned());
         }
-        Children::Map(items) => {
-            let keys = in_order(items.iter().map(|(k, _)| k.clone()));
+        Some(root) if root.is_map => {
+            let keys = in_order(root.members.iter().filter_map(|(k, _)| k.clone()));
             parts.push(format!("{{{}}}", keys.join(",")));
         }
-        Children::Seq(_) => parts.push("[]".to_owned()),
-        Children::Scalar => {}
+        Some(_) => parts.push("[]".to_owned()),
+        None => {}
     }
     if let Some(best) = best {
         parts.push(best.path.clone());
@@ -362,7 +387,7 @@ struct Sample {
 impl Sample {
     /// Members spread evenly over the container (the first, the last and between), so a key
     /// that only later members have is seen too.
-    fn of(members: &[&RawValue]) -> Sample {
+    fn of(text: &str, members: &[(Option<String>, Range<usize>)]) -> Sample {
         let mut kinds = Vec::new();
         let mut rows = Vec::new();
         let n = members.len();
@@ -373,14 +398,18 @@ impl Sample {
             } else {
                 k * (n - 1) / (taken - 1)
             };
-            let Some(raw) = members.get(index) else {
+            let Some(raw) = members
+                .get(index)
+                .and_then(|(_, span)| text.get(span.clone()))
+            else {
                 continue;
             };
-            kinds.push(first_char(raw));
-            if raw.get().len() > MAX_ROW_BYTES || !matches!(first_char(raw), Some('{' | '"')) {
+            let kind = raw.chars().next();
+            kinds.push(kind);
+            if raw.len() > MAX_ROW_BYTES || !matches!(kind, Some('{' | '"')) {
                 continue;
             }
-            match serde_json::from_str::<Value>(raw.get()) {
+            match serde_json::from_str::<Value>(raw) {
                 Ok(Value::Object(obj)) if obj.len() > MAX_ROW_KEYS => {}
                 Ok(Value::Object(mut obj)) => {
                     for key in BOARD_KEYS {
@@ -398,43 +427,49 @@ impl Sample {
 
 struct Walk<'a> {
     text: &'a str,
+    nodes: &'a [Node],
     found: Vec<Candidate>,
 }
 
-impl<'a> Walk<'a> {
-    fn visit(&mut self, raw: &'a RawValue, path: String, key: Option<String>, depth: usize) {
-        if self.found.len() >= MAX_CONTAINERS || !matches!(first_char(raw), Some('[' | '{')) {
-            return;
-        }
-        let Some(start) = offset_in(self.text, raw.get()) else {
+impl Walk<'_> {
+    fn visit(&mut self, node: usize, path: String, key: Option<String>, depth: usize) {
+        let Some(n) = self.nodes.get(node) else {
             return;
         };
-        let span = start..start + raw.get().len();
-        match children(raw) {
-            Children::Seq(items) => {
-                let sample = Sample::of(&items);
-                self.record(&path, key, span, false, items.len(), &sample, &[]);
-                if depth < MAX_DEPTH {
-                    for (i, item) in items.iter().take(DESCEND_LIST).enumerate() {
-                        self.visit(item, format!("{path}[{i}]"), None, depth + 1);
-                    }
-                }
-            }
-            Children::Map(items) => {
-                let values: Vec<&RawValue> = items.iter().map(|(_, v)| *v).collect();
-                let sample = Sample::of(&values);
-                let keys: Vec<&str> = items.iter().take(SAMPLE).map(|(k, _)| k.as_str()).collect();
-                self.record(&path, key, span, true, items.len(), &sample, &keys);
-                if depth < MAX_DEPTH {
-                    for (k, value) in items.iter().take(DESCEND_MAP) {
-                        if BOARD_KEYS.contains(&k.as_str()) {
-                            continue;
-                        }
-                        self.visit(value, join_path(&path, k), Some(k.clone()), depth + 1);
-                    }
-                }
-            }
-            Children::Scalar => {}
+        if self.found.len() >= MAX_CONTAINERS {
+            return;
+        }
+        let sample = Sample::of(self.text, &n.members);
+        let keys: Vec<&str> = n
+            .members
+            .iter()
+            .take(SAMPLE)
+            .filter_map(|(k, _)| k.as_deref())
+            .collect();
+        self.record(
+            &path,
+            key,
+            n.span.clone(),
+            n.is_map,
+            n.members.len(),
+            &sample,
+            &keys,
+        );
+        if let Some(candidate) = self.found.last_mut() {
+            candidate.node = node;
+        }
+        // The values of a large map that holds no objects (a `coverage` map of path lists
+        // keyed by id) are its own data, not containers of requirements.
+        let descend = !n.is_map || n.members.len() <= 16 || sample.kinds.contains(&Some('{'));
+        if depth >= MAX_DEPTH || !descend {
+            return;
+        }
+        for &(index, inner) in &n.inner {
+            let (child_path, child_key) = match n.members.get(index).and_then(|(k, _)| k.clone()) {
+                Some(k) => (join_path(&path, &k), Some(k)),
+                None => (format!("{path}[{index}]"), None),
+            };
+            self.visit(inner, child_path, child_key, depth + 1);
         }
     }
 
@@ -498,6 +533,7 @@ impl<'a> Walk<'a> {
             score: 0.0,
             uniformity: uniform,
             qualifies: false,
+            node: 0,
             keys: all_keys,
         });
     }
