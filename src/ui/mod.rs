@@ -392,15 +392,9 @@ fn page_file_drop(state: AppState) {
     });
 }
 
-/// Imports the files of a drop on the page. Under an open dialog the page is inert, and a
-/// drop there is not taken: it would replace the board the dialog is about.
+/// Imports the files of a drop on the page. A drop while a dialog is open is taken too: it
+/// replaces the board, and `reconcile` closes the dialog that was about the old one.
 fn dropped(state: AppState, ev: DragEvent) {
-    if state.pending_override.with_untracked(Option::is_some)
-        || state.shortcuts_open.get_untracked()
-        || state.fields_for.with_untracked(Option::is_some)
-    {
-        return;
-    }
     let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
         return;
     };
