@@ -388,32 +388,25 @@ async fn the_fields_dialog_opens_by_itself_and_its_choice_undoes_as_one_step() {
     assert!(preview().contains(expected), "{:?}", preview());
     // The preview changes nothing yet.
     assert!(column_cards(&root, "backlog")[0].starts_with("#1"));
+    let first_is = |id: &str| {
+        column_cards(&root, "backlog")
+            .first()
+            .is_some_and(|c| c.starts_with(id))
+    };
     button(&root, "Use these fields").click();
     until(
         "the dialog closes and the cards carry the chosen ids",
-        || {
-            open_dialog(&root).is_none()
-                && column_cards(&root, "backlog")
-                    .first()
-                    .is_some_and(|c| c.starts_with("X-1"))
-        },
+        || open_dialog(&root).is_none() && first_is("X-1"),
     )
     .await;
     // One undo puts the board's own reading back; the import itself is another step.
     button(&root, "Undo").click();
     until("undo reads the file the board's way again", || {
-        column_cards(&root, "backlog")
-            .first()
-            .is_some_and(|c| c.starts_with("#1"))
+        first_is("#1")
     })
     .await;
     button(&root, "Redo").click();
-    until("redo applies the choice again", || {
-        column_cards(&root, "backlog")
-            .first()
-            .is_some_and(|c| c.starts_with("X-1"))
-    })
-    .await;
+    until("redo applies the choice again", || first_is("X-1")).await;
     // Opened again and closed without choosing, nothing changes.
     button(&root, "Fields").click();
     until("the dialog opens again", || open_dialog(&root).is_some()).await;

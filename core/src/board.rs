@@ -357,16 +357,7 @@ impl Board {
         // Each requirement's lists of strings, read in the same pass (each is parsed once):
         // joins may find them naming another container's members.
         let mut refs: crate::join::Refs = Vec::new();
-        // Only worth keeping when some container beside the requirements holds objects.
-        let chosen_spans: Vec<std::ops::Range<usize>> =
-            shape.chosen().map(|c| c.span.clone()).collect();
-        let may_point = shape.candidates.iter().any(|c| {
-            c.objects > 0
-                && !c.path.is_empty()
-                && !chosen_spans
-                    .iter()
-                    .any(|s| s.start < c.span.end && c.span.start < s.end)
-        });
+        let may_point = crate::join::may_be_pointed_at(shape);
         let mut ordinal = (None::<&str>, 0usize);
         for (index, raw_entry) in raw_entries.iter().enumerate() {
             let container = raw_entry.position.container.as_str();
@@ -377,7 +368,7 @@ impl Board {
             let card = match parse(index) {
                 Some(value) => {
                     if may_point {
-                        let lists = list_fields(&value);
+                        let lists = crate::join::lists_of(&value);
                         if !lists.is_empty() {
                             refs.push((index, lists));
                         }
@@ -774,28 +765,6 @@ fn detected_fields(shape: &Shape) -> Fields {
         .next()
         .map(|c| c.fields.clone())
         .unwrap_or_default()
-}
-
-/// A requirement's lists of strings (and single strings), by key, for joins that the
-/// requirements point at (`acceptanceCriteria: ["AC-1"]`).
-fn list_fields(value: &Value) -> Vec<(String, Vec<String>)> {
-    let Value::Object(obj) = value else {
-        return Vec::new();
-    };
-    obj.iter()
-        .filter_map(|(k, v)| match v {
-            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
-                Some((
-                    k.clone(),
-                    items
-                        .iter()
-                        .filter_map(|i| i.as_str().map(|s| s.trim().to_owned()))
-                        .collect(),
-                ))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// Writes a move into a requirement object and returns the fields it kept as they were.

@@ -96,42 +96,21 @@ struct KeyStats {
 pub const SAMPLE: usize = 200;
 
 impl Fields {
-    /// The origin format's fields: what every file of the workflow plugin uses.
-    pub fn origin() -> Fields {
-        Fields {
-            container: None,
-            id: vec![KeyPath::key("id")],
-            text: vec![KeyPath::key("ears")],
-            tests: vec![KeyPath::key("tests")],
-            code: vec![KeyPath::key("code")],
-            evidence: Vec::new(),
-            status: Some(KeyPath::key("status")),
-            priority: Some(KeyPath::key("priority")),
-            kind: Some(KeyPath::key("type")),
-            owner: None,
-            story: Some(KeyPath::key("story_id")),
-            chosen: false,
-        }
-    }
-
-    /// Picks the fields from a sample of the members of one container. `keyed` says the
-    /// container is a map, whose keys can stand for ids.
+    /// Picks the fields from a sample of the members of one container.
     pub fn detect(members: &[&Value]) -> Fields {
         let objects: Vec<&Map<String, Value>> = members
             .iter()
             .take(SAMPLE)
             .filter_map(|v| v.as_object())
             .collect();
-        // Per key, in the order the file first writes the keys, found through an index under
-        // the map type the board already uses for ids.
+        // Per key, in the order the file first writes the keys (so choices are stable), found
+        // through an index under the map type the board already uses for ids.
         let mut stats: Vec<(KeyPath, KeyStats)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        // Keys in the order the file first writes them, so that choices are stable.
-        let mut order: Vec<KeyPath> = Vec::new();
         for obj in &objects {
             for (key, value) in obj.iter() {
                 let path = KeyPath::key(key);
-                note(&mut stats, &mut index, &mut order, path, value);
+                note(&mut stats, &mut index, path, value);
                 if let Value::Object(inner) = value
                     && GROUP_KEYS.contains(&normalize_key(key).as_str())
                 {
@@ -139,7 +118,6 @@ impl Fields {
                         note(
                             &mut stats,
                             &mut index,
-                            &mut order,
                             KeyPath::nested(key, inner_key),
                             inner_value,
                         );
@@ -152,8 +130,12 @@ impl Fields {
         // Keys in the order of the alias table, each alias's keys in file order: built in
         // that order rather than sorted, which keeps a sort routine out of the download.
         let by_alias = |aliases: &[&str], accept: &dyn Fn(&KeyStats) -> bool| -> Vec<KeyPath> {
-            let leaves: Vec<(String, &KeyPath)> =
-                order.iter().filter(top).map(|p| (p.leaf(), p)).collect();
+            let leaves: Vec<(String, &KeyPath)> = stats
+                .iter()
+                .map(|(p, _)| p)
+                .filter(top)
+                .map(|p| (p.leaf(), p))
+                .collect();
             aliases
                 .iter()
                 .flat_map(|alias| {
@@ -162,7 +144,7 @@ impl Fields {
                         .filter(move |(leaf, _)| leaf == alias)
                         .map(|(_, p)| *p)
                 })
-                .filter(|p| stat(&stats, p).is_some_and(accept))
+                .filter(|p| stat(&stats, &index, p).is_some_and(accept))
                 .cloned()
                 .collect()
         };
@@ -172,7 +154,7 @@ impl Fields {
         let mut id = by_alias(ID_KEYS, &id_ok);
         if let Some(best) = id
             .iter()
-            .position(|p| stat(&stats, p).is_some_and(|s| s.id_like * 2 >= n))
+            .position(|p| stat(&stats, &index, p).is_some_and(|s| s.id_like * 2 >= n))
         {
             let best = id.remove(best);
             id.insert(0, best);
@@ -184,15 +166,15 @@ impl Fields {
             .collect();
         let present = |s: &KeyStats| s.present > 0;
         let list_of = |aliases: &[&str]| -> Vec<KeyPath> {
-            order
+            stats
                 .iter()
-                .filter(|path| {
+                .filter(|(path, s)| {
                     aliases.contains(&path.leaf().as_str())
-                        && stat(&stats, path).is_some_and(present)
+                        && present(s)
                         && (path.0.len() == 1
                             || GROUP_KEYS.contains(&normalize_key(&path.0[0]).as_str()))
                 })
-                .cloned()
+                .map(|(path, _)| path.clone())
                 .collect()
         };
         let tests = list_of(TEST_KEYS);
@@ -315,11 +297,6 @@ impl Fields {
             && self.status.as_ref().is_none_or(|p| p.0 == ["status"])
     }
 
-    /// Whether the board found anything to name or describe the members by.
-    pub fn found_id_or_text(&self) -> bool {
-        !self.id.is_empty() || !self.text.is_empty()
-    }
-
     /// The fields in a few words, for the import report: "id: requirementId · text: — ·
     /// tests: testIds · code: — · status: —".
     pub fn summary(&self, keyed: bool) -> String {
@@ -361,26 +338,33 @@ impl Fields {
     }
 }
 
-fn stat<'a>(stats: &'a [(KeyPath, KeyStats)], path: &KeyPath) -> Option<&'a KeyStats> {
-    stats.iter().find(|(p, _)| p == path).map(|(_, s)| s)
+/// The parts of a path joined by a character no key has, so `a.b` and `a` › `b` differ.
+fn index_name(path: &KeyPath) -> String {
+    path.0.join("\u{1f}")
+}
+
+fn stat<'a>(
+    stats: &'a [(KeyPath, KeyStats)],
+    index: &HashMap<String, usize>,
+    path: &KeyPath,
+) -> Option<&'a KeyStats> {
+    let at = *index.get(&index_name(path))?;
+    stats.get(at).map(|(_, s)| s)
 }
 
 fn note(
     stats: &mut Vec<(KeyPath, KeyStats)>,
     index: &mut HashMap<String, usize>,
-    order: &mut Vec<KeyPath>,
     path: KeyPath,
     value: &Value,
 ) {
-    // The parts of a path joined by a character no key has, so `a.b` and `a` › `b` differ.
-    let name = path.0.join("\u{1f}");
+    let name = index_name(&path);
     let at = match index.get(&name) {
         Some(at) => *at,
         // Rows of one table share a few dozen keys; past this, the rest are not columns.
         None if stats.len() >= 512 => return,
         None => {
             index.insert(name, stats.len());
-            order.push(path.clone());
             stats.push((path, KeyStats::default()));
             stats.len() - 1
         }
@@ -647,6 +631,8 @@ mod tests {
             "a b 1",
             "@playwright/test",
             "scripts",
+            "e2e",
+            "v2",
         ] {
             assert!(!looks_like_id_key(key), "{key}");
         }

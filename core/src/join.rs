@@ -68,6 +68,37 @@ impl Ids {
     }
 }
 
+/// Whether some container beside the requirements holds objects the requirements could
+/// name: only then are their lists of strings worth keeping for `link` (`lists_of`).
+pub fn may_be_pointed_at(shape: &Shape) -> bool {
+    let chosen: Vec<&Range<usize>> = shape.chosen().map(|c| &c.span).collect();
+    shape.candidates.iter().any(|c| {
+        c.objects > 0 && !c.path.is_empty() && !chosen.iter().any(|s| overlaps(s, &c.span))
+    })
+}
+
+/// A requirement's lists of strings, by key, for joins that the requirements point at
+/// (`acceptanceCriteria: ["AC-1"]`).
+pub fn lists_of(value: &Value) -> Vec<(String, Vec<String>)> {
+    let Value::Object(obj) = value else {
+        return Vec::new();
+    };
+    obj.iter()
+        .filter_map(|(k, v)| match v {
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                Some((
+                    k.clone(),
+                    items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(|s| s.trim().to_owned()))
+                        .collect(),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// What each requirement links to, by entry index (`entries` slots), and the joins found.
 /// `ids` are the placed cards' ids; `refs` each card's lists of strings, by key, for joins the
 /// requirements point at.

@@ -209,16 +209,6 @@ impl Card {
         Ok(card)
     }
 
-    /// A card read as the file writes it, before its links and its inferred stage:
-    /// `Board::import` reads every card, then joins, then `finish`es each once.
-    pub(crate) fn read_unfinished(
-        fields: &Fields,
-        name: Option<&str>,
-        value: &Value,
-    ) -> Result<Card, EntryProblem> {
-        Card::read_own(fields, name, value)
-    }
-
     /// Adds what other containers link to the card and works out its stage, unless the file
     /// wrote one.
     pub(crate) fn finish(&mut self, linked: Option<&Linked>) {
@@ -237,8 +227,13 @@ impl Card {
         self.infer(linked);
     }
 
-    /// The card of one requirement as the file writes it, before any link.
-    fn read_own(fields: &Fields, name: Option<&str>, value: &Value) -> Result<Card, EntryProblem> {
+    /// A card read as the file writes it, before its links and its inferred stage:
+    /// `Board::import` reads every card, then joins, then `finish`es each once.
+    pub(crate) fn read_unfinished(
+        fields: &Fields,
+        name: Option<&str>,
+        value: &Value,
+    ) -> Result<Card, EntryProblem> {
         let obj = match value {
             Value::Object(obj) => obj,
             Value::String(text) if name.is_some_and(|n| !n.trim().is_empty()) => {

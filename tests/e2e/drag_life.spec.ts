@@ -75,13 +75,20 @@ async function pickUpReq001(page: Page, target: Parameters<typeof column>[1]) {
   await expect(column(page, target)).toHaveClass(/drop-target/);
 }
 
-test('a card re-rendered mid-drag keeps following the pointer and drops on release', async ({ page }) => {
+/**
+ * REQ-001 moved to Test written, picked up and held over Red; then Undo puts it back in
+ * Backlog: the card under the pointer is rendered anew, and the pointer capture it held is
+ * lost.
+ */
+async function pickUpThenUndo(page: Page) {
   await moveReq001ByMenu(page);
   await pickUpReq001(page, 'Red');
-  // Undo puts REQ-001 back in Backlog: the card under the pointer is rendered anew, and
-  // the pointer capture it held is lost.
   await page.keyboard.press('Control+z');
   await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+}
+
+test('a card re-rendered mid-drag keeps following the pointer and drops on release', async ({ page }) => {
+  await pickUpThenUndo(page);
   const to = await headingOf(page, 'Test written');
   await page.mouse.move(to.x, to.y, { steps: 8 });
   await expect(column(page, 'Test written')).toHaveClass(/drop-target/);
@@ -96,10 +103,7 @@ test('a card re-rendered mid-drag keeps following the pointer and drops on relea
 });
 
 test('a pointer cancelled after the card re-rendered ends the drag where it started', async ({ page }) => {
-  await moveReq001ByMenu(page);
-  await pickUpReq001(page, 'Red');
-  await page.keyboard.press('Control+z');
-  await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  await pickUpThenUndo(page);
   const point = await headingOf(page, 'Green');
   await page.mouse.move(point.x, point.y, { steps: 8 });
   // The browser sends pointercancel to what is under the pointer once the card is gone.
@@ -187,10 +191,7 @@ test('a keyboard lift survives its card being rendered anew by an undo, and its 
 test('a pointer that moves with no button down ends the drag, as a release outside the window was never heard', async ({
   page,
 }) => {
-  await moveReq001ByMenu(page);
-  await pickUpReq001(page, 'Red');
-  await page.keyboard.press('Control+z');
-  await expect(card(column(page, 'Backlog'), 'REQ-001')).toBeVisible();
+  await pickUpThenUndo(page);
   // The button was released outside the window: the page only sees the pointer come back
   // with no button pressed.
   const point = await headingOf(page, 'Green');

@@ -1,7 +1,7 @@
 // Storage that never fails silently: the page works with storage blocked, a failed save says
 // so and a reload never presents an older save as current, large boards are kept, and two
 // tabs on the same board never lose a move silently.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { card, column, fixture, importMatrix, live, moveWithMenu, savedNote, STAGES, twoTabs } from './helpers';
 
 const alertWith = (page: Page, text: string | RegExp) => page.getByRole('alert').filter({ hasText: text });
@@ -381,7 +381,11 @@ test('a corrupt save in IndexedDB is kept aside and the user told', async ({ pag
   expect(kept).toBe('{"file_name": 3');
 });
 
-test('the example board opened while the save loads opens on top of it, and Undo brings the save back', async ({ context }) => {
+/**
+ * A board saved by a first tab, its store then held by that tab, and a second tab asked for
+ * the example board while its save cannot load yet; `release` lets the store go.
+ */
+async function exampleWhileTheSaveIsHeld(context: BrowserContext) {
   const first = await context.newPage();
   await first.goto('/');
   await importMatrix(first, fixture('journey_python.json'));
@@ -390,6 +394,11 @@ test('the example board opened while the save loads opens on top of it, and Undo
   const second = await context.newPage();
   await second.goto('/');
   await second.getByRole('button', { name: 'Try the example board' }).click();
+  return { first, second, release };
+}
+
+test('the example board opened while the save loads opens on top of it, and Undo brings the save back', async ({ context }) => {
+  const { second, release } = await exampleWhileTheSaveIsHeld(context);
   // Held, and said, until the save has arrived.
   await expect(savedNote(second)).toHaveText('Restoring your saved board…');
   await release();
@@ -402,14 +411,7 @@ test('the example board opened while the save loads opens on top of it, and Undo
 });
 
 test('a save that does not arrive in time: held openings run, and the tab says it is not saving', async ({ context }) => {
-  const first = await context.newPage();
-  await first.goto('/');
-  await importMatrix(first, fixture('journey_python.json'));
-  await expect(savedNote(first)).toHaveText(/Saved in this browser/);
-  const release = await holdStore(first);
-  const second = await context.newPage();
-  await second.goto('/');
-  await second.getByRole('button', { name: 'Try the example board' }).click();
+  const { first, second, release } = await exampleWhileTheSaveIsHeld(context);
   await expect(savedNote(second)).toHaveText('Restoring your saved board…');
   // The save never arrives while the store is held: the page stops waiting for it.
   await expect(second.getByRole('banner').getByText('traceability_matrix.json', { exact: true })).toBeVisible({ timeout: 15_000 });

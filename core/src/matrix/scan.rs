@@ -242,12 +242,13 @@ mod tests {
 
     #[test]
     fn a_scalar_root_has_no_containers() {
-        for text in ["42", "\"x\"", "null", "", "]]]", "{{{", "\"\\"] {
+        for text in ["42", "\"x\"", "null", "", "\"\\"] {
             let (nodes, root) = scan(text, &LIMITS);
-            if text.starts_with('{') || text.starts_with(']') {
-                continue;
-            }
             assert!(nodes.is_empty() && root.is_none(), "{text}");
+        }
+        // Text that is not JSON (never passed in) gives nothing useful, and no panic.
+        for text in ["]]]", "{{{", "{\"a\":", "[1,,]"] {
+            let _ = scan(text, &LIMITS);
         }
     }
 }
