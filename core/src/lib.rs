@@ -12,6 +12,7 @@ pub mod columns;
 pub mod fields;
 pub mod join;
 pub mod matrix;
+pub mod merge;
 pub mod requirement;
 pub mod saved;
 pub mod stage;

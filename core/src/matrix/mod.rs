@@ -299,6 +299,20 @@ impl Matrix {
         &self.entries
     }
 
+    /// Whether the file began with a byte order mark (`text` leaves it out; export keeps it).
+    pub fn bom(&self) -> bool {
+        self.bom
+    }
+
+    /// Appends entry `index` rewritten as `value`, in the file's style at its place.
+    pub fn render_entry(&self, index: usize, value: &Map<String, Value>, out: &mut String) {
+        if let Some(entry) = self.entries.get(index) {
+            let raw = self.text.get(entry.span.clone()).unwrap_or_default();
+            self.style
+                .render(&self.text, entry.span.start, raw, value, out);
+        }
+    }
+
     /// The exact text of entry `index`, as written in the file.
     pub fn raw(&self, index: usize) -> Option<&str> {
         let entry = self.entries.get(index)?;
