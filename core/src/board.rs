@@ -18,6 +18,9 @@ use crate::matrix::{ImportError, Matrix, Position, Shape, Slot};
 use crate::requirement::{Card, EntryProblem, Linked, choose_naming, name_values};
 use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
 
+mod follow;
+pub use follow::{Followed, Resolution};
+
 /// Index of a requirement slot in the file, stable for the life of a board.
 pub type EntryIndex = usize;
 
@@ -47,7 +50,7 @@ pub struct CardRef {
 pub struct Entry {
     card: Result<Card, EntryProblem>,
     /// The requirement as the board changed it; `None` while it is as imported.
-    edited: Option<Map<String, Value>>,
+    pub(crate) edited: Option<Map<String, Value>>,
     /// Another entry before this one has the same id.
     duplicate: bool,
     /// The name the board gave an object without an id (`scenario 3`, `#3`), read again
@@ -55,6 +58,8 @@ pub struct Entry {
     name: Option<String>,
     /// What other containers of the file link to it, read again with it after every move.
     linked: Option<Box<Linked>>,
+    /// Keys the file changed one way and the board another, waiting for a person.
+    conflicts: Vec<crate::merge::Conflict>,
 }
 
 impl Entry {
@@ -315,6 +320,11 @@ pub struct Board {
     entries: Vec<Entry>,
     /// How the requirements are read, as detected or as a person chose.
     fields: Fields,
+    /// The file's text as last read or written, when the board reads another text: after a
+    /// merge kept a change of the board's that the file does not have (`follow`).
+    disk: Option<String>,
+    /// How many requirements that merge kept from the board: unsaved, though not edits.
+    carried: usize,
 }
 
 impl Board {
@@ -547,6 +557,7 @@ impl Board {
                 duplicate,
                 name,
                 linked: linked.get_mut(index).and_then(Option::take).map(Box::new),
+                conflicts: Vec::new(),
             });
         }
         let written = report.placed().saturating_sub(report.inferred);
@@ -566,6 +577,8 @@ impl Board {
             matrix,
             entries,
             fields,
+            disk: None,
+            carried: 0,
         };
         Ok((board, report))
     }
@@ -749,7 +762,25 @@ impl Board {
             })
             .sum();
         let entries: usize = self.entries.iter().map(Entry::memory_bytes).sum();
-        std::mem::size_of::<Board>() + self.source_len() + self.file_name.len() + places + entries
+        std::mem::size_of::<Board>()
+            + self.source_len()
+            + self.disk.as_ref().map_or(0, String::len)
+            + self.file_name.len()
+            + places
+            + entries
+    }
+
+    /// Marks every entry whose id an earlier entry has.
+    fn flag_duplicates(&mut self) {
+        let mut seen: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(self.entries.len());
+        let mut flags = Vec::with_capacity(self.entries.len());
+        for entry in &self.entries {
+            flags.push(entry.card().is_some_and(|c| !seen.insert(c.id.as_str())));
+        }
+        for (entry, duplicate) in self.entries.iter_mut().zip(flags) {
+            entry.duplicate = duplicate;
+        }
     }
 
     /// Whether anything was changed since import.

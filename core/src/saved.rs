@@ -46,6 +46,14 @@ pub struct SavedBoard {
     /// as `None`.
     #[serde(default)]
     pub fields: Option<String>,
+    /// The file's text as the board last read or wrote it, when `matrix` holds changes the
+    /// file does not have: the base of the next merge (`Board::base_text`). `None` when they
+    /// are the same; saves written before it read as `None`.
+    #[serde(default)]
+    pub disk: Option<String>,
+    /// How many requirements differ from `disk` (`Board::unsaved`).
+    #[serde(default)]
+    pub unsaved: usize,
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -77,7 +85,6 @@ impl SavedBoard {
                 .map(|b| b.file_name().to_owned())
                 .unwrap_or_default(),
             saved_at,
-            matrix,
             agents,
             owners: ws
                 .team()
@@ -90,6 +97,12 @@ impl SavedBoard {
                 .map(Board::fields)
                 .filter(|f| f.chosen)
                 .map(Fields::to_json),
+            disk: ws.board().zip(matrix.as_deref()).and_then(|(b, m)| {
+                (b.base_text() != m.trim_start_matches('\u{FEFF}'))
+                    .then(|| b.base_text().to_owned())
+            }),
+            unsaved: ws.board().map_or(0, Board::unsaved),
+            matrix,
         })
     }
 
@@ -124,7 +137,10 @@ impl SavedBoard {
                 text.as_bytes().to_vec(),
                 self.fields.as_deref().and_then(Fields::from_json).as_ref(),
             ) {
-                Ok((board, _)) => Some(board),
+                Ok((mut board, _)) => {
+                    board.remember_disk(self.disk.clone(), self.unsaved);
+                    Some(board)
+                }
                 Err(e) => {
                     problem = Some(format!("The saved board could not be opened: {e}"));
                     None
@@ -249,6 +265,42 @@ mod tests {
     }
 
     #[test]
+    fn a_board_that_follows_its_file_keeps_the_files_text_across_a_reload() {
+        let base = br#"[{"id": "R1", "tdd_stage": "backlog", "tests": ["t.py"]}, {"id": "R2"}]"#;
+        let (board, _) = Board::import("m.json", base).unwrap();
+        let mut ws = Workspace::default();
+        ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
+        ws.apply(Action::MoveCard(Move {
+            entry: 0,
+            to: Stage::TestWritten,
+            by: "qa".into(),
+            at: "t".into(),
+            override_reason: None,
+        }))
+        .unwrap();
+        // The file removed R2 and added R3 while the board held its move of R1.
+        let disk = r#"[{"id": "R1", "tdd_stage": "backlog", "tests": ["t.py"]}, {"id": "R3"}]"#;
+        let followed = ws.board().unwrap().follow(disk).unwrap();
+        ws.apply(Action::Follow {
+            board: Box::new(followed.board.unwrap()),
+            message: String::new(),
+        })
+        .unwrap();
+        let board = ws.board().unwrap();
+        assert_eq!(board.unsaved(), 1);
+        let saved = SavedBoard::of(&ws, "t".into()).unwrap();
+        let back = SavedBoard::from_json(&saved.to_json()).unwrap().restore();
+        let board = back.workspace.board().unwrap();
+        assert_eq!(
+            board.unsaved(),
+            1,
+            "the move is still unsaved after a reload"
+        );
+        assert_eq!(board.base_text(), ws.board().unwrap().base_text());
+        assert_eq!(board.export(), ws.board().unwrap().export());
+    }
+
+    #[test]
     fn nothing_to_keep_is_no_save() {
         assert!(SavedBoard::of(&Workspace::default(), "t".into()).is_none());
     }
@@ -263,6 +315,8 @@ mod tests {
             owners: Default::default(),
             no_owner: Default::default(),
             fields: None,
+            disk: None,
+            unsaved: 0,
         };
         let restored = saved.restore();
         assert!(restored.workspace.board().is_none());

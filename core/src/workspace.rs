@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 
-use crate::board::{Board, Entry, EntryIndex, Move, MoveError, Moved};
+use crate::board::{Board, Entry, EntryIndex, Move, MoveError, Moved, Resolution};
 use crate::stage::Stage;
 use crate::team::{Member, Team};
 
@@ -47,6 +47,11 @@ pub enum Action {
     ReadAs(Box<Board>),
     /// Moves a card to another column.
     MoveCard(Move),
+    /// Puts the board that follows the file (`Board::follow`) in place of the open one; the
+    /// message says what the file changed.
+    Follow { board: Box<Board>, message: String },
+    /// Settles the conflicts of one card.
+    Resolve { entry: EntryIndex, how: Resolution },
     /// Closes the board, back to the empty state.
     CloseBoard,
     /// Adds agents to the team, replacing those of the same name.
@@ -256,6 +261,42 @@ impl Workspace {
                 let change = Change::Board { other, label };
                 (change, Outcome::of(Touched::Board, message))
             }
+            Action::Follow { board, message } => {
+                let label = "changes from the file".to_owned();
+                let other = self.board.replace(*board).map(Box::new);
+                let change = Change::Board { other, label };
+                (change, Outcome::of(Touched::Board, message))
+            }
+            Action::Resolve { entry, how } => {
+                let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
+                let before = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
+                board.resolve(entry, how)?;
+                let after = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
+                let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
+                let (label, message) = match how {
+                    Resolution::KeepMine => (
+                        format!("keep mine for {id}"),
+                        format!(
+                            "Kept the board's values for {id}; saving writes them to the file."
+                        ),
+                    ),
+                    Resolution::TakeTheirs => (
+                        format!("take the file's {id}"),
+                        format!("Took the file's values for {id}."),
+                    ),
+                    Resolution::BothHistories => (
+                        format!("keep both histories of {id}"),
+                        format!("Kept both histories of {id}."),
+                    ),
+                };
+                let change = Change::Entry {
+                    index: entry,
+                    before: Box::new(before),
+                    after: Box::new(after),
+                    label,
+                };
+                (change, Outcome::of(Touched::Cards(vec![entry]), message))
+            }
             Action::CloseBoard => {
                 let Some(before) = self.board.take() else {
                     return Ok(Outcome::of(Touched::Board, String::new()));
@@ -352,6 +393,53 @@ impl Workspace {
             }
         }
         dropped
+    }
+
+    /// The board's export, `text`, was just written to its file: the board takes it as what
+    /// it read, so nothing is unsaved. Undo keeps working across it: the steps of this board
+    /// that would put an entry back "as the file had it" now hold that value, since the file
+    /// has another now. `false` when the board could not take the text (nothing changed then).
+    pub fn saved(&mut self, text: &str) -> bool {
+        let Some(board) = self.board.as_mut() else {
+            return false;
+        };
+        // The steps of the open board: back to the last board swap, on both stacks.
+        let undo = self
+            .undo
+            .iter_mut()
+            .rev()
+            .map(|s| &mut s.change)
+            .take_while(|c| !matches!(c, Change::Board { .. }));
+        let redo = self
+            .redo
+            .iter_mut()
+            .rev()
+            .map(|s| &mut s.change)
+            .take_while(|c| !matches!(c, Change::Board { .. }));
+        let mut pinned = Vec::new();
+        for change in undo.chain(redo) {
+            if let Change::Entry {
+                index,
+                before,
+                after,
+                ..
+            } = change
+            {
+                for state in [before, after] {
+                    if state.edited.is_none() {
+                        pinned.push((&mut **state, *index));
+                    }
+                }
+            }
+        }
+        let values: Vec<_> = pinned.iter().map(|(_, i)| board.file_value(*i)).collect();
+        if !board.rebase(text) {
+            return false;
+        }
+        for ((state, _), value) in pinned.into_iter().zip(values) {
+            state.edited = value;
+        }
+        true
     }
 
     /// Reverts the last change; `None` when there is nothing to undo.

@@ -1,0 +1,505 @@
+//! The board following its file: a version changed on disk merged with the board's own
+//! changes (`merge::merge`), conflicts kept on the cards they are about, and a person's
+//! decision on each conflict written as an ordinary change of that requirement.
+//!
+//! Nothing here reads or writes a file: the shell passes the text it read and writes the
+//! export it is given.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::{Board, BoardId, Entry, EntryIndex, MoveError};
+use crate::fields::Fields;
+use crate::matrix::{ImportError, Matrix};
+use crate::merge::{Conflict, MergeError, Side, merge, merge_objects};
+use crate::requirement::{Card, EntryProblem};
+use crate::stage::Stage;
+
+/// A requirement's card read from its exact text.
+fn read_raw(fields: &Fields, key: Option<&str>, raw: &str) -> Result<Card, EntryProblem> {
+    match serde_json::from_str::<Value>(raw) {
+        Ok(value) => Card::read_with(fields, key, &value, None),
+        Err(_) => Err(EntryProblem::NotAnObject { found: "value" }),
+    }
+}
+
+/// How a person settles a conflict on one requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Keep the board's values; saving writes them over the file's.
+    KeepMine,
+    /// Take the file's values for the conflicting keys.
+    TakeTheirs,
+    /// Keep both sides' `tdd_history` steps, in time order, with the stage of the latest;
+    /// every other conflicting key keeps the board's value.
+    BothHistories,
+}
+
+/// A file version merged into the board.
+#[derive(Debug)]
+pub struct Followed {
+    /// The board reading the file with the board's changes on top; `None` when the file
+    /// changed nothing the board shows and the board has no change of its own to carry.
+    pub board: Option<Board>,
+    /// Keys changed one way in the file and another on the board, now on their cards.
+    pub conflicts: Vec<Conflict>,
+    /// Requirements the file changed, added or removed (ids, in the file's order).
+    pub theirs_changed: Vec<String>,
+    /// Requirements whose change on the board is kept over the file, unsaved.
+    pub ours_kept: Vec<String>,
+    /// A sentence per card the file moved or added: "REQ-007 moved to Green by
+    /// backend-engineer, from the file."
+    pub moves: Vec<String>,
+}
+
+impl Board {
+    /// The text the board last read from its file or wrote to it: the base of the next merge.
+    pub fn base_text(&self) -> &str {
+        self.disk.as_deref().unwrap_or(self.matrix.text())
+    }
+
+    /// Restores what a save kept of the file (`SavedBoard::disk`): its text when the board's
+    /// differs, and how many requirements differ.
+    pub(crate) fn remember_disk(&mut self, disk: Option<String>, unsaved: usize) {
+        if disk.is_some() {
+            self.disk = disk;
+            self.carried = unsaved;
+        }
+    }
+
+    /// The requirement as the file holds it at entry `index`, ignoring the board's change.
+    pub(crate) fn file_value(&self, index: EntryIndex) -> Option<Map<String, Value>> {
+        serde_json::from_str(self.matrix.raw(index)?).ok()
+    }
+
+    /// Takes `text`, the board's export just written to the file, as what the board read:
+    /// no change is unsaved any more. Cards stay as they are. `false` (and nothing changed)
+    /// when `text` does not read as the same requirements in the same places.
+    pub(crate) fn rebase(&mut self, text: &str) -> bool {
+        let container = self.matrix.shape().chosen().next().map(|c| c.path.clone());
+        let Ok(matrix) = Matrix::parse_choosing(
+            text.as_bytes().to_vec(),
+            self.fields.container.as_deref().or(container.as_deref()),
+        ) else {
+            return false;
+        };
+        if matrix.entries().len() != self.entries.len() {
+            return false;
+        }
+        self.matrix = matrix;
+        for entry in &mut self.entries {
+            entry.edited = None;
+        }
+        self.disk = None;
+        self.carried = 0;
+        true
+    }
+
+    /// How many requirements differ from the file as last read or written.
+    pub fn unsaved(&self) -> usize {
+        self.entries.iter().filter(|e| e.edited.is_some()).count() + self.carried
+    }
+
+    /// Merges `theirs` (the file as it is now) with the board's changes since `base_text`.
+    /// The new board reads `theirs` and holds the board's changes as its own, unsaved; the
+    /// cards carry the conflicts for a person to settle with `Resolution`s.
+    pub fn follow(&self, theirs: &str) -> Result<Followed, MergeError> {
+        let base = self.base_text();
+        if theirs == base {
+            return Ok(Followed {
+                board: None,
+                conflicts: Vec::new(),
+                theirs_changed: Vec::new(),
+                ours_kept: Vec::new(),
+                moves: Vec::new(),
+            });
+        }
+        let fast = self.disk.is_none() && self.carried == 0;
+        let followed = match fast.then(|| self.follow_entries(theirs)) {
+            Some(Ok(Some(followed))) => followed,
+            Some(Err(e)) => return Err(e),
+            _ => self.follow_text(theirs)?,
+        };
+        Ok(followed)
+    }
+
+    /// The general way: the three texts merged (`merge::merge`), and the merged text read as
+    /// a new board that remembers `theirs` as the file's text.
+    fn follow_text(&self, theirs: &str) -> Result<Followed, MergeError> {
+        let ours = self.export();
+        let merged = merge(self.base_text(), &ours, theirs, Some(&self.fields))?;
+        let unreadable = |error: ImportError| MergeError::Unreadable {
+            side: Side::Theirs,
+            error,
+        };
+        let (mut board, _) = Board::import_with(
+            &self.file_name,
+            merged.text.into_bytes(),
+            Some(&self.fields),
+        )
+        .map_err(unreadable)?;
+        if board.matrix.text() != theirs.trim_start_matches('\u{FEFF}') {
+            board.disk = Some(theirs.to_owned());
+            board.carried = merged.ours_kept.len();
+        }
+        Ok(self.finish_follow(
+            board,
+            merged.conflicts,
+            merged.theirs_changed,
+            merged.ours_kept,
+        ))
+    }
+
+    /// The fast way, for a board read straight from its file: `theirs` is read once, its
+    /// requirements that are byte for byte as before keep their cards, and the board's
+    /// changed requirements are carried over by id. `None` when the file needs the general
+    /// way: a requirement the board changed is gone from it, or its changed requirements need
+    /// what only a whole import works out (names for objects without ids, joined evidence).
+    fn follow_entries(&self, theirs: &str) -> Result<Option<Followed>, MergeError> {
+        if self
+            .entries
+            .iter()
+            .any(|e| e.name.is_some() || e.linked.is_some())
+        {
+            return Ok(None);
+        }
+        let container = self
+            .fields
+            .container
+            .clone()
+            .or_else(|| self.matrix.shape().chosen().next().map(|c| c.path.clone()));
+        let matrix = Matrix::parse_choosing(theirs.as_bytes().to_vec(), container.as_deref())
+            .map_err(|error| MergeError::Unreadable {
+                side: Side::Theirs,
+                error,
+            })?;
+        if matrix.shape().chosen().count() != self.matrix.shape().chosen().count() {
+            return Ok(None);
+        }
+        // Pair each requirement of the file with the board's entry of the same exact text.
+        let mut by_text: HashMap<&str, Vec<EntryIndex>> = HashMap::with_capacity(self.len());
+        for i in (0..self.len()).rev() {
+            by_text
+                .entry(self.matrix.raw(i).unwrap_or_default())
+                .or_default()
+                .push(i);
+        }
+        let mut entries = Vec::with_capacity(matrix.entries().len());
+        let mut paired: Vec<Option<EntryIndex>> = Vec::with_capacity(matrix.entries().len());
+        let mut theirs_changed: Vec<String> = Vec::new();
+        let mut used = vec![false; self.len()];
+        for (j, raw_entry) in matrix.entries().iter().enumerate() {
+            let raw = matrix.raw(j).unwrap_or_default();
+            if let Some(i) = by_text.get_mut(raw).and_then(Vec::pop) {
+                used[i] = true;
+                let old = &self.entries[i];
+                let card = match &old.edited {
+                    // The card shows the board's change; the file's own card is read again.
+                    Some(_) => read_raw(&self.fields, raw_entry.key(), raw),
+                    None => old.card.clone(),
+                };
+                entries.push(Entry {
+                    card,
+                    edited: None,
+                    duplicate: false,
+                    name: None,
+                    linked: None,
+                    conflicts: Vec::new(),
+                });
+                paired.push(Some(i));
+                continue;
+            }
+            let card = read_raw(&self.fields, raw_entry.key(), raw);
+            if card == Err(EntryProblem::NoId) {
+                return Ok(None);
+            }
+            if let Ok(card) = &card {
+                theirs_changed.push(card.id.as_str().to_owned());
+            }
+            entries.push(Entry {
+                card,
+                edited: None,
+                duplicate: false,
+                name: None,
+                linked: None,
+                conflicts: Vec::new(),
+            });
+            paired.push(None);
+        }
+        drop(by_text);
+        // Requirements the file removed.
+        for (i, entry) in self.entries.iter().enumerate() {
+            if !used[i]
+                && let Some(card) = entry.card()
+            {
+                let id = card.id.as_str();
+                let still = entries
+                    .iter()
+                    .zip(&paired)
+                    .any(|(e, p)| p.is_none() && e.card().is_some_and(|c| c.id.as_str() == id));
+                if !still && !theirs_changed.iter().any(|t| t == id) {
+                    theirs_changed.push(id.to_owned());
+                }
+                if entry.edited.is_some() && !still {
+                    // The board changed what the file removed: only the general way keeps both.
+                    return Ok(None);
+                }
+            }
+        }
+        let mut board = Board {
+            id: BoardId::next(),
+            file_name: self.file_name.clone(),
+            matrix,
+            entries,
+            fields: self.fields.clone(),
+            disk: None,
+            carried: 0,
+        };
+        board.flag_duplicates();
+        // The board's own changes, carried over by id and merged key by key with the file's.
+        let mut conflicts = Vec::new();
+        let mut ours_kept = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let (Some(ours), Some(card)) = (&entry.edited, entry.card()) else {
+                continue;
+            };
+            let id = card.id.as_str();
+            let Some(j) = board.find(id) else {
+                continue;
+            };
+            let base: Option<Map<String, Value>> = self
+                .matrix
+                .raw(i)
+                .and_then(|r| serde_json::from_str(r).ok());
+            let Some(theirs) = board.current_value(j) else {
+                continue;
+            };
+            let value = if paired[j] == Some(i) {
+                ours.clone()
+            } else {
+                merge_objects(id, "", base.as_ref(), ours, &theirs, &mut conflicts)
+            };
+            if value != theirs {
+                ours_kept.push(id.to_owned());
+                board.set_value(j, value);
+            } else if Some(ours) == Some(&theirs) {
+                // The file holds exactly the board's change (saved from another tab): the
+                // file did not change it, as far as a person can see.
+                theirs_changed.retain(|t| t != id);
+            }
+        }
+        Ok(Some(self.finish_follow(
+            board,
+            conflicts,
+            theirs_changed,
+            ours_kept,
+        )))
+    }
+
+    /// Marks the conflicts (with those still open here that the file did not touch again)
+    /// and says which cards the file moved.
+    fn finish_follow(
+        &self,
+        mut board: Board,
+        conflicts: Vec<Conflict>,
+        theirs_changed: Vec<String>,
+        ours_kept: Vec<String>,
+    ) -> Followed {
+        let mut all = conflicts.clone();
+        for entry in &self.entries {
+            if let (false, Some(card)) = (entry.conflicts.is_empty(), entry.card())
+                && !theirs_changed.iter().any(|id| *id == card.id.as_str())
+            {
+                all.extend(entry.conflicts.iter().cloned());
+            }
+        }
+        board.mark_conflicts(all);
+        let moves = self.moves_to(&board, &theirs_changed);
+        Followed {
+            board: Some(board),
+            conflicts,
+            theirs_changed,
+            ours_kept,
+            moves,
+        }
+    }
+
+    /// Replaces entry `index`'s value as an unsaved change, reading its card again.
+    fn set_value(&mut self, index: EntryIndex, value: Map<String, Value>) {
+        let key = self.matrix.entries().get(index).and_then(|e| e.key());
+        let card = Card::read_with(&self.fields, key, &Value::Object(value.clone()), None);
+        if let Some(entry) = self.entries.get_mut(index) {
+            entry.card = card;
+            entry.edited = Some(value);
+        }
+    }
+
+    /// The entry holding requirement `id`, the first when the id repeats.
+    pub fn find(&self, id: &str) -> Option<EntryIndex> {
+        self.cards()
+            .find(|(_, c)| c.id.as_str() == id)
+            .map(|(i, _)| i)
+    }
+
+    /// Puts each conflict on the card of its requirement.
+    fn mark_conflicts(&mut self, conflicts: Vec<Conflict>) {
+        for conflict in conflicts {
+            if let Some(index) = self.find(&conflict.id) {
+                self.entries[index].conflicts.push(conflict);
+            }
+        }
+    }
+
+    /// The open conflicts of an entry; empty when it has none.
+    pub fn conflicts(&self, index: EntryIndex) -> &[Conflict] {
+        self.entries
+            .get(index)
+            .map_or(&[], |e| e.conflicts.as_slice())
+    }
+
+    /// How many requirements have open conflicts.
+    pub fn conflict_count(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| !e.conflicts.is_empty())
+            .count()
+    }
+
+    /// Sentences for the cards whose stage differs on `after`, among `ids`.
+    fn moves_to(&self, after: &Board, ids: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(new) = after.find(id).and_then(|i| after.card(i)) else {
+                continue;
+            };
+            let old = self.find(id).and_then(|i| self.card(i));
+            let by = new
+                .last_move
+                .as_ref()
+                .map(|(by, _)| by.trim())
+                .filter(|by| !by.is_empty())
+                .map_or(String::new(), |by| format!(" by {by}"));
+            match old {
+                Some(old) if old.stage != new.stage => {
+                    out.push(format!("{id} moved to {}{by}, from the file.", new.stage))
+                }
+                None => out.push(format!("{id} added in {}{by}, from the file.", new.stage)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Settles the conflicts of one requirement. Nothing changes on an error.
+    pub(crate) fn resolve(&mut self, index: EntryIndex, how: Resolution) -> Result<(), MoveError> {
+        let entry = self.entries.get(index).ok_or(MoveError::NoSuchCard)?;
+        if entry.conflicts.is_empty() {
+            return Err(MoveError::NoSuchCard);
+        }
+        let conflicts = entry.conflicts.clone();
+        let mut value = self.current_value(index).ok_or(MoveError::NoSuchCard)?;
+        match how {
+            Resolution::KeepMine => {}
+            Resolution::TakeTheirs => {
+                for c in conflicts.iter() {
+                    set_path(&mut value, &c.key, c.theirs.clone());
+                }
+            }
+            Resolution::BothHistories => both_histories(&mut value, &conflicts),
+        }
+        let entry = &self.entries[index];
+        let name = entry
+            .name
+            .as_deref()
+            .or_else(|| self.matrix.entries().get(index).and_then(|e| e.key()));
+        let card = Card::read_with(
+            &self.fields,
+            name,
+            &Value::Object(value.clone()),
+            entry.linked.as_deref(),
+        )
+        .map_err(|_| MoveError::NoSuchCard)?;
+        let entry = &mut self.entries[index];
+        if how != Resolution::KeepMine {
+            entry.card = Ok(card);
+            entry.edited = Some(value);
+        }
+        entry.conflicts = Vec::new();
+        Ok(())
+    }
+}
+
+/// Sets (or with `None` removes) the value at a dotted key path inside nested objects.
+fn set_path(value: &mut Map<String, Value>, path: &str, to: Option<Value>) {
+    if path.is_empty() {
+        return;
+    }
+    let mut map = value;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            match to {
+                Some(v) => {
+                    map.insert(part.to_owned(), v);
+                }
+                None => {
+                    map.remove(part);
+                }
+            }
+            return;
+        }
+        match map.get_mut(part) {
+            Some(Value::Object(inner)) => map = inner,
+            _ => return,
+        }
+    }
+}
+
+/// Both sides' history steps, each once, in the order of their `at`; the stage is where the
+/// latest step went. Other conflicting keys keep ours, which the value already holds.
+fn both_histories(value: &mut Map<String, Value>, conflicts: &[Conflict]) {
+    let Some(theirs) = conflicts
+        .iter()
+        .find(|c| c.key == "tdd_history")
+        .and_then(|c| c.theirs.clone())
+    else {
+        return;
+    };
+    let Value::Array(theirs) = theirs else {
+        return;
+    };
+    let mut steps: Vec<Value> = match value.get("tdd_history") {
+        Some(Value::Array(ours)) => ours.clone(),
+        _ => Vec::new(),
+    };
+    for step in theirs {
+        if !steps.contains(&step) {
+            // In time order: after the last step not later than it (ISO times sort as text).
+            let at = step
+                .get("at")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let place = steps
+                .iter()
+                .rposition(|s| {
+                    s.get("at").and_then(Value::as_str).unwrap_or_default() <= at.as_str()
+                })
+                .map_or(0, |i| i + 1);
+            steps.insert(place, step);
+        }
+    }
+    let last = steps
+        .last()
+        .and_then(|s| s.get("to"))
+        .and_then(Value::as_str)
+        .and_then(Stage::parse);
+    value.insert("tdd_history".to_owned(), Value::Array(steps));
+    if let Some(stage) = last {
+        value.insert("tdd_stage".to_owned(), stage.key().into());
+    }
+}
+
+#[cfg(test)]
+mod tests;

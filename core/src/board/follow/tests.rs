@@ -1,0 +1,253 @@
+use super::*;
+use crate::workspace::{Action, Workspace};
+use serde_json::json;
+
+fn file(reqs: &[(&str, &str)]) -> String {
+    let reqs: Vec<Value> = reqs
+        .iter()
+        .map(|(id, stage)| {
+            json!({"id": id, "ears": format!("The system shall {id}."), "tdd_stage": stage,
+                   "tests": ["t.rs"], "code": ["c.rs"], "tdd_history": []})
+        })
+        .collect();
+    serde_json::to_string_pretty(&json!({"requirements": reqs})).unwrap()
+}
+
+fn stage(board: &Board, id: &str) -> Stage {
+    board.card(board.find(id).unwrap()).unwrap().stage
+}
+
+/// A workspace with the file open and REQ-1 moved to Red by the board.
+fn moved_here(text: &str) -> Workspace {
+    let (board, _) = Board::import("m.json", text.as_bytes()).unwrap();
+    let mut ws = Workspace::default();
+    ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
+    let entry = ws.board().unwrap().find("REQ-1").unwrap();
+    ws.apply(Action::MoveCard(crate::board::Move {
+        entry,
+        to: Stage::TestWritten,
+        by: "qa-engineer".into(),
+        at: "2026-11-29T10:00:00Z".into(),
+        override_reason: None,
+    }))
+    .unwrap();
+    ws
+}
+
+/// The file as an agent leaves it: REQ-2 moved to Test written, with its history step.
+fn agent_moved(text: &str, id: &str, to: &str, at: &str) -> String {
+    let mut doc: Value = serde_json::from_str(text).unwrap();
+    for r in doc["requirements"].as_array_mut().unwrap() {
+        if r["id"] == id {
+            let from = r["tdd_stage"].clone();
+            r["tdd_stage"] = json!(to);
+            r["tdd_history"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"from": from, "to": to, "at": at, "by": "backend-engineer"}));
+        }
+    }
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+#[test]
+fn the_files_moves_arrive_and_the_boards_own_move_stays() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog"), ("REQ-3", "red")]);
+    let mut ws = moved_here(&base);
+    let disk = agent_moved(&base, "REQ-2", "test_written", "2026-11-29T10:01:00Z");
+    let followed = ws.board().unwrap().follow(&disk).unwrap();
+    assert!(followed.conflicts.is_empty());
+    assert_eq!(
+        followed.moves,
+        ["REQ-2 moved to Test written by backend-engineer, from the file."]
+    );
+    assert_eq!(followed.ours_kept, ["REQ-1"]);
+    let board = followed.board.unwrap();
+    assert_eq!(stage(&board, "REQ-1"), Stage::TestWritten);
+    assert_eq!(stage(&board, "REQ-2"), Stage::TestWritten);
+    ws.apply(Action::Follow {
+        board: Box::new(board),
+        message: "REQ-2 moved".into(),
+    })
+    .unwrap();
+    // Undo takes the board back to what it showed before the file changed.
+    ws.undo();
+    assert_eq!(stage(ws.board().unwrap(), "REQ-2"), Stage::Backlog);
+    assert_eq!(stage(ws.board().unwrap(), "REQ-1"), Stage::TestWritten);
+}
+
+#[test]
+fn an_unchanged_file_or_one_the_board_already_shows_changes_nothing() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let ws = moved_here(&base);
+    let followed = ws.board().unwrap().follow(&base).unwrap();
+    assert!(followed.board.is_none());
+    // The file now holds the board's own change (another tab saved it): nothing moves, and
+    // nothing is unsaved any more.
+    let ours = ws.board().unwrap().export();
+    let followed = ws.board().unwrap().follow(&ours).unwrap();
+    assert!(followed.moves.is_empty(), "{:?}", followed.moves);
+    assert!(followed.theirs_changed.is_empty());
+    assert_eq!(followed.board.unwrap().unsaved(), 0);
+}
+
+#[test]
+fn a_conflict_shows_on_its_card_and_each_resolution_is_one_undoable_change() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let disk = agent_moved(&base, "REQ-1", "red", "2026-11-29T09:59:00Z");
+    for how in [
+        Resolution::KeepMine,
+        Resolution::TakeTheirs,
+        Resolution::BothHistories,
+    ] {
+        let mut ws = moved_here(&base);
+        let followed = ws.board().unwrap().follow(&disk).unwrap();
+        let keys: Vec<&str> = followed.conflicts.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["tdd_stage", "tdd_history"]);
+        ws.apply(Action::Follow {
+            board: Box::new(followed.board.unwrap()),
+            message: String::new(),
+        })
+        .unwrap();
+        let board = ws.board().unwrap();
+        let entry = board.find("REQ-1").unwrap();
+        assert_eq!(board.conflicts(entry).len(), 2);
+        assert_eq!(board.conflict_count(), 1);
+        // The board shows its own move until a person decides.
+        assert_eq!(stage(board, "REQ-1"), Stage::TestWritten);
+        ws.apply(Action::Resolve { entry, how }).unwrap();
+        let board = ws.board().unwrap();
+        assert_eq!(board.conflict_count(), 0, "{how:?}");
+        let exported: Value = serde_json::from_str(&board.export()).unwrap();
+        let req = &exported["requirements"][0];
+        let history: Vec<&str> = req["tdd_history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["by"].as_str().unwrap())
+            .collect();
+        match how {
+            Resolution::KeepMine => {
+                assert_eq!(req["tdd_stage"], "test_written");
+                assert_eq!(history, ["qa-engineer"]);
+            }
+            Resolution::TakeTheirs => {
+                assert_eq!(req["tdd_stage"], "red");
+                assert_eq!(history, ["backend-engineer"]);
+            }
+            Resolution::BothHistories => {
+                // The agent's step (09:59) came before the board's (10:00): the board's is last.
+                assert_eq!(history, ["backend-engineer", "qa-engineer"]);
+                assert_eq!(req["tdd_stage"], "test_written");
+            }
+        }
+        ws.undo();
+        let board = ws.board().unwrap();
+        assert_eq!(
+            board.conflicts(entry).len(),
+            2,
+            "undo brings the conflict back"
+        );
+        assert_eq!(stage(board, "REQ-1"), Stage::TestWritten);
+        ws.redo();
+        assert_eq!(ws.board().unwrap().conflict_count(), 0);
+    }
+}
+
+#[test]
+fn conflicts_the_file_did_not_touch_again_stay_open_after_the_next_change() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let disk = agent_moved(&base, "REQ-1", "red", "2026-11-29T09:59:00Z");
+    let mut ws = moved_here(&base);
+    let followed = ws.board().unwrap().follow(&disk).unwrap();
+    ws.apply(Action::Follow {
+        board: Box::new(followed.board.unwrap()),
+        message: String::new(),
+    })
+    .unwrap();
+    let later = agent_moved(&disk, "REQ-2", "test_written", "2026-11-29T10:05:00Z");
+    let followed = ws.board().unwrap().follow(&later).unwrap();
+    let board = followed.board.unwrap();
+    assert_eq!(board.conflict_count(), 1);
+    assert_eq!(board.conflicts(board.find("REQ-1").unwrap()).len(), 2);
+    assert_eq!(stage(&board, "REQ-2"), Stage::TestWritten);
+}
+
+#[test]
+fn a_broken_file_on_disk_is_an_error_and_the_board_stays() {
+    let base = file(&[("REQ-1", "backlog")]);
+    let ws = moved_here(&base);
+    let half = &base[..base.len() / 2];
+    let e = ws.board().unwrap().follow(half).unwrap_err();
+    assert!(
+        e.to_string().starts_with("their version cannot be read"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_requirement_the_file_removed_but_the_board_changed_stays_as_a_conflict() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let mut ws = moved_here(&base);
+    let disk = file(&[("REQ-2", "backlog")]);
+    let followed = ws.board().unwrap().follow(&disk).unwrap();
+    assert_eq!(followed.conflicts.len(), 1);
+    assert_eq!(followed.conflicts[0].key, "");
+    assert_eq!(followed.conflicts[0].theirs, None);
+    let board = followed.board.unwrap();
+    assert_eq!(
+        stage(&board, "REQ-1"),
+        Stage::TestWritten,
+        "the board's move is kept"
+    );
+    assert_eq!(
+        board.base_text(),
+        disk,
+        "the next merge starts from the file"
+    );
+    assert_eq!(board.unsaved(), 1);
+    ws.apply(Action::Follow {
+        board: Box::new(board),
+        message: String::new(),
+    })
+    .unwrap();
+    // The file changes again: the general way still holds the board's move.
+    let later = agent_moved(&disk, "REQ-2", "test_written", "2026-11-29T11:00:00Z");
+    let followed = ws.board().unwrap().follow(&later).unwrap();
+    let board = followed.board.unwrap();
+    assert_eq!(stage(&board, "REQ-1"), Stage::TestWritten);
+    assert_eq!(stage(&board, "REQ-2"), Stage::TestWritten);
+    assert_eq!(
+        followed.moves,
+        ["REQ-2 moved to Test written by backend-engineer, from the file."]
+    );
+    assert_eq!(board.conflict_count(), 1, "the open conflict stays");
+}
+
+#[test]
+fn after_a_save_nothing_is_unsaved_and_undo_still_takes_a_move_back() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let mut ws = moved_here(&base);
+    assert_eq!(ws.board().unwrap().unsaved(), 1);
+    let written = ws.board().unwrap().export();
+    assert!(ws.saved(&written));
+    let board = ws.board().unwrap();
+    assert_eq!(board.unsaved(), 0);
+    assert_eq!(board.base_text(), written);
+    assert_eq!(board.export(), written);
+    ws.undo();
+    let board = ws.board().unwrap();
+    assert_eq!(stage(board, "REQ-1"), Stage::Backlog);
+    assert_eq!(
+        board.unsaved(),
+        1,
+        "the undone move differs from the file now"
+    );
+    assert_eq!(
+        board.export(),
+        base,
+        "undo puts back the value from before the move"
+    );
+    ws.redo();
+    assert_eq!(ws.board().unwrap().export(), written);
+}
