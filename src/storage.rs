@@ -56,6 +56,8 @@ const UNREADABLE: &str = "unreadable";
 /// Where versions before IndexedDB kept the board in localStorage, read once and removed.
 const OLD_KEY: &str = "traceboard.board.v1";
 const OLD_CORRUPT_KEY: &str = "traceboard.board.v1.unreadable";
+/// The linked file: `{ file, folder }`, the browser's handles to them (see `ui::link`).
+const LINK: &str = "link";
 /// The channel on which tabs of this page announce the generation they wrote.
 const CHANNEL: &str = "traceboard.saves";
 /// The database's version: 2 added the unique index of claims.
@@ -518,6 +520,45 @@ pub async fn mark_stale(expected: u64) {
         current.set_onsuccess(Some(on_read.unchecked_ref()));
     }
     let _ = done.await;
+}
+
+/// Keeps the handles of the linked file and its project folder (`None` forgets the link),
+/// so a reload can link them again. IndexedDB is the one place a handle can be kept: the
+/// browser clones it there with its identity, and asks the person again for permission.
+pub async fn keep_link(
+    file: Option<&JsValue>,
+    folder: Option<&JsValue>,
+) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = transaction(&db, IdbTransactionMode::Readwrite)?;
+    let store = tx.object_store(STORE).map_err(failed)?;
+    let done = finished(&tx);
+    match file {
+        Some(file) => {
+            let record = Object::new();
+            let _ = Reflect::set(&record, &"file".into(), file);
+            let _ = Reflect::set(&record, &"folder".into(), folder.unwrap_or(&JsValue::NULL));
+            store.put_with_key(&record, &LINK.into()).map_err(failed)?;
+        }
+        None => {
+            store.delete(&LINK.into()).map_err(failed)?;
+        }
+    }
+    done.await
+}
+
+/// The handles `keep_link` kept: the file's and, if it was found in one, the folder's.
+pub async fn kept_link() -> Option<(JsValue, JsValue)> {
+    let db = open().await.ok()?;
+    let tx = transaction(&db, IdbTransactionMode::Readonly).ok()?;
+    let store = tx.object_store(STORE).ok()?;
+    let record = request(store.get(&LINK.into()).ok()?).await.ok()?;
+    let file = Reflect::get(&record, &"file".into()).ok()?;
+    if !file.is_object() {
+        return None;
+    }
+    let folder = Reflect::get(&record, &"folder".into()).unwrap_or(JsValue::NULL);
+    Some((file, folder))
 }
 
 /// The `{ json }` record; `json` null for a closed board.

@@ -76,6 +76,25 @@ pub struct Conflict {
     pub theirs: Option<Value>,
 }
 
+impl Conflict {
+    /// Our value as a person reads it: pretty JSON, or "(removed)".
+    pub fn ours_shown(&self) -> String {
+        shown(&self.ours)
+    }
+
+    /// Their value as a person reads it.
+    pub fn theirs_shown(&self) -> String {
+        shown(&self.theirs)
+    }
+}
+
+fn shown(value: &Option<Value>) -> String {
+    match value {
+        Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+        None => "(removed)".to_owned(),
+    }
+}
+
 impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let show = |v: &Option<Value>| match v {

@@ -208,6 +208,22 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
     let Some((card, duplicate, card_ref)) = data else {
         return ().into_any();
     };
+    let conflicted = state.with_board(|b| b.is_some_and(|b| !b.conflicts(entry).is_empty()));
+    let link = use_context::<super::link::Link>();
+    let paths: Vec<String> = card.tests.iter().chain(&card.code).cloned().collect();
+    // Paths the linked project folder does not have; watched, as the folder is read later.
+    let missing = move || {
+        let link = link?;
+        let gone: Vec<&String> = paths.iter().filter(|p| link.is_missing(p)).collect();
+        (!gone.is_empty()).then(|| {
+            let title = gone
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            view! { <span class="chip warn" title=title>"missing on disk"</span> }
+        })
+    };
     // The card's name comes from its content (id first), so what is read is what is seen.
     // In a long column the card's place is looked up in the window, not baked into its key,
     // so a move shifts the cards below it instead of rendering them anew.
@@ -275,8 +291,19 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                     {duplicate.then(|| view! { <span class="chip warn" title="Another requirement has the same id">"duplicate id"</span> })}
                     {card.deprecated.then(|| view! { <span class="chip">"deprecated"</span> })}
                     {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}
+                    {missing}
                 </div>
             </div>
+            {conflicted.then(|| view! {
+                <button
+                    type="button"
+                    class="conflict-button"
+                    aria-label=format!("Conflict on {id}: choose")
+                    on:click=move |_| state.conflict_for.set(Some(card_ref))
+                >
+                    "Conflict"
+                </button>
+            })}
             <MoveMenu card=card_ref stage id />
         </li>
     }
@@ -525,6 +552,98 @@ fn OverrideDialog() -> impl IntoView {
                 >
                     "Override and move"
                 </button>
+            </div>
+        </dialog>
+    }
+}
+
+/// Settles a conflict between the board and its file, one requirement at a time: the keys
+/// both changed, with both values, and the three ways out. Each is one undoable change.
+#[component]
+pub fn ConflictDialog() -> impl IntoView {
+    use traceboard_core::board::Resolution;
+    let state = expect_context::<AppState>();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        let open = state.conflict_for.with(Option::is_some);
+        sync_modal(dialog, open);
+    });
+    let close = move || {
+        let card = state.conflict_for.get_untracked();
+        state.conflict_for.set(None);
+        if let Some(card) = card {
+            focus_card(state, card);
+        }
+    };
+    // The card's id and its conflicts, as (key, mine, the file's).
+    let details = move || {
+        let card = state.conflict_for.get()?;
+        let entry = state.entry_of(card)?;
+        state.with_board(|b| {
+            let b = b?;
+            let id = b.card(entry)?.id.to_string();
+            let rows: Vec<(String, String, String)> = b
+                .conflicts(entry)
+                .iter()
+                .map(|c| {
+                    let key = if c.key.is_empty() {
+                        "the whole requirement".to_owned()
+                    } else {
+                        c.key.clone()
+                    };
+                    (key, c.ours_shown(), c.theirs_shown())
+                })
+                .collect();
+            Some((id, rows))
+        })
+    };
+    let histories =
+        move || details().is_some_and(|(_, rows)| rows.iter().any(|(k, _, _)| k == "tdd_history"));
+    let resolve = move |how: Resolution| {
+        let Some(card) = state.conflict_for.get_untracked() else {
+            return;
+        };
+        if let Some(entry) = state.entry_of(card) {
+            state.dispatch(traceboard_core::workspace::Action::Resolve { entry, how });
+        }
+        close();
+    };
+    view! {
+        <dialog
+            class="dialog conflict-dialog"
+            node_ref=dialog
+            aria-labelledby="conflict-title"
+            on:close=move |_| {
+                if state.conflict_for.with_untracked(Option::is_some) {
+                    close();
+                }
+            }
+        >
+            {move || details().map(|(id, rows)| view! {
+                <h2 id="conflict-title">{format!("Conflict in {id}")}</h2>
+                <p>"The file on disk and the board changed the same place. The board shows yours until you choose; nothing is saved meanwhile."</p>
+                <table class="conflict-table">
+                    <thead>
+                        <tr><th scope="col">"Key"</th><th scope="col">"Yours"</th><th scope="col">"The file's"</th></tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|(key, mine, theirs)| view! {
+                            <tr>
+                                <th scope="row"><code>{key}</code></th>
+                                <td><pre>{mine}</pre></td>
+                                <td><pre>{theirs}</pre></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <div class="dialog-buttons">
+                <button type="button" on:click=move |_| close()>"Close"</button>
+                <button type="button" hidden=move || !histories() on:click=move |_| resolve(Resolution::BothHistories)>
+                    "Keep both histories"
+                </button>
+                <button type="button" on:click=move |_| resolve(Resolution::TakeTheirs)>"Take the file's"</button>
+                <button type="button" class="primary" on:click=move |_| resolve(Resolution::KeepMine)>"Keep mine"</button>
             </div>
         </dialog>
     }

@@ -8,6 +8,7 @@ pub mod board;
 pub mod drag;
 pub mod fields;
 pub mod files;
+pub mod link;
 pub mod saving;
 pub mod state;
 pub mod team;
@@ -64,7 +65,11 @@ pub fn lower_case(text: &str) -> String {
 /// Opens the example board: its team first, so the matrix's report is the message shown.
 /// While the save is still loading it waits for it, and opens on top of it (`saving`).
 fn open_example(state: AppState) {
+    let link = use_context::<link::Link>();
     saving::after_restore(use_context(), state, move || {
+        if let Some(link) = link {
+            link.unlink();
+        }
         let agents = EXAMPLE_AGENTS
             .iter()
             .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
@@ -87,15 +92,26 @@ pub fn mount() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    let link = link::Link::new();
+    provide_context(link);
 
     // The app mounts at once; the save is restored when it arrives (see `saving`).
     saving::start(state);
-    page_shortcuts(state);
-    page_file_drop(state);
+    page_shortcuts(state, link);
+    page_file_drop(state, link);
+    link::start(state, link);
+    let in_place = link::supported();
 
     let file_input = NodeRef::<leptos::html::Input>::new();
+    // Where the browser can, the file is opened in place and stays linked; elsewhere the
+    // board works on a copy from the file chooser.
     let choose_file = move |_| {
-        if let Some(input) = file_input.get_untracked() {
+        if in_place {
+            let saving = use_context::<saving::Saving>();
+            saving::after_restore(saving, state, move || {
+                spawn_local(async move { link.pick_file(state).await });
+            });
+        } else if let Some(input) = file_input.get_untracked() {
             input.set_value("");
             input.click();
         }
@@ -105,8 +121,36 @@ pub fn App() -> impl IntoView {
             return;
         };
         if let Some(file) = input.files().and_then(|l| l.get(0)) {
-            import_matrix_file(state, file);
+            import_matrix_file(state, link, file);
         }
+    };
+    let unsaved = move || {
+        state.revision.track();
+        state.with_board(|b| b.map_or((0, 0), |b| (b.unsaved(), b.conflict_count())))
+    };
+    let link_status = move || {
+        let (unsaved, conflicts) = unsaved();
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(name) = link.name.get() {
+            parts.push(format!("Linked to {name}"));
+            let note = link.note.get();
+            if !note.is_empty() {
+                parts.push(note);
+            }
+        }
+        if unsaved > 0 {
+            parts.push(format!(
+                "{unsaved} unsaved change{}",
+                if unsaved == 1 { "" } else { "s" }
+            ));
+        }
+        if conflicts > 0 {
+            parts.push(format!(
+                "{conflicts} conflict{}",
+                if conflicts == 1 { "" } else { "s" }
+            ));
+        }
+        parts.join(" · ")
     };
 
     view! {
@@ -124,10 +168,44 @@ pub fn App() -> impl IntoView {
                         "Fields"
                     </button>
                     <span class="saved-note">{move || state.saved_note.get()}</span>
+                    <span class="link-status" role="status">{link_status}</span>
+                    <button
+                        type="button"
+                        class="link-button"
+                        hidden=move || !link.reconnect.get()
+                        on:click=move |_| spawn_local(async move { link.reconnect_now(state).await })
+                    >
+                        "Reconnect"
+                    </button>
                 </div>
                 <div class="actions" role="toolbar" aria-label="Board actions">
                     <button type="button" on:click=choose_file>"Import matrix"</button>
+                    <button
+                        type="button"
+                        hidden=!in_place
+                        on:click=move |_| {
+                            let saving = use_context::<saving::Saving>();
+                            saving::after_restore(saving, state, move || {
+                                spawn_local(async move { link.pick_folder(state).await });
+                            });
+                        }
+                    >
+                        "Open project folder"
+                    </button>
                     <AgentImportButtons />
+                    <button
+                        type="button"
+                        aria-keyshortcuts="Control+S"
+                        title=move || if link.name.get().is_some() {
+                            "Save into the linked file (Ctrl+S)"
+                        } else {
+                            "Download the matrix (Ctrl+S)"
+                        }
+                        disabled=move || !state.board_open.get()
+                        on:click=move |_| spawn_local(async move { link.save(state).await })
+                    >
+                        "Save matrix"
+                    </button>
                     <button
                         type="button"
                         disabled=move || !state.board_open.get()
@@ -187,7 +265,9 @@ pub fn App() -> impl IntoView {
                         type="button"
                         disabled=move || !state.board_open.get()
                         on:click=move |_| {
-                            state.dispatch(Action::CloseBoard);
+                            if state.dispatch(Action::CloseBoard) {
+                                link.unlink();
+                            }
                         }
                     >
                         "Close board"
@@ -206,6 +286,8 @@ pub fn App() -> impl IntoView {
             <Notices />
             <saving::ConflictNotice />
             <fields::FieldsDialog />
+            <board::ConflictDialog />
+            <MatrixChoice />
             <main class="main">
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
                     <BoardView />
@@ -283,17 +365,63 @@ fn EmptyState(choose_file: impl Fn(ev::MouseEvent) + 'static) -> impl IntoView {
     }
 }
 
-/// Reads a chosen or dropped matrix file and imports it; while the save is still loading the
-/// import waits for it, and opens on top of it (`saving`).
-fn import_matrix_file(state: AppState, file: File) {
+/// Asks which matrix to link when a project folder holds several.
+#[component]
+fn MatrixChoice() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let link = expect_context::<link::Link>();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        let open = link.choices.with(|c| !c.is_empty());
+        board::sync_modal(dialog, open);
+    });
+    view! {
+        <dialog
+            class="dialog"
+            node_ref=dialog
+            aria-labelledby="choice-title"
+            on:close=move |_| link.choices.set(Vec::new())
+        >
+            <h2 id="choice-title">"Choose the matrix"</h2>
+            <p>"The folder holds more than one traceability matrix. Which one does the board follow?"</p>
+            <ul class="choices">
+                {move || link.choices.get().into_iter().enumerate().map(|(i, path)| view! {
+                    <li>
+                        <button
+                            type="button"
+                            on:click=move |_| spawn_local(async move { link.choose(state, i).await })
+                        >
+                            <code>{path}</code>
+                        </button>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <div class="dialog-buttons">
+                <button type="button" on:click=move |_| link.choices.set(Vec::new())>"Cancel"</button>
+            </div>
+        </dialog>
+    }
+}
+
+/// Reads a chosen or dropped matrix file and imports it, as a copy: the board is not linked
+/// to it. While the save is still loading the import waits for it, and opens on top of it
+/// (`saving`).
+fn import_matrix_file(state: AppState, link: link::Link, file: File) {
     // Read now: the app's context is not reachable after the `await`.
     let saving = use_context();
     spawn_local(async move {
         let read = files::read(&file).await;
         match read.bytes {
-            Ok(bytes) => saving::after_restore(saving, state, move || {
-                state.import_matrix(&read.name, bytes)
-            }),
+            Ok(bytes) => {
+                saving::after_restore(saving, state, move || match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        if link::open_text(state, &read.name, text) {
+                            link.unlink();
+                        }
+                    }
+                    Err(e) => state.import_matrix(&read.name, e.into_bytes()),
+                })
+            }
             Err(message) => state.notice.set(Some(Notice::Error(format!(
                 "Could not import {}. {message}",
                 read.name
@@ -302,7 +430,7 @@ fn import_matrix_file(state: AppState, file: File) {
     });
 }
 
-fn export_matrix(state: AppState) {
+pub(crate) fn export_matrix(state: AppState) {
     let Some(text) = state.export_text() else {
         return;
     };
@@ -331,8 +459,8 @@ fn copy_matrix(state: AppState) {
     });
 }
 
-/// Undo, redo and Escape anywhere on the page.
-fn page_shortcuts(state: AppState) {
+/// Undo, redo, save and Escape anywhere on the page.
+fn page_shortcuts(state: AppState, link: link::Link) {
     let handle = window_event_listener(ev::keydown, move |ev| {
         let key = ev.key();
         let command = ev.ctrl_key() || ev.meta_key();
@@ -343,9 +471,18 @@ fn page_shortcuts(state: AppState) {
         // Under a modal dialog the board is inert: no shortcut reaches it, and the dialog
         // handles its own Escape. The browser's own undo is held back too, off a text box:
         // meant for the board, it would take back the reason typed in the dialog.
+        if command && (key == "s" || key == "S") {
+            // The browser's "Save page" is never what is meant on the board.
+            ev.prevent_default();
+            if state.board_open.get_untracked() && !state.is_busy_untracked() {
+                spawn_local(async move { link.save(state).await });
+            }
+            return;
+        }
         if state.pending_override.with_untracked(Option::is_some)
             || state.shortcuts_open.get_untracked()
             || state.fields_for.with_untracked(Option::is_some)
+            || state.conflict_for.with_untracked(Option::is_some)
         {
             if command && !in_text && matches!(key.as_str(), "z" | "Z" | "y" | "Y") {
                 ev.prevent_default();
@@ -372,8 +509,9 @@ fn page_shortcuts(state: AppState) {
     on_cleanup(move || handle.remove());
 }
 
-/// A matrix file dropped anywhere on the page is imported.
-fn page_file_drop(state: AppState) {
+/// A matrix file dropped anywhere on the page is imported, and linked where the browser
+/// gives a handle to it.
+fn page_file_drop(state: AppState, link: link::Link) {
     let over = window_event_listener(ev::dragover, |ev: DragEvent| ev.prevent_default());
     // A window listener runs outside the app's reactive owner; the imports read its context.
     // Held weakly: the listener is removed when the owner is cleaned up, so a strong reference
@@ -384,7 +522,7 @@ fn page_file_drop(state: AppState) {
         let Some(owner) = owner.as_ref().and_then(|o| o.upgrade()) else {
             return;
         };
-        owner.with(|| dropped(state, ev));
+        owner.with(|| dropped(state, link, ev));
     });
     on_cleanup(move || {
         over.remove();
@@ -394,10 +532,15 @@ fn page_file_drop(state: AppState) {
 
 /// Imports the files of a drop on the page. A drop while a dialog is open is taken too: it
 /// replaces the board, and `reconcile` closes the dialog that was about the old one.
-fn dropped(state: AppState, ev: DragEvent) {
-    let Some(list) = ev.data_transfer().and_then(|d| d.files()) else {
+fn dropped(state: AppState, link: link::Link, ev: DragEvent) {
+    let Some(transfer) = ev.data_transfer() else {
         return;
     };
+    let Some(list) = transfer.files() else {
+        return;
+    };
+    // The handles must be asked for during the drop event itself; they arrive later.
+    let handles = dropped_handles(&transfer);
     // Markdown files are agent definitions; anything else is taken as the matrix.
     let (agents, others): (Vec<File>, Vec<File>) = files::files_of(&list)
         .into_iter()
@@ -405,7 +548,61 @@ fn dropped(state: AppState, ev: DragEvent) {
     if !agents.is_empty() {
         import_agent_files(state, agents);
     }
-    if let Some(file) = others.into_iter().next() {
-        import_matrix_file(state, file);
+    let Some(file) = others.into_iter().next() else {
+        return;
+    };
+    let index = files::files_of(&list)
+        .iter()
+        .position(|f| f.name() == file.name());
+    let handle = index.and_then(|i| handles.get(i).cloned()).flatten();
+    match handle {
+        Some(handle) => {
+            let saving = use_context::<saving::Saving>();
+            spawn_local(async move {
+                let handle = wasm_bindgen_futures::JsFuture::from(handle).await.ok();
+                saving::after_restore(saving, state, move || {
+                    spawn_local(async move {
+                        let linked = match handle {
+                            Some(h) => link.open_dropped(state, h).await,
+                            None => false,
+                        };
+                        if !linked {
+                            import_matrix_file(state, link, file);
+                        }
+                    });
+                });
+            });
+        }
+        None => import_matrix_file(state, link, file),
     }
+}
+
+/// For each item of a drop, the promise of its file handle where the browser has
+/// `getAsFileSystemHandle` (Chrome, Edge); `None` elsewhere.
+fn dropped_handles(transfer: &web_sys::DataTransfer) -> Vec<Option<js_sys::Promise>> {
+    use wasm_bindgen::JsCast;
+    let Ok(items) = js_sys::Reflect::get(transfer, &"items".into()) else {
+        return Vec::new();
+    };
+    let length = js_sys::Reflect::get(&items, &"length".into())
+        .ok()
+        .and_then(|l| l.as_f64())
+        .unwrap_or(0.0) as u32;
+    (0..length)
+        .map(|i| {
+            let item = js_sys::Reflect::get_u32(&items, i).ok()?;
+            let kind = js_sys::Reflect::get(&item, &"kind".into())
+                .ok()?
+                .as_string()?;
+            if kind != "file" {
+                return None;
+            }
+            let get: js_sys::Function =
+                js_sys::Reflect::get(&item, &"getAsFileSystemHandle".into())
+                    .ok()?
+                    .dyn_into()
+                    .ok()?;
+            get.call0(&item).ok()?.dyn_into().ok()
+        })
+        .collect()
 }

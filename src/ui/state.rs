@@ -86,6 +86,8 @@ pub struct AppState {
     pub shortcuts_open: RwSignal<bool>,
     /// The board whose "Fields" dialog is open.
     pub fields_for: RwSignal<Option<BoardId>>,
+    /// The card whose conflict with the file is being settled in the "Conflict" dialog.
+    pub conflict_for: RwSignal<Option<CardRef>>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
@@ -120,6 +122,7 @@ impl AppState {
             focused: RwSignal::new(None),
             shortcuts_open: RwSignal::new(false),
             fields_for: RwSignal::new(None),
+            conflict_for: RwSignal::new(None),
             revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),
@@ -470,6 +473,12 @@ impl AppState {
             self.fields_for.set(None);
         }
         if self
+            .conflict_for
+            .with_untracked(|c| c.as_ref().is_some_and(stale))
+        {
+            self.conflict_for.set(None);
+        }
+        if self
             .move_menu
             .with_untracked(|m| m.as_ref().is_some_and(stale))
         {
@@ -543,8 +552,66 @@ impl AppState {
         self.pending_override.with(Option::is_some)
             || self.shortcuts_open.get()
             || self.fields_for.with(Option::is_some)
+            || self.conflict_for.with(Option::is_some)
             || self.dragged.with(Option::is_some)
             || self.move_menu.with(Option::is_some)
+    }
+
+    /// `is_busy`, read outside any effect.
+    pub fn is_busy_untracked(&self) -> bool {
+        untrack(|| self.is_busy())
+    }
+
+    /// Merges the linked file's `text` into the board (`Board::follow`) as one undoable
+    /// change, announcing the cards the file moved. The error says why the file could not be
+    /// read; the board is left as it was then.
+    pub fn follow_file(&self, text: &str) -> Result<FollowSummary, String> {
+        let followed = self
+            .with_board(|b| b.map(|b| b.follow(text)))
+            .ok_or_else(|| "No board is open.".to_owned())?
+            .map_err(|e| match e {
+                traceboard_core::merge::MergeError::Unreadable { error, .. } => error.to_string(),
+            })?;
+        let summary = FollowSummary {
+            changed: followed.theirs_changed.len(),
+            conflicts: followed.conflicts.len(),
+            board_changed: followed.board.is_some(),
+        };
+        if let Some(board) = followed.board {
+            let mut message = followed.moves.join(" ");
+            if message.is_empty() && summary.changed > 0 {
+                message = format!(
+                    "The file changed on disk: merged {} requirement{}.",
+                    summary.changed,
+                    if summary.changed == 1 { "" } else { "s" }
+                );
+            }
+            self.apply(Action::Follow {
+                board: Box::new(board),
+                message,
+            })?;
+        }
+        if summary.conflicts > 0 {
+            let list: Vec<String> = followed
+                .conflicts
+                .iter()
+                .take(8)
+                .map(|c| format!("• {c}"))
+                .collect();
+            self.notice.set(Some(Notice::Error(format!(
+                "The file and the board changed the same place{}; the board keeps showing yours until you choose. Open each card's \"Conflict\" to choose.\n{}",
+                if summary.conflicts == 1 { "" } else { "s" },
+                list.join("\n")
+            ))));
+        }
+        Ok(summary)
+    }
+
+    /// The board's export, `text`, is now in its file: nothing is unsaved.
+    pub fn mark_saved(&self, text: &str) {
+        if self.ws.try_update_value(|ws| ws.saved(text)) == Some(true) {
+            self.revision.update(|r| *r += 1);
+        }
     }
 
     /// Restores a saved board (after a reload, or another tab's write), with no undo history;
@@ -580,6 +647,17 @@ impl AppState {
     pub fn saved_board(&self) -> Option<SavedBoard> {
         self.ws.with_value(|ws| SavedBoard::of(ws, now_iso()))
     }
+}
+
+/// What merging the file's text did, for the link's status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FollowSummary {
+    /// Requirements the file changed, added or removed.
+    pub changed: usize,
+    /// Keys changed both in the file and on the board.
+    pub conflicts: usize,
+    /// Whether the board was replaced by the merged one.
+    pub board_changed: bool,
 }
 
 impl Default for AppState {
