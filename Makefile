@@ -7,12 +7,15 @@
 #   make bench   measure import, move, export, heap and size against a plain-JS baseline
 #   make corpus  import every real matrix and agent file in ../shared/corpus, compared with
 #                the expected outcomes in core/examples/corpus_expected.txt
+#   make merge-driver  build the git merge driver, target/release/traceboard-merge (README:
+#                "Merging the matrix in git")
 
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: serve test dist size bench corpus setup-build setup-test test-native test-browser test-e2e lint
+.PHONY: serve test dist size bench corpus setup-build setup-test test-native test-browser test-e2e lint \
+	merge-driver test-merge-driver
 
 setup-build:
 	@scripts/setup.sh build
@@ -38,6 +41,15 @@ test-native:
 test-browser:
 	cargo test --target wasm32-unknown-unknown --test browser
 
+# The git merge driver (merge/), and real git merges through it in a scratch repository.
+MERGE_DRIVER := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)/release/traceboard-merge
+
+merge-driver:
+	cargo build --release -p traceboard-merge
+
+test-merge-driver: merge-driver
+	merge/tests/git_merge.sh $(MERGE_DRIVER)
+
 test-e2e: dist
 	npx playwright test
 
@@ -46,7 +58,7 @@ size: dist
 	node --test scripts/scripts.test.mjs
 	node scripts/check-size.mjs dist
 
-test: setup-test lint test-native test-browser size test-e2e
+test: setup-test lint test-native test-merge-driver test-browser size test-e2e
 	@echo "All test layers passed."
 
 bench: setup-test dist
