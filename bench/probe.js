@@ -11,6 +11,8 @@
 //   - capture-phase `pointerup` on window (a drop: the move starts),
 //   - capture-phase `click` on window for the "Export matrix" button (the export starts),
 //   - calls of `URL.createObjectURL` (the exported bytes are ready),
+//   - while a follow is armed, the page's `FileSystemFileHandle.getFile()` and
+//     `Blob.arrayBuffer()` of the written file resolving (its watch saw and read the change),
 // and keeps every `WebAssembly.Memory` that an instantiated module exports, so the harness can
 // read the linear memory's size. The harness drives it through `window.__bench`.
 //
@@ -48,6 +50,33 @@
     marks.objectSize = object && typeof object.size === 'number' ? object.size : null;
     return createObjectURL.call(URL, object);
   };
+
+  // A linked file followed (see `armFollow`): the page's own `getFile()` that first returns
+  // the written file (its size is the written size), and the first `arrayBuffer()` of a blob
+  // of that size resolving (the app reads the linked file with `File.arrayBuffer`). Both
+  // return the browser's own promise; the stamp is taken by a reaction registered before the
+  // app's, so it runs in the same microtask checkpoint, just before the app resumes.
+  const follow = { armed: null };
+  const arrayBuffer = Blob.prototype.arrayBuffer;
+  Blob.prototype.arrayBuffer = function () {
+    const promise = arrayBuffer.call(this);
+    const armed = follow.armed;
+    if (armed && armed.read === null && this.size === armed.bytes) {
+      promise.then(() => (armed.read ??= now()), () => {});
+    }
+    return promise;
+  };
+  if (typeof FileSystemFileHandle === 'function') {
+    const getFile = FileSystemFileHandle.prototype.getFile;
+    FileSystemFileHandle.prototype.getFile = function () {
+      const promise = getFile.call(this);
+      const armed = follow.armed;
+      if (armed && armed.detected === null) {
+        promise.then((file) => armed.written !== null && file.size === armed.bytes && (armed.detected ??= now()), () => {});
+      }
+      return promise;
+    };
+  }
 
   // WebAssembly linear memories, from the exports of every instance the page creates.
   const memories = new Set();
@@ -208,6 +237,49 @@
         });
         observer.observe(column, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
       });
+    },
+
+    /**
+     * Starts watching for the linked file's change to reach the board: the file is about to
+     * be written with `bytes` bytes, moving card `id` into column `stage`. Call `followWritten`
+     * as soon as the write's `close()` has resolved. `followDone` resolves with `{written,
+     * detected, read, dom, frame, painted, via}`: the write closed, the app's `getFile()`
+     * returning the new file (its watch saw the change), the app's read of it resolving, the
+     * card in the column (seen by a MutationObserver on the column, or at the start of a frame
+     * when the column element itself was replaced), the next animation frame and the task
+     * after it (painted).
+     */
+    armFollow(id, stage, bytes) {
+      const armed = { bytes, written: null, detected: null, read: null };
+      follow.armed = armed;
+      const inColumn = () =>
+        [...document.querySelectorAll(`section[data-stage="${stage}"] ${CARD}`)].some((el) => idOf(el) === id);
+      if (inColumn()) throw new Error(`${id} is already in ${stage}`);
+      this.followDone = new Promise((resolve) => {
+        let dom = null;
+        const seen = (via) => {
+          if (dom !== null || armed.written === null || !inColumn()) return;
+          dom = now();
+          observer.disconnect();
+          follow.armed = null;
+          const done = (frame, painted) => resolve({ ...armed, dom, frame, painted, via });
+          if (via === 'frame') nextTask().then((painted) => done(dom, painted));
+          else nextFrame().then((frame) => nextTask().then((painted) => done(frame, painted)));
+        };
+        const observer = new MutationObserver(() => seen('mutation'));
+        const column = document.querySelector(`section[data-stage="${stage}"]`);
+        observer.observe(column, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-label'] });
+        const poll = () => {
+          seen('frame');
+          if (dom === null) requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      });
+    },
+
+    /** Stamps the end of the write that `armFollow` waits for (its `close()` resolved). */
+    followWritten() {
+      if (follow.armed) follow.armed.written = now();
     },
 
     /** Ids of the cards in column `stage`, in DOM order, with their element ids. */

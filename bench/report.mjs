@@ -8,6 +8,8 @@
 // `results[size].traceboard.importShape` holds the imports of the unfamiliar shape, compared
 // with Traceboard's own origin-format imports; `native[size]` is `{origin, shape}`, each a
 // summary of `Board::import` run natively (or `native` is null when it was not measured).
+// `results[size].traceboard.follow*` are the linked file followed (see FOLLOW_HOW) and
+// `nativeFollow[size]` a summary of `Board::follow` run natively (or null).
 
 /** Median, min and max of a list of numbers (null for an empty list). */
 export function summary(samples) {
@@ -74,6 +76,8 @@ const DETAILS = [
   { label: 'WebAssembly linear memory after autosave and GC', key: 'wasmMemory', format: mb, unit: 'MB' },
   { label: 'Cards in the DOM after import', key: 'cardsRendered', format: count, unit: '', ratio: true },
   { label: 'DOM nodes after import', key: 'domNodes', format: count, unit: '', ratio: true },
+  { label: "Follow the linked file: the app's getFile() returns the new file → card in its new column (DOM; read, merge, render)", key: 'followDetect', format: ms, unit: 'ms' },
+  { label: "Follow the linked file: the app's read of the new file resolves → frame painted (rAF + setTimeout 0)", key: 'followPainted', format: ms, unit: 'ms' },
 ];
 
 /** The unfamiliar shape's counterparts of some details, by the origin format's key. */
@@ -126,7 +130,7 @@ export const COLD_RESTORED_LABEL =
   'Cold start, saved board restored: navigation → first card visible, taking input (baseline: its page loads the same file)';
 
 /** The main table's rows: cold starts, timings, memory against its target, the transfer. */
-export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {} }, native = null) {
+export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {} }, native = null, nativeFollow = null) {
   const rows = [];
   const emptyTb = summary(cold.empty.traceboard);
   const emptyBl = summary(cold.empty.baseline);
@@ -147,6 +151,7 @@ export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {}
     }
     if (m.key === 'import') rows.push(...shapeRows(results, sizes, native));
   }
+  rows.push(...followRows(results, sizes, nativeFollow));
   // Memory: Traceboard's own data lives in wasm linear memory, so the target is on the sum.
   for (const size of sizes) {
     const parts = (app) => {
@@ -166,10 +171,45 @@ export function mainRows(results, sizes, transfer, cold = { empty: {}, notes: {}
   return rows;
 }
 
-/** The details table's rows: the split of import, paint after a move, memory parts, DOM size. */
-export function detailRows(results, sizes) {
+export const FOLLOW_SEEN_LABEL =
+  'Follow the linked file: agent\'s write closed → card in its new column (DOM; includes the wait for the watch, once a second)';
+export const FOLLOW_SHOW_LABEL = "Follow the linked file: the app's read of the new file resolves → card in its new column (DOM; merge and render)";
+export const NATIVE_FOLLOW_LABEL = 'Board::follow natively (release build, no browser): one requirement moved on disk, one on the board';
+/** The issue's budgets: changes arrive within two seconds; merging and showing one at 10,000 takes under 100 ms. */
+const FOLLOW_SEEN_TARGET = 2000;
+const FOLLOW_SHOW_TARGET = 100;
+
+/** The linked file's rows: seen after the write, merge and render, and the merge natively. */
+export function followRows(results, sizes, nativeFollow = null) {
   const rows = [];
-  for (const m of DETAILS) {
+  for (const size of sizes) {
+    const seen = stat(results, size, 'traceboard', 'followSeen');
+    rows.push([FOLLOW_SEEN_LABEL, count(size), cell(seen, ms, 'ms'), '—', '—', `< ${count(FOLLOW_SEEN_TARGET)} ms`, mark(seen ? seen.median < FOLLOW_SEEN_TARGET : null)]);
+  }
+  for (const size of sizes) {
+    const show = stat(results, size, 'traceboard', 'followShow');
+    const target = size === 10000 ? [`< ${FOLLOW_SHOW_TARGET} ms`, show ? show.median < FOLLOW_SHOW_TARGET : null] : null;
+    rows.push([FOLLOW_SHOW_LABEL, count(size), cell(show, ms, 'ms'), '—', '—', target?.[0] ?? '', target ? mark(target[1]) : '']);
+  }
+  for (const size of nativeFollow ? sizes : []) {
+    rows.push([NATIVE_FOLLOW_LABEL, count(size), cell(nativeFollow[size], ms, 'ms'), '—', '—', '', '']);
+  }
+  return rows;
+}
+
+/** The details rows of the linked file followed. */
+export function followDetailRows(results, sizes) {
+  return detailRows(results, sizes, DETAILS.filter((m) => m.key.startsWith('follow')));
+}
+
+/** How the linked file's figures are taken, for the report. */
+export const FOLLOW_HOW =
+  '- Follow the linked file (Traceboard only): in a fresh context the generated matrix is written into the origin private file system, `showOpenFilePicker` is replaced with a function returning its handle (as tests/e2e/linked_file.spec.ts does) and "Import matrix" links it; once the board shows it and says "Linked to …", the page plays an agent: it rewrites the whole file through `createWritable()` with the first requirement\'s `tdd_stage` changed (reviewed → green, then back, and so on; the card is the first of its new column, so in view) and stamps the moment `close()` resolves (each write a further 0 to 1,000 ms after the last follow settled, in golden-ratio steps, so the writes fall at different points of the watch\'s second). Seen after the write: from that stamp to the MutationObserver on the new column seeing the card (or the start of a frame finding it there); it includes the wait for the board\'s watch, which checks the file once a second, so it spreads over about a second. Merge and render: the probe wraps `Blob.prototype.arrayBuffer` and stamps when the app\'s read of a blob of the written size resolves (a reaction registered before the app\'s, so just before the app resumes with the bytes), to the card in the DOM: UTF-8 decoding, `Board::follow`, `Action::Follow` and the re-render of the cards. Details: from the app\'s `FileSystemFileHandle.getFile()` first returning the written file (also wrapped) to the card in the DOM (adds the read), and from the read to the frame that shows the card painted (rAF + `setTimeout(0)`). Follows are 450 ms apart (autosave). Native: `Board::follow` in a release build of core/examples/follow_time.rs on the same file (the board holds a move of its own, the last requirement moved on disk), the median of the runs.';
+
+/** The details table's rows: the split of import, paint after a move, memory parts, DOM size. */
+export function detailRows(results, sizes, measures = DETAILS) {
+  const rows = [];
+  for (const m of measures) {
     for (const size of sizes) {
       const tb = stat(results, size, 'traceboard', m.key);
       const bl = stat(results, size, 'baseline', m.key);

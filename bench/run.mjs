@@ -4,8 +4,10 @@
 // against a plain-JavaScript baseline (bench/baseline) driven by the same code, in headless
 // Chromium through Playwright. It also imports the same requirements in an unfamiliar shape
 // (bench/generate.mjs says which), compared with the origin-format import, in the browser and
-// natively (`Board::import` in core/examples/import_time.rs, through cargo). Prints the table
-// and writes it to bench/results.md (the raw samples go to bench/results-raw.json, which git
+// natively (`Board::import` in core/examples/import_time.rs, through cargo). It also follows a linked file: an agent's
+// change written to the file the board is linked to (File System Access API, on an
+// origin-private-file-system handle), until the board shows it, beside `Board::follow`
+// natively (core/examples/follow_time.rs). Prints the table and writes it to bench/results.md (the raw samples go to bench/results-raw.json, which git
 // ignores).
 //
 // Options:
@@ -17,7 +19,12 @@
 //                                 rebuild during the run does not break it
 //   --keep                        keep the generated matrices (their folder is printed)
 //   --cold-only                   measure only the cold starts (and the transfer)
-//   --no-native                   skip the native import times (which need cargo)
+//   --no-native                   skip the native import and follow times (which need cargo)
+//   --only follow                 measure only the linked file followed (and natively, its
+//                                 merge); writes bench/results-follow.md instead of results.md,
+//                                 e.g. `node bench/run.mjs --only follow --sizes 1000,10000`
+// Traceboard's pages run without the File System Access API's pickers (NO_PICKERS), so its
+// imports go through the file input as the baseline's do; only the linked file keeps them.
 // Progress goes to stderr. The exit status is non-zero only when the harness fails (a page
 // does not load, a measure times out, an export's content is wrong), never for a missed target.
 
@@ -31,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateMatrix, generateUnfamiliarMatrix } from './generate.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
-import { DETAIL_HEADER, MAIN_HEADER, detailRows, mainRows, markdownTable, summary, transferRows } from './report.mjs';
+import { DETAIL_HEADER, FOLLOW_HOW, MAIN_HEADER, detailRows, followDetailRows, followRows, mainRows, markdownTable, summary, transferRows } from './report.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(BENCH, '..');
@@ -47,7 +54,7 @@ const NATIVE_RUNS = 11;
 const log = (...args) => console.error('[bench]', ...args);
 
 function parseArgs(argv) {
-  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false, coldOnly: false, native: true };
+  const opts = { sizes: [100, 1000, 5000, 10000], runs: null, dist: join(ROOT, 'dist'), keep: false, coldOnly: false, native: true, only: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -61,17 +68,20 @@ function parseArgs(argv) {
     else if (arg === '--keep') opts.keep = true;
     else if (arg === '--cold-only') opts.coldOnly = true;
     else if (arg === '--no-native') opts.native = false;
+    else if (arg === '--only') opts.only = value();
     else throw new Error(`unknown option ${arg} (see the header of bench/run.mjs)`);
   }
   if (opts.sizes.some((n) => !Number.isInteger(n) || n < 10)) throw new Error('--sizes takes integers of at least 10');
+  if (opts.only !== null && opts.only !== 'follow') throw new Error('--only takes: follow');
+  if (opts.only !== null && opts.coldOnly) throw new Error('--only and --cold-only exclude each other');
   if (opts.runs !== null && !(Number.isInteger(opts.runs) && opts.runs >= 1)) throw new Error('--runs takes a positive integer');
   return opts;
 }
 
 /** How many runs of each measure at a size (fewer imports and exports when they are slow). */
 function runsFor(opts) {
-  if (opts.runs !== null) return { import: opts.runs, export: opts.runs, move: opts.runs, adaptive: false };
-  return { import: 5, export: 5, move: 7, adaptive: true };
+  if (opts.runs !== null) return { import: opts.runs, export: opts.runs, move: opts.runs, follow: opts.runs, adaptive: false };
+  return { import: 5, export: 5, move: 7, follow: 7, adaptive: true };
 }
 /** A first import slower than this makes a size take 3 imports and exports instead of 5. */
 const SLOW_IMPORT_MS = 8000;
@@ -156,9 +166,24 @@ async function snapshotDist(dist, copy) {
   throw new Error(`${dist} has no complete build (index.html and the files it names): run make dist`);
 }
 
-/** A fresh page (new context: empty localStorage) with the probe installed and the app ready. */
-async function openApp(browser, url) {
+/**
+ * Takes the File System Access API's pickers away before the page's scripts run, so that
+ * "Import matrix" opens the file chooser through the file input (Playwright cannot drive the
+ * browser's own pickers), as in browsers without the API and as the baseline does. Every
+ * measure but the linked file's runs so.
+ */
+const NO_PICKERS = `for (const name of ['showOpenFilePicker', 'showDirectoryPicker', 'showSaveFilePicker']) {
+  delete window[name];
+  delete Window.prototype[name];
+}`;
+
+/**
+ * A fresh page (new context: empty localStorage) with the probe installed and the app ready;
+ * without the file pickers (see NO_PICKERS) unless `pickers`.
+ */
+async function openApp(browser, url, { pickers = false } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+  if (!pickers) await context.addInitScript(NO_PICKERS);
   await context.addInitScript({ path: join(BENCH, 'probe.js') });
   const page = await context.newPage();
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
@@ -231,6 +256,7 @@ async function openProfile(dir) {
     headless: true,
     viewport: VIEWPORT,
   });
+  await context.addInitScript(NO_PICKERS);
   await context.addInitScript({ path: join(BENCH, 'probe.js') });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
@@ -385,6 +411,94 @@ async function measureMove(page, hasTests) {
   return { id: card.id, dom: r.dom - r.up, frame: r.frame - r.up, painted: r.painted - r.up };
 }
 
+/** The linked file's name in the origin private file system. */
+const FOLLOW_NAME = 'traceability_matrix.json';
+
+/**
+ * Links `text` as the board's file, as tests/e2e/linked_file.spec.ts does: writes it into the
+ * page's origin private file system, replaces `showOpenFilePicker` with a function returning
+ * that file's handle, clicks "Import matrix" and waits for the board (the report and cards in
+ * every column in `stages`) and for "Linked to …".
+ */
+async function linkBoard(page, text, n, stages) {
+  await page.evaluate(
+    async ({ name, text }) => {
+      const root = await navigator.storage.getDirectory();
+      for await (const entry of root.keys()) await root.removeEntry(entry, { recursive: true });
+      const handle = await root.getFileHandle(name, { create: true });
+      const writable = await handle.createWritable();
+      await writable.write(text);
+      await writable.close();
+      window.showOpenFilePicker = async () => [handle];
+      window.__follow = { handle, text };
+    },
+    { name: FOLLOW_NAME, text },
+  );
+  await page.evaluate(([count, columns]) => window.__bench.armImport(count, columns), [n, stages]);
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  await withTimeout(page.evaluate(() => window.__bench.importDone), 180_000, `linking the board of ${n}`);
+  await page.locator('.link-status').filter({ hasText: `Linked to ${FOLLOW_NAME}` }).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(SETTLE_MS);
+}
+
+/**
+ * Plays an agent once: rewrites the linked file with card `id`'s `tdd_stage` changed (to
+ * `other` when it is `stage`, else back to `stage`), from the page, and waits until the board
+ * shows the card in its new column. Returns milliseconds from the write's `close()` resolving
+ * to the card in the DOM (`seen`: includes the wait for the watch, which checks once a second),
+ * and from the app's read of the new file resolving (`show`: merge and render), from its
+ * `getFile()` returning it (`detect`: read, merge and render) and from the read to the frame
+ * that shows the card painted (`painted`).
+ */
+async function measureFollow(page, id, stage, other) {
+  const moved = await page.evaluate(
+    async ({ id, stage, other }) => {
+      const key = '"tdd_stage": "';
+      const old = window.__follow.text;
+      const start = old.indexOf(key, old.indexOf(`"id": "${id}"`)) + key.length;
+      const end = old.indexOf('"', start);
+      const to = old.slice(start, end) === stage ? other : stage;
+      const text = old.slice(0, start) + to + old.slice(end);
+      window.__bench.armFollow(id, to, new Blob([text]).size);
+      const writable = await window.__follow.handle.createWritable();
+      await writable.write(text);
+      await writable.close();
+      window.__bench.followWritten();
+      window.__follow.text = text;
+      return to;
+    },
+    { id, stage, other },
+  );
+  const r = await withTimeout(page.evaluate(() => window.__bench.followDone), 20_000, `the board following ${id} to ${moved}`);
+  if (r.read === null || r.detected === null) throw new Error(`follow of ${id}: the app's getFile or read of the new file was not seen`);
+  await page.waitForTimeout(SETTLE_MS);
+  return { to: moved, via: r.via, seen: r.dom - r.written, show: r.dom - r.read, detect: r.dom - r.detected, painted: r.painted - r.read };
+}
+
+/**
+ * Times `Board::follow` natively on each file (core/examples/follow_time.rs, release build: the
+ * board holds a move of its own, the file has one requirement moved); returns `{[file]:
+ * {median, min, max, n}}`, or null when cargo is missing or fails.
+ */
+function measureNativeFollow(files, runs) {
+  const cargo = ['run', '-q', '--release', '-p', 'traceboard-core', '--example', 'follow_time', '--', '--runs', String(runs)];
+  const native = {};
+  for (const file of files) {
+    let out;
+    try {
+      log(`native follow: cargo ${cargo.join(' ')} ${file}`);
+      out = execFileSync('cargo', [...cargo, file], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    } catch (e) {
+      log(`native follow not measured: ${e.message.split('\n')[0]}`);
+      return null;
+    }
+    const [path, n, median, min, max] = out.trim().split('\n').at(-1).split('\t');
+    native[path] = { n: Number(n), median: Number(median), min: Number(min), max: Number(max) };
+    log(`native follow ${path}: median ${median} ms (${min}–${max}, ${n} runs)`);
+  }
+  return native;
+}
+
 /**
  * Times `Board::import` natively on each file (core/examples/import_time.rs, release build,
  * the files imported in turn for `runs` rounds); returns `{[file]: {median, min, max,
@@ -442,7 +556,7 @@ async function main() {
       shapes[size] = { file, bytes: shape.text.length, stages: [...new Set(shape.requirements.map((r) => r.stage))] };
     }
     const runsUsed = {};
-    const coldRuns = opts.runs ?? 5;
+    const coldRuns = opts.only ? 0 : opts.runs ?? 5;
     const cold = { empty: { traceboard: [], baseline: [] }, notes: {} };
     for (let run = 0; run < coldRuns; run++) {
       for (const app of run % 2 ? [...APPS].reverse() : APPS) {
@@ -463,11 +577,11 @@ async function main() {
       runsUsed[size] = runs;
       results[size] = {};
       for (const app of APPS) {
-        results[size][app] = { coldRestored: [], import: [], importDom: [], importShape: [], importShapeDom: [], wasmAtImportShape: [], cardsRendered: [], jsHeap: [], wasmAtImport: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [] };
+        results[size][app] = { coldRestored: [], import: [], importDom: [], importShape: [], importShapeDom: [], wasmAtImportShape: [], cardsRendered: [], jsHeap: [], wasmAtImport: [], wasmMemory: [], memoryTotal: [], domNodes: [], exportSame: [], exportMoved: [], moveDom: [], moveFrame: [], movePainted: [], followSeen: [], followShow: [], followDetect: [], followPainted: [] };
       }
 
       // Cold start with this board restored; the baseline loads the same file instead.
-      const restored = await measureColdRestored(servers.traceboard, file, size, stages, coldRuns, work);
+      const restored = coldRuns > 0 ? await measureColdRestored(servers.traceboard, file, size, stages, coldRuns, work) : { samples: [] };
       if (restored.note) {
         cold.notes[size] = restored.note;
         log(`${size} traceboard cold start, restored: ${restored.note}`);
@@ -480,10 +594,11 @@ async function main() {
         log(`${size} baseline cold start + import of the file ${run + 1}/${coldRuns}: ${ms.toFixed(0)} ms`);
       }
       if (opts.coldOnly) {
-        runs.import = runs.export = runs.move = 0;
+        runs.import = runs.export = runs.move = runs.follow = 0;
         continue;
       }
-      log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB; unfamiliar shape ${(shapes[size].bytes / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app`);
+      if (opts.only === 'follow') runs.import = runs.export = runs.move = 0;
+      log(`${size} requirements (${(text.length / 1048576).toFixed(1)} MB; unfamiliar shape ${(shapes[size].bytes / 1048576).toFixed(1)} MB): ${runs.import} imports, ${runs.export} exports, ${runs.move} moves per app, ${runs.follow} follows of the linked file`);
 
       for (let run = 0; run < runs.import; run++) {
         // Alternate which app goes first, so slow drift of the machine hits both alike; the
@@ -549,19 +664,76 @@ async function main() {
           log(`${size}: the first import took ${(slowest / 1000).toFixed(1)} s; 3 imports and exports at this size`);
         }
       }
+
+      // The linked file followed: the first requirement's stage changed on disk, back and forth.
+      if (runs.follow > 0) {
+        const r = results[size].traceboard;
+        const { context, page } = await openApp(browser, servers.traceboard, { pickers: true });
+        try {
+          await linkBoard(page, text, size, stages);
+          const [first] = requirements;
+          const other = first.stage === 'green' ? 'red' : 'green';
+          for (let i = 0; i < runs.follow; i++) {
+            // The watch ticks once a second: stagger the writes over that second (golden-ratio
+            // steps), so the runs do not all land at the same point of the tick.
+            await page.waitForTimeout(Math.round((i * 618.034) % 1000));
+            const f = await measureFollow(page, first.id, first.stage, other);
+            r.followSeen.push(f.seen);
+            r.followShow.push(f.show);
+            r.followDetect.push(f.detect);
+            r.followPainted.push(f.painted);
+            log(`${size} traceboard follow ${i + 1}/${runs.follow} (${first.id} to ${f.to} on disk): seen ${f.seen.toFixed(1)} ms after the write; read → DOM ${f.show.toFixed(1)} ms (by ${f.via}), getFile → DOM ${f.detect.toFixed(1)} ms, read → painted ${f.painted.toFixed(1)} ms`);
+          }
+        } finally {
+          await context.close();
+        }
+      }
     }
 
     // Native imports last, so their load is not on the machine while the browser measures.
     const nativeRuns = Math.max(opts.runs ?? 0, NATIVE_RUNS);
-    const byFile = opts.native && !opts.coldOnly
+    const byFile = opts.native && !opts.coldOnly && !opts.only
       ? measureNative(opts.sizes.flatMap((s) => [join(work, `traceability_matrix_${s}.json`), shapes[s].file]), nativeRuns)
       : null;
     const native = byFile
       ? Object.fromEntries(opts.sizes.map((s) => [s, { origin: byFile[join(work, `traceability_matrix_${s}.json`)], shape: byFile[shapes[s].file] }]))
       : null;
+    const followFiles = opts.native && !opts.coldOnly ? measureNativeFollow(opts.sizes.map((s) => join(work, `traceability_matrix_${s}.json`)), nativeRuns) : null;
+    const nativeFollow = followFiles ? Object.fromEntries(opts.sizes.map((s) => [s, followFiles[join(work, `traceability_matrix_${s}.json`)] ?? null])) : null;
 
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
-    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer, cold, native));
+    if (opts.only === 'follow') {
+      const table = markdownTable(MAIN_HEADER, followRows(results, opts.sizes, nativeFollow));
+      const details = markdownTable(DETAIL_HEADER, followDetailRows(results, opts.sizes));
+      const report = [
+        '# Traceboard benchmark: the board follows its file (`--only follow`)',
+        '',
+        `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${minutes} min)`,
+        `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM; load average (1/5/15 min) ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadavg())} at the end (other work on the machine skews the figures)`,
+        `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
+        `- Traceboard build: \`${wasmName}\``,
+        `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB`).join('; ')} (bench/generate.mjs, seeded)`,
+        `- Runs per size: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')}: ${runsUsed[s].follow} follows`).join('; ')}${nativeFollow ? `; native follows: ${nativeRuns} of each file` : ''}`,
+        '',
+        table,
+        '',
+        '## Details',
+        '',
+        details,
+        '',
+        '## How each figure is taken',
+        '',
+        '- Each figure is the median of the runs, with min–max in brackets. The baseline links no file, so it has no figures here.',
+        FOLLOW_HOW,
+        '',
+      ].join('\n');
+      writeFileSync(join(BENCH, 'results-follow.md'), report);
+      writeFileSync(join(BENCH, 'results-raw-follow.json'), JSON.stringify({ env, sizes: opts.sizes, files, results, nativeFollow, summaries: summarize(results) }, null, 2));
+      console.log(`\n${table}\n\n${details}\n`);
+      log(`done in ${minutes} min; wrote bench/results-follow.md and bench/results-raw-follow.json`);
+      return;
+    }
+    const table = markdownTable(MAIN_HEADER, mainRows(results, opts.sizes, transfer, cold, native, nativeFollow));
     const details = markdownTable(DETAIL_HEADER, detailRows(results, opts.sizes));
     const transferTable = markdownTable(['Page', 'File', 'Size', 'Gzipped'], transferRows(transfer));
     const report = [
@@ -572,7 +744,7 @@ async function main() {
       `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
       `- Traceboard build: \`${wasmName}\``,
       `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB (unfamiliar shape ${(files[s].shapeBytes / 1048576).toFixed(2)} MB)`).join('; ')} (bench/generate.mjs, seeded)`,
-      `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports (and as many of the unfamiliar shape), ${r.export}+${r.export} exports, ${r.move} moves`; }).join('; ')}; cold starts: ${coldRuns} per case and app${native ? `; native imports: ${nativeRuns} of each file` : ''}`,
+      `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports (and as many of the unfamiliar shape), ${r.export}+${r.export} exports, ${r.move} moves, ${r.follow} follows of the linked file`; }).join('; ')}; cold starts: ${coldRuns} per case and app${native ? `; native imports: ${nativeRuns} of each file` : ''}${nativeFollow ? `; native follows: ${nativeRuns} of each file` : ''}`,
       '',
       table,
       '',
@@ -587,6 +759,7 @@ async function main() {
       '## How each figure is taken',
       '',
       '- Each figure is the median of the runs, with min–max in brackets. Ratio = Traceboard median / baseline median (1.00× = as fast as plain JavaScript).',
+      '- Traceboard\'s pages run without the File System Access API\'s pickers (`showOpenFilePicker` and the others are deleted before the page\'s scripts run), so "Import matrix" opens the file chooser through the file input, as in browsers without the API and as the baseline does; only the linked file\'s measure keeps them.',
       '- Baseline: bench/baseline, the same board in plain JavaScript (JSON.parse, DOM built into fragments, same card markup, same pointer drag, JSON.stringify export; no gates, history or autosave).',
       '- Cold start: each load in a new browser (a new process, on its own profile folder) with the HTTP cache disabled (CDP `Network.setCacheDisabled`), so every load fetches and compiles the wasm and scripts as a first visit does. The clock is `performance.now()`, which counts from the navigation\'s start. The probe checks at the start of every animation frame and stamps the task after the first frame that shows the state (painted, main thread free). Empty: until `DOMContentLoaded` has fired (the document parsed, its deferred and module scripts run) and an enabled "Import matrix" button is on screen; the button must then open the file chooser when clicked. Restored: Traceboard imports the matrix in a browser on a fresh profile, the harness waits until the page says "Saved…", closes that browser and, for each run, starts a new browser on the same profile (so only what the page stored is kept) and opens the page; the figure is navigation start to the later of the first card visible in the viewport and "Import matrix" taking input. When the page does not save the board (the figure then reads "not saved: " and what the page said), nothing is restored and there is no figure. The baseline keeps nothing between visits, so its fair counterpart is a fresh page loading the same file: its empty cold start plus the import of the file (file chosen → board painted, taking input), without the time a person takes to pick the file.',
       '- Import: a capture-phase `change` listener on window starts the clock; it stops after the import report (`[role=status]` "Imported N requirements") has appeared with cards shown in every non-empty column (all N cards, unless the page renders only the visible ones), one `requestAnimationFrame` and a `setTimeout(0)`. Every import is in a fresh browser context (empty localStorage).',
@@ -595,10 +768,11 @@ async function main() {
       '- Move: the first Backlog card (all list tests, so the TDD gates allow it) is dragged with the mouse, in steps, onto Test written; a different card each run, on the board of the last import. From the capture-phase `pointerup` on window to the MutationObserver on the target column seeing the card (DOM), to the next `requestAnimationFrame` callback (the frame that paints it; includes the wait for that frame, up to 16.7 ms at 60 Hz), and (details) to a `setTimeout(0)` queued from that callback (the frame\'s style, layout and paint done). The 16 ms target applies to the DOM figure, the app\'s own work for the drop; the frame figures add the wait for the frame, whose floor the baseline shows. Moves are 450 ms apart so Traceboard\'s autosave (300 ms after a change) stays out of them.',
       '- Export: from the capture-phase `click` on "Export matrix" to the call of `URL.createObjectURL` (the file\'s bytes are ready). The unchanged board\'s download must equal the file byte for byte; after the moves only the moved requirements may differ.',
       '- Memory: after each import and a forced GC (`HeapProfiler.collectGarbage`), CDP `Performance.getMetrics` JSHeapUsedSize (V8 heap), plus the byte length of every WebAssembly.Memory the page\'s modules export (linear memory only grows, so this is its high-water mark, including Traceboard\'s autosave 300 ms after the import; the details also give it at the moment the board is ready, before that save, and for the unfamiliar shape\'s import too). DOM nodes: the same metrics\' `Nodes`.',
+      FOLLOW_HOW,
       '',
     ].join('\n');
     writeFileSync(join(BENCH, 'results.md'), report);
-    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, cold, results, native, summaries: summarize(results) }, null, 2));
+    writeFileSync(join(BENCH, 'results-raw.json'), JSON.stringify({ env, sizes: opts.sizes, files, transfer, cold, results, native, nativeFollow, summaries: summarize(results) }, null, 2));
     console.log(`\n${table}\n\n${details}\n\n${transferTable}\n`);
     log(`done in ${minutes} min; wrote bench/results.md and bench/results-raw.json`);
   } finally {
