@@ -449,3 +449,129 @@ async fn using_the_boards_own_place_keeps_every_sibling_list() {
     next_frame().await;
     assert_eq!(cards(), 2);
 }
+
+/// Runs JavaScript that returns a promise and waits for it: for the private file system.
+async fn run_js(code: &str) -> wasm_bindgen::JsValue {
+    let promise: js_sys::Promise = js_sys::eval(code).unwrap().unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap()
+}
+
+/// A two-requirement matrix with REQ-1 at `stage1` and its history steps.
+fn linked_matrix(stage1: &str, history1: &str) -> String {
+    format!(
+        r#"{{"requirements": [
+  {{"id": "REQ-1", "ears": "The board shall follow its file.", "tdd_stage": "{stage1}", "tests": ["t.rs"], "code": ["c.rs"], "tdd_history": [{history1}]}},
+  {{"id": "REQ-2", "ears": "The board shall say who moved a card.", "tdd_stage": "backlog", "tests": ["t.rs"], "code": ["c.rs"], "tdd_history": []}}
+]}}"#
+    )
+}
+
+/// Writes the private file `component.json`, as an agent would.
+async fn write_private(text: &str) {
+    let text = serde_json_escape(text);
+    run_js(&format!(
+        r#"(async () => {{
+            const root = await navigator.storage.getDirectory();
+            const handle = await root.getFileHandle('component.json', {{ create: true }});
+            const writable = await handle.createWritable();
+            await writable.write({text});
+            await writable.close();
+            window.showOpenFilePicker = async () => [handle];
+        }})()"#
+    ))
+    .await;
+}
+
+/// `text` as a JavaScript string literal.
+fn serde_json_escape(text: &str) -> String {
+    String::from(js_sys::JSON::stringify(&wasm_bindgen::JsValue::from_str(text)).unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn a_linked_files_clash_with_a_move_opens_as_a_conflict_and_is_settled_undoably() {
+    let root = mount_app();
+    until("the app has started", || {
+        root.text_content()
+            .unwrap()
+            .contains("Try the example board")
+    })
+    .await;
+    write_private(&linked_matrix("backlog", "")).await;
+    button(&root, "Import matrix").click();
+    until("the file is linked", || {
+        root.text_content()
+            .unwrap()
+            .contains("Linked to component.json")
+    })
+    .await;
+    // The person moves REQ-1 on the board; an agent moves it elsewhere in the file.
+    let card: HtmlElement = root
+        .query_selector("[data-stage=backlog] [role=button]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    key(&card, " ");
+    key(&card, "ArrowRight");
+    key(&card, " ");
+    until("REQ-1 is in Test written", || {
+        column_cards(&root, "test_written")
+            .iter()
+            .any(|c| c.starts_with("REQ-1"))
+    })
+    .await;
+    write_private(&linked_matrix(
+        "red",
+        r#"{"from": "backlog", "to": "red", "at": "2026-11-29T09:00:00Z", "by": "qa-engineer"}"#,
+    ))
+    .await;
+    until("the card shows its conflict", || {
+        root.query_selector("[aria-label='Conflict on REQ-1: choose']")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    assert!(
+        column_cards(&root, "test_written")
+            .iter()
+            .any(|c| c.starts_with("REQ-1")),
+        "the board keeps the person's move until they choose"
+    );
+    root.query_selector("[aria-label='Conflict on REQ-1: choose']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    until("the Conflict dialog opens", || open_dialog(&root).is_some()).await;
+    let dialog = open_dialog(&root).unwrap();
+    let heading = dialog.query_selector("h2").unwrap().unwrap();
+    assert_eq!(heading.text_content().unwrap(), "Conflict in REQ-1");
+    let table = dialog.query_selector("table").unwrap().unwrap();
+    let rows = table.text_content().unwrap();
+    assert!(
+        rows.contains("tdd_stage") && rows.contains("\"test_written\"") && rows.contains("\"red\""),
+        "{rows}"
+    );
+    button(&root, "Take the file's").click();
+    until("the card takes the file's stage", || {
+        open_dialog(&root).is_none()
+            && column_cards(&root, "red")
+                .iter()
+                .any(|c| c.starts_with("REQ-1"))
+    })
+    .await;
+    assert!(
+        root.query_selector("[aria-label='Conflict on REQ-1: choose']")
+            .unwrap()
+            .is_none()
+    );
+    button(&root, "Undo").click();
+    until("undo brings the conflict back", || {
+        root.query_selector("[aria-label='Conflict on REQ-1: choose']")
+            .unwrap()
+            .is_some()
+            && column_cards(&root, "test_written")
+                .iter()
+                .any(|c| c.starts_with("REQ-1"))
+    })
+    .await;
+}

@@ -106,7 +106,7 @@ pub fn App() -> impl IntoView {
     // Where the browser can, the file is opened in place and stays linked; elsewhere the
     // board works on a copy from the file chooser.
     let choose_file = move |_| {
-        if in_place {
+        if link::supported() {
             let saving = use_context::<saving::Saving>();
             saving::after_restore(saving, state, move || {
                 spawn_local(async move { link.pick_file(state).await });
@@ -168,7 +168,7 @@ pub fn App() -> impl IntoView {
                         "Fields"
                     </button>
                     <span class="saved-note">{move || state.saved_note.get()}</span>
-                    <span class="link-status" role="status">{link_status}</span>
+                    <span class="link-status">{link_status}</span>
                     <button
                         type="button"
                         class="link-button"

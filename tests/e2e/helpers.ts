@@ -29,7 +29,19 @@ export async function moveWithMenu(page: Page, id: string, to: (typeof STAGES)[n
   await page.getByRole('menu').getByRole('menuitem', { name: to, exact: true }).click();
 }
 
+/**
+ * Makes "Import matrix" open the browser's file input, as where the File System Access API
+ * is missing: Playwright cannot drive `showOpenFilePicker`. The journeys of a linked file are
+ * in linked_file.spec.ts, which gives the page a private file instead.
+ */
+export async function withoutFilePicker(page: Page) {
+  await page.evaluate(() => {
+    delete (window as any).showOpenFilePicker;
+  });
+}
+
 export async function importMatrix(page: Page, file: string) {
+  await withoutFilePicker(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();
   await (await chooser).setFiles(file);

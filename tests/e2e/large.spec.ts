@@ -1,7 +1,7 @@
 // A large board stays usable: long columns render only what is in view, yet scrolling,
 // search, keyboard focus and screen-reader positions cover every card.
 import { expect, test } from '@playwright/test';
-import { card, column } from './helpers';
+import { card, column, withoutFilePicker } from './helpers';
 
 const STAGE_KEYS = ['backlog', 'test_written', 'red', 'green', 'reviewed'];
 
@@ -20,6 +20,7 @@ function largeMatrix(n: number): string {
 
 test('2,000 requirements: windowed columns, scrolling, search and keyboard', async ({ page }) => {
   await page.goto('/');
+  await withoutFilePicker(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();
   await (await chooser).setFiles({ name: 'large.json', mimeType: 'application/json', buffer: Buffer.from(largeMatrix(2000)) });
@@ -58,6 +59,7 @@ test('2,000 requirements: windowed columns, scrolling, search and keyboard', asy
 
 test('search ignores case in every script', async ({ page }) => {
   await page.goto('/');
+  await withoutFilePicker(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();
   const requirements = [

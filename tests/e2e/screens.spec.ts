@@ -1,7 +1,7 @@
 // Screenshots of the board in the states a person sees, for review (target/screens)
 // and for the README (docs/screenshot.png, refreshed when UPDATE_SCREENSHOT=1).
 import { expect, test } from '@playwright/test';
-import { card, column, settled } from './helpers';
+import { card, column, settled, withoutFilePicker } from './helpers';
 
 // Reduced motion: colour and border changes apply at once, so what is checked is the end state.
 test.use({ reducedMotion: 'reduce' });
@@ -66,6 +66,7 @@ test('screens: the gate override dialog over the board, light and dark', async (
 test('screens: a real file\'s report and the Fields dialog, light, dark and narrow', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.goto('/');
+  await withoutFilePicker(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();
   await (await chooser).setFiles('tests/fixtures/corpus/matrices/11-MarwanAljijakli-agentkernel-traceability.json');

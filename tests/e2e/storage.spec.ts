@@ -2,7 +2,7 @@
 // so and a reload never presents an older save as current, large boards are kept, and two
 // tabs on the same board never lose a move silently.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { card, column, fixture, importMatrix, live, moveWithMenu, savedNote, STAGES, twoTabs } from './helpers';
+import { card, column, fixture, importMatrix, live, moveWithMenu, savedNote, STAGES, twoTabs, withoutFilePicker } from './helpers';
 
 const alertWith = (page: Page, text: string | RegExp) => page.getByRole('alert').filter({ hasText: text });
 
@@ -18,6 +18,7 @@ function matrix(count: number, filler: string): Buffer {
 }
 
 async function importBuffer(page: Page, name: string, buffer: Buffer) {
+  await withoutFilePicker(page);
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();
   await (await chooser).setFiles({ name, mimeType: 'application/json', buffer });
