@@ -284,6 +284,7 @@ mod tests {
         ws.apply(Action::Follow {
             board: Box::new(followed.board.unwrap()),
             message: String::new(),
+            changed: None,
         })
         .unwrap();
         let board = ws.board().unwrap();

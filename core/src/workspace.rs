@@ -49,7 +49,13 @@ pub enum Action {
     MoveCard(Move),
     /// Puts the board that follows the file (`Board::follow`) in place of the open one; the
     /// message says what the file changed.
-    Follow { board: Box<Board>, message: String },
+    /// `changed` lists the cards that may differ when every requirement kept its place
+    /// (`Followed::changed`); `None` redraws the board.
+    Follow {
+        board: Box<Board>,
+        message: String,
+        changed: Option<Vec<EntryIndex>>,
+    },
     /// Settles the conflicts of one card.
     Resolve { entry: EntryIndex, how: Resolution },
     /// Closes the board, back to the empty state.
@@ -261,11 +267,16 @@ impl Workspace {
                 let change = Change::Board { other, label };
                 (change, Outcome::of(Touched::Board, message))
             }
-            Action::Follow { board, message } => {
+            Action::Follow {
+                board,
+                message,
+                changed,
+            } => {
                 let label = "changes from the file".to_owned();
                 let other = self.board.replace(*board).map(Box::new);
                 let change = Change::Board { other, label };
-                (change, Outcome::of(Touched::Board, message))
+                let touched = changed.map_or(Touched::Board, Touched::Cards);
+                (change, Outcome::of(touched, message))
             }
             Action::Resolve { entry, how } => {
                 let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;

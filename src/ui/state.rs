@@ -589,6 +589,7 @@ impl AppState {
             self.apply(Action::Follow {
                 board: Box::new(board),
                 message,
+                changed: followed.changed,
             })?;
         }
         if summary.conflicts > 0 {

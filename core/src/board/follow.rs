@@ -24,6 +24,18 @@ fn read_raw(fields: &Fields, key: Option<&str>, raw: &str) -> Result<Card, Entry
     }
 }
 
+/// Entries by id, for many lookups; `None` to scan for a few.
+struct Finder(Option<HashMap<String, EntryIndex>>);
+
+impl Finder {
+    fn find(&self, board: &Board, id: &str) -> Option<EntryIndex> {
+        match &self.0 {
+            Some(index) => index.get(id).copied(),
+            None => board.find(id),
+        }
+    }
+}
+
 /// How a person settles a conflict on one requirement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resolution {
@@ -51,6 +63,11 @@ pub struct Followed {
     /// A sentence per card the file moved or added: "REQ-007 moved to Green by
     /// backend-engineer, from the file."
     pub moves: Vec<String>,
+    /// When every requirement is where it was (the file changed some in place), the entries
+    /// whose cards may differ; the new board then keeps the old one's `BoardId`, so what the
+    /// page holds about the other cards stays valid and only these are drawn again. `None`
+    /// when requirements were added, removed or reordered.
+    pub changed: Option<Vec<EntryIndex>>,
 }
 
 impl Board {
@@ -113,6 +130,7 @@ impl Board {
                 theirs_changed: Vec::new(),
                 ours_kept: Vec::new(),
                 moves: Vec::new(),
+                changed: None,
             });
         }
         let fast = self.disk.is_none() && self.carried == 0;
@@ -169,30 +187,64 @@ impl Board {
             .container
             .clone()
             .or_else(|| self.matrix.shape().chosen().next().map(|c| c.path.clone()));
-        let matrix = Matrix::parse_choosing(theirs.as_bytes().to_vec(), container.as_deref())
-            .map_err(|error| MergeError::Unreadable {
-                side: Side::Theirs,
-                error,
-            })?;
+        let matrix = Matrix::parse_in_style(
+            theirs.as_bytes().to_vec(),
+            container.as_deref(),
+            Some(self.matrix.style()),
+        )
+        .map_err(|error| MergeError::Unreadable {
+            side: Side::Theirs,
+            error,
+        })?;
         if matrix.shape().chosen().count() != self.matrix.shape().chosen().count() {
             return Ok(None);
         }
-        // Pair each requirement of the file with the board's entry of the same exact text.
-        let mut by_text: HashMap<&str, Vec<EntryIndex>> = HashMap::with_capacity(self.len());
-        for i in (0..self.len()).rev() {
-            by_text
-                .entry(self.matrix.raw(i).unwrap_or_default())
-                .or_default()
-                .push(i);
+        // Pair each requirement of the file with the board's entry of the same exact text:
+        // at the same place first (most changes leave every requirement where it was), then
+        // at the same place counted from the end (requirements added or removed above it),
+        // then anywhere, hashing only what is left.
+        let (n, m) = (self.len(), matrix.entries().len());
+        let base_raw = |i: usize| self.matrix.raw(i).unwrap_or_default();
+        let their_raw = |j: usize| matrix.raw(j).unwrap_or_default();
+        let mut pair_of: Vec<Option<EntryIndex>> = vec![None; m];
+        let mut used = vec![false; n];
+        for (j, pair) in pair_of.iter_mut().enumerate() {
+            if j < n && base_raw(j) == their_raw(j) {
+                *pair = Some(j);
+                used[j] = true;
+            }
         }
-        let mut entries = Vec::with_capacity(matrix.entries().len());
-        let mut paired: Vec<Option<EntryIndex>> = Vec::with_capacity(matrix.entries().len());
-        let mut theirs_changed: Vec<String> = Vec::new();
-        let mut used = vec![false; self.len()];
-        for (j, raw_entry) in matrix.entries().iter().enumerate() {
-            let raw = matrix.raw(j).unwrap_or_default();
-            if let Some(i) = by_text.get_mut(raw).and_then(Vec::pop) {
+        for (j, pair) in pair_of.iter_mut().enumerate() {
+            let i = (j + n).checked_sub(m).filter(|&i| i < n);
+            if pair.is_none()
+                && let Some(i) = i
+                && !used[i]
+                && base_raw(i) == their_raw(j)
+            {
+                *pair = Some(i);
                 used[i] = true;
+            }
+        }
+        if pair_of.iter().any(Option::is_none) {
+            let mut by_text: HashMap<&str, Vec<EntryIndex>> = HashMap::new();
+            for i in (0..n).rev().filter(|&i| !used[i]) {
+                by_text.entry(base_raw(i)).or_default().push(i);
+            }
+            for (j, pair) in pair_of.iter_mut().enumerate() {
+                if pair.is_none()
+                    && let Some(i) = by_text.get_mut(their_raw(j)).and_then(Vec::pop)
+                {
+                    *pair = Some(i);
+                    used[i] = true;
+                }
+            }
+        }
+        let mut entries = Vec::with_capacity(m);
+        let mut paired: Vec<Option<EntryIndex>> = Vec::with_capacity(m);
+        let mut theirs_changed: Vec<String> = Vec::new();
+        for (j, raw_entry) in matrix.entries().iter().enumerate() {
+            let raw = their_raw(j);
+            if let Some(i) = pair_of[j] {
                 let old = &self.entries[i];
                 let card = match &old.edited {
                     // The card shows the board's change; the file's own card is read again.
@@ -227,26 +279,33 @@ impl Board {
             });
             paired.push(None);
         }
-        drop(by_text);
-        // Requirements the file removed.
+        // Requirements the file removed: the board's entries left unpaired whose id is not
+        // among the file's new or changed ones.
+        let fresh: std::collections::HashSet<&str> = entries
+            .iter()
+            .zip(&paired)
+            .filter(|(_, p)| p.is_none())
+            .filter_map(|(e, _)| e.card().map(|c| c.id.as_str()))
+            .collect();
         for (i, entry) in self.entries.iter().enumerate() {
-            if !used[i]
-                && let Some(card) = entry.card()
-            {
+            if used[i] {
+                continue;
+            }
+            if let Some(card) = entry.card() {
                 let id = card.id.as_str();
-                let still = entries
-                    .iter()
-                    .zip(&paired)
-                    .any(|(e, p)| p.is_none() && e.card().is_some_and(|c| c.id.as_str() == id));
-                if !still && !theirs_changed.iter().any(|t| t == id) {
-                    theirs_changed.push(id.to_owned());
+                if fresh.contains(id) {
+                    continue;
                 }
-                if entry.edited.is_some() && !still {
+                if entry.edited.is_some() {
                     // The board changed what the file removed: only the general way keeps both.
                     return Ok(None);
                 }
+                if !theirs_changed.iter().any(|t| t == id) {
+                    theirs_changed.push(id.to_owned());
+                }
             }
         }
+        drop(fresh);
         let mut board = Board {
             id: BoardId::next(),
             file_name: self.file_name.clone(),
@@ -257,6 +316,11 @@ impl Board {
             carried: 0,
         };
         board.flag_duplicates();
+        let same_places = n == m
+            && pair_of.iter().enumerate().all(|(j, p)| match p {
+                Some(i) => *i == j,
+                None => self.card(j).map(|c| &c.id) == board.card(j).map(|c| &c.id),
+            });
         // The board's own changes, carried over by id and merged key by key with the file's.
         let mut conflicts = Vec::new();
         let mut ours_kept = Vec::new();
@@ -289,12 +353,22 @@ impl Board {
                 theirs_changed.retain(|t| t != id);
             }
         }
-        Ok(Some(self.finish_follow(
-            board,
-            conflicts,
-            theirs_changed,
-            ours_kept,
-        )))
+        let mut followed = self.finish_follow(board, conflicts, theirs_changed, ours_kept);
+        if same_places && let Some(board) = followed.board.as_mut() {
+            board.id = self.id;
+            let changed = (0..m)
+                .filter(|&j| {
+                    pair_of[j] != Some(j)
+                        || self.entries[j].edited.is_some()
+                        || self.entries[j] != board.entries[j]
+                            && (!self.entries[j].conflicts.is_empty()
+                                || !board.entries[j].conflicts.is_empty()
+                                || self.entries[j].duplicate != board.entries[j].duplicate)
+                })
+                .collect();
+            followed.changed = Some(changed);
+        }
+        Ok(Some(followed))
     }
 
     /// Marks the conflicts (with those still open here that the file did not touch again)
@@ -322,6 +396,7 @@ impl Board {
             theirs_changed,
             ours_kept,
             moves,
+            changed: None,
         }
     }
 
@@ -342,10 +417,23 @@ impl Board {
             .map(|(i, _)| i)
     }
 
+    /// Finds entries by id: by a scan for a few lookups, through an index for many.
+    fn finder(&self, lookups: usize) -> Finder {
+        if lookups <= 16 {
+            return Finder(None);
+        }
+        let mut index = HashMap::with_capacity(self.len());
+        for (i, card) in self.cards() {
+            index.entry(card.id.as_str().to_owned()).or_insert(i);
+        }
+        Finder(Some(index))
+    }
+
     /// Puts each conflict on the card of its requirement.
     fn mark_conflicts(&mut self, conflicts: Vec<Conflict>) {
+        let ids = self.finder(conflicts.len());
         for conflict in conflicts {
-            if let Some(index) = self.find(&conflict.id) {
+            if let Some(index) = ids.find(self, &conflict.id) {
                 self.entries[index].conflicts.push(conflict);
             }
         }
@@ -368,12 +456,13 @@ impl Board {
 
     /// Sentences for the cards whose stage differs on `after`, among `ids`.
     fn moves_to(&self, after: &Board, ids: &[String]) -> Vec<String> {
+        let (old_ids, new_ids) = (self.finder(ids.len()), after.finder(ids.len()));
         let mut out = Vec::new();
         for id in ids {
-            let Some(new) = after.find(id).and_then(|i| after.card(i)) else {
+            let Some(new) = new_ids.find(after, id).and_then(|i| after.card(i)) else {
                 continue;
             };
-            let old = self.find(id).and_then(|i| self.card(i));
+            let old = old_ids.find(self, id).and_then(|i| self.card(i));
             let by = new
                 .last_move
                 .as_ref()

@@ -190,7 +190,17 @@ impl Matrix {
 
     /// Like `parse_owned`, reading the requirements from the container at `choice` (a
     /// `Candidate::path`) when the file has it; the board chooses when it does not.
-    pub fn parse_choosing(mut bytes: Vec<u8>, choice: Option<&str>) -> Result<Matrix, ImportError> {
+    pub fn parse_choosing(bytes: Vec<u8>, choice: Option<&str>) -> Result<Matrix, ImportError> {
+        Matrix::parse_in_style(bytes, choice, None)
+    }
+
+    /// Like `parse_choosing`, writing in `style` instead of detecting it: for a newer version
+    /// of a file already read, whose habits are known (detecting them reads the whole text).
+    pub(crate) fn parse_in_style(
+        mut bytes: Vec<u8>,
+        choice: Option<&str>,
+        style: Option<&Style>,
+    ) -> Result<Matrix, ImportError> {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(ImportError::TooLarge {
                 bytes: bytes.len() as u64,
@@ -214,10 +224,15 @@ impl Matrix {
                 });
             }
         };
-        Matrix::parse_text(text, bom, choice)
+        Matrix::parse_text(text, bom, choice, style)
     }
 
-    fn parse_text(text: String, bom: bool, choice: Option<&str>) -> Result<Matrix, ImportError> {
+    fn parse_text(
+        text: String,
+        bom: bool,
+        choice: Option<&str>,
+        style: Option<&Style>,
+    ) -> Result<Matrix, ImportError> {
         if text.trim().is_empty() {
             return Err(ImportError::Empty);
         }
@@ -276,7 +291,7 @@ impl Matrix {
                 });
             }
         }
-        let style = Style::detect(&text);
+        let style = style.cloned().unwrap_or_else(|| Style::detect(&text));
         Ok(Matrix {
             text,
             bom,
@@ -297,6 +312,11 @@ impl Matrix {
 
     pub fn entries(&self) -> &[RawEntry] {
         &self.entries
+    }
+
+    /// The file's writing habits.
+    pub(crate) fn style(&self) -> &Style {
+        &self.style
     }
 
     /// Whether the file began with a byte order mark (`text` leaves it out; export keeps it).

@@ -68,6 +68,7 @@ fn the_files_moves_arrive_and_the_boards_own_move_stays() {
     ws.apply(Action::Follow {
         board: Box::new(board),
         message: "REQ-2 moved".into(),
+        changed: None,
     })
     .unwrap();
     // Undo takes the board back to what it showed before the file changed.
@@ -107,6 +108,7 @@ fn a_conflict_shows_on_its_card_and_each_resolution_is_one_undoable_change() {
         ws.apply(Action::Follow {
             board: Box::new(followed.board.unwrap()),
             message: String::new(),
+            changed: None,
         })
         .unwrap();
         let board = ws.board().unwrap();
@@ -163,6 +165,7 @@ fn conflicts_the_file_did_not_touch_again_stay_open_after_the_next_change() {
     ws.apply(Action::Follow {
         board: Box::new(followed.board.unwrap()),
         message: String::new(),
+        changed: None,
     })
     .unwrap();
     let later = agent_moved(&disk, "REQ-2", "test_written", "2026-11-29T10:05:00Z");
@@ -209,6 +212,7 @@ fn a_requirement_the_file_removed_but_the_board_changed_stays_as_a_conflict() {
     ws.apply(Action::Follow {
         board: Box::new(board),
         message: String::new(),
+        changed: None,
     })
     .unwrap();
     // The file changes again: the general way still holds the board's move.
@@ -250,4 +254,36 @@ fn after_a_save_nothing_is_unsaved_and_undo_still_takes_a_move_back() {
     );
     ws.redo();
     assert_eq!(ws.board().unwrap().export(), written);
+}
+
+#[test]
+fn a_change_in_place_keeps_the_board_and_names_the_cards_to_redraw() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog"), ("REQ-3", "red")]);
+    let ws = moved_here(&base);
+    let board = ws.board().unwrap();
+    let disk = agent_moved(&base, "REQ-3", "green", "2026-11-29T10:02:00Z");
+    let followed = board.follow(&disk).unwrap();
+    // REQ-3 changed in the file; REQ-1 carries the board's own move, read again.
+    assert_eq!(followed.changed, Some(vec![0, 2]));
+    assert_eq!(followed.board.as_ref().unwrap().id(), board.id());
+    // A requirement added: places move, so the board is a new one, drawn anew.
+    let mut doc: Value = serde_json::from_str(&disk).unwrap();
+    doc["requirements"].as_array_mut().unwrap().insert(
+        0,
+        json!({"id": "REQ-0", "ears": "New.", "tdd_stage": "backlog"}),
+    );
+    let added = serde_json::to_string_pretty(&doc).unwrap();
+    let followed = board.follow(&added).unwrap();
+    assert_eq!(followed.changed, None);
+    let new = followed.board.unwrap();
+    assert_ne!(new.id(), board.id());
+    assert_eq!(stage(&new, "REQ-3"), Stage::Green);
+    assert_eq!(stage(&new, "REQ-1"), Stage::TestWritten);
+    assert_eq!(
+        followed.moves,
+        [
+            "REQ-0 added in Backlog, from the file.",
+            "REQ-3 moved to Green by backend-engineer, from the file."
+        ]
+    );
 }
