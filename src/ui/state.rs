@@ -593,11 +593,23 @@ impl AppState {
             })?;
         }
         if summary.conflicts > 0 {
-            let list: Vec<String> = followed
-                .conflicts
+            // Per requirement, the keys in conflict; both values are in its dialog.
+            let mut list: Vec<(String, Vec<String>)> = Vec::new();
+            for c in &followed.conflicts {
+                let key = if c.key.is_empty() {
+                    "removed on one side".to_owned()
+                } else {
+                    c.key.clone()
+                };
+                match list.iter_mut().find(|(id, _)| *id == c.id) {
+                    Some((_, keys)) => keys.push(key),
+                    None => list.push((c.id.clone(), vec![key])),
+                }
+            }
+            let list: Vec<String> = list
                 .iter()
                 .take(8)
-                .map(|c| format!("• {c}"))
+                .map(|(id, keys)| format!("• {id}: {}", keys.join(", ")))
                 .collect();
             self.notice.set(Some(Notice::Error(format!(
                 "The file and the board changed the same place{}; the board keeps showing yours until you choose. Open each card's \"Conflict\" to choose.\n{}",

@@ -179,3 +179,52 @@ export async function twoTabs(context: BrowserContext) {
   await expect(card(column(b, 'Red'), 'REQ-003')).toBeVisible();
   return { a, b };
 }
+
+/** Writes `text` to the origin private file `path` (folders created), as an agent would. */
+export async function writeFile(page: Page, path: string, text: string) {
+  await page.evaluate(
+    async ({ path, text }) => {
+      let dir = await navigator.storage.getDirectory();
+      const parts = path.split('/');
+      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+      const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
+      const writable = await handle.createWritable();
+      await writable.write(text);
+      await writable.close();
+    },
+    { path, text },
+  );
+}
+
+export async function readFile(page: Page, path: string): Promise<string> {
+  return page.evaluate(async (path) => {
+    let dir = await navigator.storage.getDirectory();
+    const parts = path.split('/');
+    for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
+    const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
+    return file.text();
+  }, path);
+}
+
+/** Empties the origin private file system, so a spec starts with no file of another's. */
+export async function clearPrivateFiles(page: Page) {
+  await page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as any).keys()) await root.removeEntry(name, { recursive: true });
+  });
+}
+
+/**
+ * Links the private file `name` holding `text`, as "Import matrix" does with the browser's
+ * picker: Playwright cannot drive `showOpenFilePicker`, so it returns the private file's handle.
+ */
+export async function linkPrivateFile(page: Page, name: string, text: string) {
+  await clearPrivateFiles(page);
+  await writeFile(page, name, text);
+  await page.evaluate(async (name) => {
+    const handle = await (await navigator.storage.getDirectory()).getFileHandle(name);
+    (window as any).showOpenFilePicker = async () => [handle];
+  }, name);
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  await expect(page.locator('.link-status')).toContainText(`Linked to ${name}`);
+}

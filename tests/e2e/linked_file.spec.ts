@@ -3,7 +3,7 @@
 // functions that return real handles from the origin private file system, and the agents'
 // part is played by writing to that same file from the page.
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, expectCardIn, live, moveWithMenu } from './helpers';
+import { card, clearPrivateFiles, expectCardIn, linkPrivateFile, live, moveWithMenu, readFile, writeFile } from './helpers';
 
 type Req = { id: string; stage: string };
 
@@ -29,32 +29,6 @@ const FOUR: Req[] = [
 ];
 const NAME = 'traceability_matrix.json';
 
-/** Writes `text` to the private file `path` (folders created), as an agent would. */
-async function writeFile(page: Page, path: string, text: string) {
-  await page.evaluate(
-    async ({ path, text }) => {
-      let dir = await navigator.storage.getDirectory();
-      const parts = path.split('/');
-      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
-      const handle = await dir.getFileHandle(parts[parts.length - 1], { create: true });
-      const writable = await handle.createWritable();
-      await writable.write(text);
-      await writable.close();
-    },
-    { path, text },
-  );
-}
-
-async function readFile(page: Page, path: string): Promise<string> {
-  return page.evaluate(async (path) => {
-    let dir = await navigator.storage.getDirectory();
-    const parts = path.split('/');
-    for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
-    const file = await (await dir.getFileHandle(parts[parts.length - 1])).getFile();
-    return file.text();
-  }, path);
-}
-
 /** An agent moves a requirement in the file: its stage and a step in its history. */
 async function agentMoves(page: Page, id: string, to: string, by = 'backend-engineer') {
   const doc = JSON.parse(await readFile(page, NAME));
@@ -67,21 +41,10 @@ async function agentMoves(page: Page, id: string, to: string, by = 'backend-engi
   await writeFile(page, NAME, JSON.stringify(doc, null, 2) + '\n');
 }
 
-/** Opens the page with a clean private file system holding the matrix, and links it. */
+/** Opens the page and links a private file holding the matrix. */
 async function linkMatrix(page: Page, text = matrix(FOUR)) {
   await page.goto('/');
-  await page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    for await (const name of (root as any).keys()) await root.removeEntry(name, { recursive: true });
-  });
-  await writeFile(page, NAME, text);
-  await page.evaluate(async (name) => {
-    const root = await navigator.storage.getDirectory();
-    const handle = await root.getFileHandle(name);
-    (window as any).showOpenFilePicker = async () => [handle];
-  }, NAME);
-  await page.getByRole('button', { name: 'Import matrix' }).first().click();
-  await expect(linkStatus(page)).toContainText(`Linked to ${NAME}`);
+  await linkPrivateFile(page, NAME, text);
 }
 
 const linkStatus = (page: Page) => page.locator('.link-status');
@@ -213,10 +176,7 @@ test('a reload keeps the link; Reconnect asks again when the browser forgot the 
 
 test('a project folder: the matrix in docs/, the agents from .claude/agents, and paths missing on disk', async ({ page }) => {
   await page.goto('/');
-  await page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    for await (const name of (root as any).keys()) await root.removeEntry(name, { recursive: true });
-  });
+  await clearPrivateFiles(page);
   const project = 'project';
   await writeFile(page, `${project}/docs/${NAME}`, matrix(FOUR));
   await writeFile(page, `${project}/tests/test_req_001.py`, 'def test_one(): pass\n');

@@ -1,7 +1,8 @@
 // Screenshots of the board in the states a person sees, for review (target/screens)
 // and for the README (docs/screenshot.png, refreshed when UPDATE_SCREENSHOT=1).
 import { expect, test } from '@playwright/test';
-import { card, column, settled, withoutFilePicker } from './helpers';
+import { readFileSync } from 'node:fs';
+import { card, column, linkPrivateFile, moveWithMenu, readFile, settled, withoutFilePicker, writeFile } from './helpers';
 
 // Reduced motion: colour and border changes apply at once, so what is checked is the end state.
 test.use({ reducedMotion: 'reduce' });
@@ -131,4 +132,33 @@ test('screens: agent instructions rendered from markdown', async ({ page }) => {
   await expect(instructions.getByRole('link', { name: 'the guide' })).toHaveAttribute('href', 'https://example.org/guide');
   await expect(instructions.getByText('<example>')).toBeVisible();
   await roster.screenshot({ path: shot('instructions') });
+});
+
+test('screens: a linked file, a change from disk, a conflict and its dialog, light, dark and narrow', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.goto('/');
+  await linkPrivateFile(page, 'traceability_matrix.json', readFileSync('examples/traceability_matrix.json', 'utf8'));
+  await moveWithMenu(page, 'REQ-004', 'Red');
+  // An agent moves the same requirement elsewhere in the file.
+  const doc = JSON.parse(await readFile(page, 'traceability_matrix.json'));
+  const req = doc.requirements.find((r: any) => r.id === 'REQ-004');
+  req.tdd_history = [...(req.tdd_history ?? []), { from: req.tdd_stage, to: 'backlog', at: '2026-11-29T10:00:00Z', by: 'product-manager' }];
+  req.tdd_stage = 'backlog';
+  await writeFile(page, 'traceability_matrix.json', JSON.stringify(doc, null, 2) + '\n');
+  await expect(page.getByRole('button', { name: 'Conflict on REQ-004: choose' })).toBeVisible();
+  await settled(page);
+  await page.screenshot({ path: shot('linked-conflict') });
+  await page.getByRole('button', { name: 'Conflict on REQ-004: choose' }).click();
+  await expect(page.getByRole('dialog', { name: /^Conflict in REQ-004/ })).toBeVisible();
+  await settled(page);
+  await page.screenshot({ path: shot('conflict-dialog') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await settled(page);
+  await page.screenshot({ path: shot('conflict-dialog-dark') });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await settled(page);
+  await page.screenshot({ path: shot('conflict-dialog-narrow') });
+  await page.keyboard.press('Escape');
+  await settled(page);
+  await page.screenshot({ path: shot('linked-narrow-dark') });
 });
