@@ -227,3 +227,22 @@ test('without the API the board works on a copy, and a newer version re-applies 
   await expectCardIn(page, 'REQ-003', 'Red');
   await expectCardIn(page, 'REQ-001', 'Test written');
 });
+
+test('a project folder with two matrices asks which one to follow', async ({ page }) => {
+  await page.goto('/');
+  await clearPrivateFiles(page);
+  await writeFile(page, `two/${NAME}`, matrix(FOUR.slice(0, 1)));
+  await writeFile(page, `two/docs/${NAME}`, matrix(FOUR));
+  await page.evaluate(async () => {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('two');
+    (window as any).showDirectoryPicker = async () => folder;
+  });
+  await page.getByRole('button', { name: 'Open project folder' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Choose the matrix' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('button')).toHaveText([NAME, `docs/${NAME}`, 'Cancel']);
+  await dialog.getByRole('button', { name: `docs/${NAME}` }).click();
+  await expect(dialog).toBeHidden();
+  await expect(linkStatus(page)).toContainText(`Linked to ${NAME}`);
+  await expectCardIn(page, 'REQ-004', 'Red');
+});
