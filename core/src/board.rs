@@ -256,6 +256,9 @@ pub enum MoveError {
     /// The requirement's `tdd_history` holds something other than a list, which the board
     /// will not overwrite.
     HistoryNotAList,
+    /// "Take the file's" for a requirement the file removed: the board does not remove
+    /// requirements from the file.
+    RemovedInFile,
 }
 
 impl fmt::Display for MoveError {
@@ -275,6 +278,10 @@ impl fmt::Display for MoveError {
             MoveError::HistoryNotAList => write!(
                 f,
                 "Its \"tdd_history\" is not a list, so the move cannot be recorded; fix the file first."
+            ),
+            MoveError::RemovedInFile => write!(
+                f,
+                "The file removed this requirement. The board does not remove requirements: keep yours, or remove it from the file yourself."
             ),
         }
     }
@@ -325,6 +332,8 @@ pub struct Board {
     disk: Option<String>,
     /// How many requirements that merge kept from the board: unsaved, though not edits.
     carried: usize,
+    /// The `id` of the board first imported from this file (`origin`).
+    origin: BoardId,
 }
 
 impl Board {
@@ -571,14 +580,16 @@ impl Board {
             _ => format!("tdd_stage where written, else {inferred_from}"),
         };
         let fields = fields.clone();
+        let id = BoardId::next();
         let board = Board {
-            id: BoardId::next(),
+            id,
             file_name: file_name.to_owned(),
             matrix,
             entries,
             fields,
             disk: None,
             carried: 0,
+            origin: id,
         };
         Ok((board, report))
     }
@@ -600,7 +611,24 @@ impl Board {
     /// The board read again through other fields, with every change made so far: the
     /// "Fields" dialog's preview and its "Use these fields".
     pub fn reread(&self, fields: &Fields) -> Result<(Board, ImportReport), ImportError> {
-        Board::import_with(&self.file_name, self.export().into_bytes(), Some(fields))
+        let export = self.export();
+        let changed = export.trim_start_matches('\u{FEFF}') != self.base_text();
+        let (mut board, report) =
+            Board::import_with(&self.file_name, export.into_bytes(), Some(fields))?;
+        // The same file read another way: what the file holds is still the base, and the
+        // board's changes are still unsaved.
+        board.origin = self.origin;
+        if changed {
+            board.disk = Some(self.base_text().to_owned());
+            board.carried = self.unsaved();
+        }
+        Ok((board, report))
+    }
+
+    /// The file this board reads: the same through follows, saves and rereads, another for
+    /// every import. The link to a file on disk belongs to one origin.
+    pub fn origin(&self) -> BoardId {
+        self.origin
     }
 
     /// A reference to one of this board's cards.

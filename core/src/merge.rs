@@ -50,12 +50,19 @@ impl fmt::Display for Side {
 pub enum MergeError {
     /// One version is not a file the board can read; the error says where.
     Unreadable { side: Side, error: ImportError },
+    /// The versions keep the requirements in containers of different kinds (a list on one
+    /// side, a map on the other) in a way the merge cannot write as valid JSON.
+    Unmergeable,
 }
 
 impl fmt::Display for MergeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MergeError::Unreadable { side, error } => write!(f, "{side} cannot be read: {error}"),
+            MergeError::Unmergeable => write!(
+                f,
+                "the versions keep the requirements in containers of different kinds (a list and a map), so they cannot be merged by requirement; merge them by hand"
+            ),
         }
     }
 }
@@ -70,6 +77,9 @@ pub struct Conflict {
     /// The key, dotted inside nested objects (`implementation.tests`); empty when one side
     /// removed the whole requirement and the other changed it.
     pub key: String,
+    /// The same key as the names of the objects it is in, outermost first (a key may itself
+    /// hold a dot); empty for the whole requirement.
+    pub path: Vec<String>,
     /// Our value; `None` when ours removed it.
     pub ours: Option<Value>,
     /// Their value; `None` when theirs removed it.
@@ -182,9 +192,10 @@ pub fn merge(
         return Ok(Merged::taken(ours.to_owned()));
     }
     let base = Version::read(base, Side::Base, None)?;
-    let container = fields
-        .and_then(|f| f.container.clone())
-        .or_else(|| base.matrix.shape().chosen().next().map(|c| c.path.clone()));
+    // A person's choice of place; else each version is read as the board reads it, so a
+    // list one side started (`non_functional_requirements` beside the first) is seen, and
+    // requirements pair by id across lists.
+    let container = fields.and_then(|f| f.container.clone());
     let fields = match fields {
         Some(f) => f.clone(),
         None => base
@@ -201,7 +212,16 @@ pub fn merge(
     let mut theirs = Version::read(theirs, Side::Theirs, container.as_deref())?;
     ours.fields = fields.clone();
     theirs.fields = fields;
-    Ok(Merger::new(&mut base, &mut ours, &mut theirs).run())
+    let merged = Merger::new(&mut base, &mut ours, &mut theirs)
+        .run()
+        .ok_or(MergeError::Unmergeable)?;
+    // Never a broken file: a result that is not valid JSON is refused, whatever caused it.
+    if serde_json::from_str::<serde::de::IgnoredAny>(merged.text.trim_start_matches('\u{FEFF}'))
+        .is_err()
+    {
+        return Err(MergeError::Unmergeable);
+    }
+    Ok(merged)
 }
 
 fn check_readable(text: &str, side: Side) -> Result<(), MergeError> {
@@ -212,10 +232,10 @@ fn check_readable(text: &str, side: Side) -> Result<(), MergeError> {
 
 /// Merges two objects changed from `base` (`None`: both sides added it) key by key. Keys
 /// keep theirs' order; keys only ours added follow. A key changed to different values on
-/// both sides keeps ours and is listed in `conflicts` under `prefix` + its name.
+/// both sides keeps ours and is listed in `conflicts` under its path: `prefix` and its name.
 pub fn merge_objects(
     id: &str,
-    prefix: &str,
+    prefix: &[String],
     base: Option<&Map<String, Value>>,
     ours: &Map<String, Value>,
     theirs: &Map<String, Value>,
@@ -243,12 +263,16 @@ pub fn merge_objects(
                 Some(Value::Object(b)) => Some(b),
                 _ => None,
             };
-            let path = format!("{prefix}{key}.");
+            let mut path = prefix.to_vec();
+            path.push(key.clone());
             Some(Value::Object(merge_objects(id, &path, b, o, t, conflicts)))
         } else {
+            let mut path = prefix.to_vec();
+            path.push(key.clone());
             conflicts.push(Conflict {
                 id: id.to_owned(),
-                key: format!("{prefix}{key}"),
+                key: path.join("."),
+                path,
                 ours: o.cloned(),
                 theirs: t.cloned(),
             });
@@ -306,6 +330,11 @@ impl Version {
             *slot = Some(key.clone());
         }
         key
+    }
+
+    /// The id of entry `index` for a map key, read if not yet.
+    fn key_of(&mut self, index: usize) -> String {
+        self.shown_id(index)
     }
 
     /// The requirement's id for messages.
@@ -381,6 +410,8 @@ struct Merger<'a> {
     base: &'a mut Version,
     ours: &'a mut Version,
     theirs: &'a mut Version,
+    /// A requirement of ours had nowhere to go in theirs: the merge must not claim success.
+    lost: bool,
 }
 
 /// A replacement of a range of theirs' text.
@@ -391,7 +422,12 @@ struct Edit {
 
 impl<'a> Merger<'a> {
     fn new(base: &'a mut Version, ours: &'a mut Version, theirs: &'a mut Version) -> Self {
-        Merger { base, ours, theirs }
+        Merger {
+            base,
+            ours,
+            theirs,
+            lost: false,
+        }
     }
 
     /// Pairs each base entry with the entry of `side` that is the same requirement: first
@@ -431,7 +467,7 @@ impl<'a> Merger<'a> {
         (fates, added)
     }
 
-    fn run(mut self) -> Merged {
+    fn run(mut self) -> Option<Merged> {
         let (their_fates, their_added) = Merger::pair(self.base, self.theirs);
         let (our_fates, our_added) = Merger::pair(self.base, self.ours);
         let mut merged = Merged::default();
@@ -467,6 +503,7 @@ impl<'a> Merger<'a> {
                     merged.conflicts.push(Conflict {
                         id,
                         key: String::new(),
+                        path: Vec::new(),
                         ours: None,
                         theirs: self.theirs.value(t),
                     });
@@ -479,6 +516,7 @@ impl<'a> Merger<'a> {
                     merged.conflicts.push(Conflict {
                         id,
                         key: String::new(),
+                        path: Vec::new(),
                         ours: self.ours.value(o),
                         theirs: None,
                     });
@@ -506,7 +544,7 @@ impl<'a> Merger<'a> {
         self.removals(&removed, &mut edits);
         self.appends(&appended, &removed, &mut edits);
         merged.text = apply(self.theirs.matrix.text(), self.theirs.matrix.bom(), edits);
-        merged
+        (!self.lost).then_some(merged)
     }
 
     /// A requirement both sides changed (or both added, `base` `None`): merged key by key,
@@ -543,6 +581,7 @@ impl<'a> Merger<'a> {
             merged.conflicts.push(Conflict {
                 id: id.clone(),
                 key: "(value)".to_owned(),
+                path: Vec::new(),
                 ours: ov,
                 theirs: tv,
             });
@@ -557,7 +596,7 @@ impl<'a> Merger<'a> {
             Some(Value::Object(b)) => Some(b),
             _ => None,
         };
-        let result = merge_objects(&id, "", bv, &ov, &tv, &mut merged.conflicts);
+        let result = merge_objects(&id, &[], bv, &ov, &tv, &mut merged.conflicts);
         if result == tv {
             return;
         }
@@ -609,22 +648,27 @@ impl<'a> Merger<'a> {
 
     /// Appends our entries to the end of theirs' container of the same name, each as its
     /// last neighbour is written: the same white space before it, a key for a map.
-    fn appends(&self, appended: &[usize], removed: &[usize], edits: &mut Vec<Edit>) {
+    fn appends(&mut self, appended: &[usize], removed: &[usize], edits: &mut Vec<Edit>) {
         if appended.is_empty() {
             return;
         }
-        let text = self.theirs.matrix.text();
-        let bytes = text.as_bytes();
-        let shape = self.theirs.matrix.shape();
-        let entries = self.theirs.matrix.entries();
         let mut inserts: Vec<Edit> = Vec::new();
         for &o in appended {
+            let id = self.ours.key_of(o);
+            let text = self.theirs.matrix.text();
+            let bytes = text.as_bytes();
+            let shape = self.theirs.matrix.shape();
+            let entries = self.theirs.matrix.entries();
             let position = &self.ours.matrix.entries()[o].position;
+            // The list of the same name, even empty; else the board's first. With neither, the
+            // merge refuses rather than drop the requirement.
             let Some(container) = shape
-                .chosen()
+                .candidates
+                .iter()
                 .find(|c| c.path == position.container)
                 .or_else(|| shape.chosen().next())
             else {
+                self.lost = true;
                 continue;
             };
             let close = container.span.end.saturating_sub(1);
@@ -645,8 +689,14 @@ impl<'a> Merger<'a> {
                 piece.push(',');
             }
             piece.push_str(&member_ws);
-            if let Slot::Key(key) = &position.slot {
-                piece.push_str(&serde_json::to_string(key).unwrap_or_default());
+            // A member of a map needs a key: its own, or else its id; a list's member none.
+            let key = match &position.slot {
+                _ if !container.is_map => None,
+                Slot::Key(key) => Some(key.clone()),
+                Slot::Index(_) => Some(id),
+            };
+            if let Some(key) = key {
+                piece.push_str(&serde_json::to_string(&key).unwrap_or_default());
                 piece.push_str(if member_ws.contains('\n') || member_ws.is_empty() {
                     ": "
                 } else {
@@ -657,7 +707,7 @@ impl<'a> Merger<'a> {
             if content.trim().is_empty() && member_ws.contains('\n') {
                 // An empty container gets its closing bracket on a line of its own.
                 let indent = member_ws.trim_start_matches(['\r', '\n']);
-                let unit = indent.len().min(self.unit_len());
+                let unit = indent.len().min(self.unit().len());
                 piece.push_str(&member_ws[..member_ws.len() - unit]);
             }
             inserts.push(Edit {
@@ -668,15 +718,14 @@ impl<'a> Merger<'a> {
         edits.extend(inserts);
     }
 
-    fn unit_len(&self) -> usize {
-        let text = self.theirs.matrix.text();
-        text.lines()
-            .skip(1)
-            .take(200)
-            .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
-            .filter(|&n| n > 0)
-            .min()
-            .unwrap_or(2)
+    /// One level of indentation in theirs' text: its own unit (a tab, two spaces …).
+    fn unit(&self) -> String {
+        self.theirs
+            .matrix
+            .style()
+            .indent_unit()
+            .unwrap_or("  ")
+            .to_owned()
     }
 
     /// The white space written before a member of `container`: as before its last member, or
@@ -726,7 +775,7 @@ impl<'a> Merger<'a> {
             .collect();
         if text.contains('\n') {
             let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-            format!("{newline}{indent}{}", " ".repeat(self.unit_len()))
+            format!("{newline}{indent}{}", self.unit())
         } else {
             String::new()
         }

@@ -12,7 +12,7 @@
 
 use std::collections::VecDeque;
 
-use crate::board::{Board, Entry, EntryIndex, Move, MoveError, Moved, Resolution};
+use crate::board::{Board, BoardId, Entry, EntryIndex, Move, MoveError, Moved, Resolution};
 use crate::stage::Stage;
 use crate::team::{Member, Team};
 
@@ -410,10 +410,24 @@ impl Workspace {
     /// it read, so nothing is unsaved. Undo keeps working across it: the steps of this board
     /// that would put an entry back "as the file had it" now hold that value, since the file
     /// has another now. `false` when the board could not take the text (nothing changed then).
-    pub fn saved(&mut self, text: &str) -> bool {
-        let Some(board) = self.board.as_mut() else {
+    ///
+    /// `board` is the board whose export was written, `origin` its `Board::origin`: when
+    /// another board of the same file is
+    /// open now (the person moved a card while the write was in flight, or undid a merge),
+    /// the written text only becomes its base, and its changes stay unsaved. A board of
+    /// another file is left alone.
+    pub fn saved(&mut self, text: &str, board: BoardId, origin: BoardId) -> bool {
+        let Some(open) = self.board.as_mut() else {
             return false;
         };
+        if open.origin() != origin {
+            return false;
+        }
+        if open.id() != board || open.export() != text {
+            open.written(text);
+            return true;
+        }
+        let board = open;
         // The steps of the open board: back to the last board swap, on both stacks.
         let undo = self
             .undo

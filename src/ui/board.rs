@@ -594,11 +594,19 @@ pub fn ConflictDialog() -> impl IntoView {
                     (key, c.ours_shown(), c.theirs_shown())
                 })
                 .collect();
-            Some((id, rows))
+            let removed = b
+                .conflicts(entry)
+                .iter()
+                .any(|c| c.path.is_empty() && c.theirs.is_none());
+            Some((id, rows, removed))
         })
     };
-    let histories =
-        move || details().is_some_and(|(_, rows)| rows.iter().any(|(k, _, _)| k == "tdd_history"));
+    let histories = move || {
+        details().is_some_and(|(_, rows, _)| rows.iter().any(|(k, _, _)| k == "tdd_history"))
+    };
+    // The file removed the requirement: the board does not remove requirements, so the only
+    // choice here is to keep it (or close, and remove it from the file by hand).
+    let removed = move || details().is_some_and(|(_, _, removed)| removed);
     let resolve = move |how: Resolution| {
         let Some(card) = state.conflict_for.get_untracked() else {
             return;
@@ -619,7 +627,7 @@ pub fn ConflictDialog() -> impl IntoView {
                 }
             }
         >
-            {move || details().map(|(id, rows)| view! {
+            {move || details().map(|(id, rows, _)| view! {
                 <h2 id="conflict-title">{format!("Conflict in {id}")}</h2>
                 <p>"The file on disk and the board changed the same place. The board shows yours until you choose; nothing is saved meanwhile."</p>
                 <table class="conflict-table">
@@ -637,12 +645,15 @@ pub fn ConflictDialog() -> impl IntoView {
                     </tbody>
                 </table>
             })}
+            <p hidden=move || !removed()>
+                "The file removed this requirement. The board does not remove requirements: keep yours, or close this and remove it from the file yourself."
+            </p>
             <div class="dialog-buttons">
                 <button type="button" on:click=move |_| close()>"Close"</button>
                 <button type="button" hidden=move || !histories() on:click=move |_| resolve(Resolution::BothHistories)>
                     "Keep both histories"
                 </button>
-                <button type="button" on:click=move |_| resolve(Resolution::TakeTheirs)>"Take the file's"</button>
+                <button type="button" hidden=removed on:click=move |_| resolve(Resolution::TakeTheirs)>"Take the file's"</button>
                 <button type="button" class="primary" on:click=move |_| resolve(Resolution::KeepMine)>"Keep mine"</button>
             </div>
         </dialog>

@@ -21,7 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::File;
 
 use crate::ui::state::{AppState, Notice, now_iso, short_time};
-use traceboard_core::board::Board;
+use traceboard_core::board::{Board, BoardId};
 
 #[wasm_bindgen]
 extern "C" {
@@ -85,6 +85,13 @@ pub struct Link {
     seen: StoredValue<(f64, f64)>,
     /// A read, merge or write in flight; the watch skips its turn meanwhile.
     working: StoredValue<bool>,
+    /// The board lineage the link belongs to (`Board::origin`): a board of another file
+    /// (an undo back past an import) is never merged with this file nor written into it.
+    origin: StoredValue<Option<BoardId>>,
+    /// Bumped whenever the link changes, so a read begun for the old link is dropped.
+    generation: StoredValue<u32>,
+    /// Bumped for each search of missing paths, so only the latest one lands.
+    missing_run: StoredValue<u32>,
 }
 
 /// Whether this browser can open files in place.
@@ -166,6 +173,9 @@ impl Link {
             choice_handles: StoredValue::new_local(Vec::new()),
             seen: StoredValue::new((0.0, 0.0)),
             working: StoredValue::new(false),
+            origin: StoredValue::new(None),
+            generation: StoredValue::new(0),
+            missing_run: StoredValue::new(0),
         }
     }
 
@@ -180,6 +190,8 @@ impl Link {
         }
         self.file.set_value(None);
         self.folder.set_value(None);
+        self.origin.set_value(None);
+        self.generation.update_value(|g| *g += 1);
         self.name.set(None);
         self.note.set(String::new());
         self.reconnect.set(false);
@@ -217,6 +229,9 @@ impl Link {
             return false;
         }
         self.seen.set_value((size, modified));
+        self.generation.update_value(|g| *g += 1);
+        self.origin
+            .set_value(state.with_board(|b| b.map(Board::origin)));
         self.file.set_value(Some(handle.clone()));
         self.folder.set_value(folder.clone());
         self.name.set(Some(name));
@@ -259,24 +274,45 @@ impl Link {
         if self.seen.get_value() == (size, modified) {
             return Ok(());
         }
-        // The board open is another file (the linked one was closed, or an undo brought
-        // back another board): the link waits until that file is open again.
-        let name = handle.name();
-        if !state.with_board(|b| b.is_some_and(|b| b.file_name() == name)) {
+        // The board open is another file (an undo brought back another board): the link
+        // waits until that file is open again.
+        if !self.owns_board(state) {
             return Ok(());
         }
+        let generation = self.generation.get_value();
         // A dialog, a drag or a menu is open: the board is not swapped under it; the next
         // turn tries again (the file is not marked as seen).
         if state.is_busy_untracked() {
             return Ok(());
         }
         let text = text_of(&file).await?;
-        if state.is_busy_untracked() {
+        // Read for a link since replaced, or for a board since swapped: not merged.
+        if state.is_busy_untracked()
+            || self.generation.get_value() != generation
+            || !self.owns_board(state)
+        {
             return Ok(());
         }
         self.seen.set_value((size, modified));
         self.merge_in(state, &text);
         Ok(())
+    }
+
+    /// Whether the open board reads the linked file (the same `Board::origin`). After a reload
+    /// the restored board is taken as the linked file's when their names match.
+    fn owns_board(&self, state: AppState) -> bool {
+        let open = state.with_board(|b| b.map(|b| (b.origin(), b.file_name().to_owned())));
+        let Some((origin, name)) = open else {
+            return false;
+        };
+        match self.origin.get_value() {
+            Some(linked) => linked == origin,
+            None if self.name.get_untracked().as_deref() == Some(name.as_str()) => {
+                self.origin.set_value(Some(origin));
+                true
+            }
+            None => false,
+        }
     }
 
     /// Merges the file's `text` into the board and says what came from it.
@@ -341,26 +377,35 @@ impl Link {
     }
 
     async fn save_now(&self, state: AppState, handle: &Handle) -> Result<Option<String>, String> {
+        if !self.owns_board(state) {
+            return Err(
+                "the board open now is another file's (an undo or an import brought it back), so it is not written there."
+                    .to_owned(),
+            );
+        }
         if !granted(handle, true, false).await && !granted(handle, true, true).await {
             return Err("the browser did not allow writing to it.".to_owned());
         }
         self.reconnect.set(false);
-        // Read first: whatever the agents wrote since is merged before anything is written.
+        // Read first, every time, and the text itself: whatever the agents wrote since (even
+        // a rewrite of the same size in the same second, or a version an undo took off the
+        // board) is merged before anything is written.
         for _ in 0..3 {
             let (file, size, modified) = file_of(handle).await.map_err(|e| format!("{e}."))?;
-            if self.seen.get_value() != (size, modified) {
-                let text = text_of(&file).await?;
-                self.seen.set_value((size, modified));
-                if !self.merge_in(state, &text) {
-                    let conflicts = state.with_board(|b| b.map_or(0, Board::conflict_count));
-                    if conflicts > 0 {
-                        state.notice.set(Some(Notice::Error(format!(
-                            "Not saved: the file changed on disk, and {conflicts} requirement{} changed there and on the board in the same place. Open each card's \"Conflict\" to choose, then save again.",
-                            if conflicts == 1 { "" } else { "s" }
-                        ))));
-                    }
-                    return Ok(None);
+            let on_disk = text_of(&file).await?;
+            self.seen.set_value((size, modified));
+            let differs = state.with_board(|b| {
+                b.is_some_and(|b| b.base_text() != on_disk.trim_start_matches('\u{FEFF}'))
+            });
+            if differs && !self.merge_in(state, &on_disk) {
+                let conflicts = state.with_board(|b| b.map_or(0, Board::conflict_count));
+                if conflicts > 0 {
+                    state.notice.set(Some(Notice::Error(format!(
+                        "Not saved: the file changed on disk, and {conflicts} requirement{} changed there and on the board in the same place. Open each card's \"Conflict\" to choose, then save again.",
+                        if conflicts == 1 { "" } else { "s" }
+                    ))));
                 }
+                return Ok(None);
             }
             if state.with_board(|b| b.map_or(0, Board::conflict_count)) > 0 {
                 state.notice.set(Some(Notice::Error(
@@ -368,7 +413,9 @@ impl Link {
                 )));
                 return Ok(None);
             }
-            let Some(text) = state.export_text() else {
+            let Some((text, board, origin)) =
+                state.with_board(|b| b.map(|b| (b.export(), b.id(), b.origin())))
+            else {
                 return Ok(None);
             };
             // The file must still be the one just read: an agent writing in between is read
@@ -393,7 +440,8 @@ impl Link {
             if let Ok((_, size, modified)) = file_of(handle).await {
                 self.seen.set_value((size, modified));
             }
-            state.mark_saved(&text);
+            // Changes made while the write was in flight stay unsaved (`Workspace::saved`).
+            state.mark_saved(&text, board, origin);
             return Ok(Some(now_iso()));
         }
         Err("the file kept changing on disk while saving; try again in a moment.".to_owned())
@@ -561,11 +609,12 @@ impl Link {
         };
         let paths = state.with_board(|b| {
             let mut paths: Vec<String> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             if let Some(b) = b {
                 for (_, card) in b.cards() {
                     for path in card.tests.iter().chain(&card.code) {
                         if let Some(p) = file_part(path)
-                            && !paths.iter().any(|q| q == p)
+                            && seen.insert(p)
                         {
                             paths.push(p.to_owned());
                         }
@@ -578,6 +627,8 @@ impl Link {
             paths
         });
         let link = *self;
+        self.missing_run.update_value(|r| *r += 1);
+        let run = self.missing_run.get_value();
         spawn_local(async move {
             // Each folder is listed once, however many paths it holds.
             let mut listed: Vec<(String, Option<Vec<String>>)> = Vec::new();
@@ -601,7 +652,10 @@ impl Link {
                     missing.push(path);
                 }
             }
-            link.missing.set(missing);
+            // A later search (after another merge) has the last word.
+            if link.missing_run.get_value() == run {
+                link.missing.set(missing);
+            }
         });
     }
 
@@ -624,18 +678,31 @@ fn file_part(path: &str) -> Option<&str> {
     let path = path.trim();
     let path = path.split("::").next().unwrap_or(path);
     let path = path.split(['#', ' ']).next().unwrap_or(path);
-    let path = match path.rsplit_once(':') {
-        Some((file, line)) if line.bytes().all(|b| b.is_ascii_digit()) => file,
-        _ => path,
-    };
+    // `src/a.rs:12` and `src/a.rs:12:5`: a line and a column are not part of the name.
+    let mut path = path;
+    for _ in 0..2 {
+        if let Some((file, number)) = path.rsplit_once(':')
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            path = file;
+        }
+    }
     let path = path.trim_start_matches("./");
-    let looks_like_file = path.contains('/') || path.contains('.');
+    // A file has a folder or an extension (`README.md`); `tests.unit.test_login`, a dotted
+    // test name, has neither.
+    let extension = path.rsplit_once('.').map(|(_, ext)| ext).filter(|ext| {
+        (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    let looks_like_file = path.contains('/') || extension.is_some();
     (looks_like_file
         && !path.is_empty()
         && !path.starts_with('/')
         && !path.contains("://")
         && !path.contains('\\')
-        && !path.split('/').any(|part| part == ".." || part.is_empty()))
+        && !path
+            .split('/')
+            .any(|part| part == ".." || part == "." || part.is_empty()))
     .then_some(path)
 }
 
@@ -741,5 +808,30 @@ pub fn start(state: AppState, link: Link) {
     };
     if let Ok(handle) = set_interval_with_handle(tick, WATCH_EVERY) {
         on_cleanup(move || handle.clear());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_part;
+
+    #[test]
+    fn a_path_is_looked_up_by_its_file_name_only() {
+        for (path, file) in [
+            ("tests/test_login.py::test_ok", Some("tests/test_login.py")),
+            ("./src/a.rs:12", Some("src/a.rs")),
+            ("src/a.rs:12:5", Some("src/a.rs")),
+            ("README.md", Some("README.md")),
+            ("src/app.test.ts#L4", Some("src/app.test.ts")),
+            ("tests.unit.test_login", None),
+            ("test_login", None),
+            ("/abs/path.py", None),
+            ("https://example.org/a.py", None),
+            ("../outside.py", None),
+            ("a/./b.py", None),
+            ("C:\\a\\b.py", None),
+        ] {
+            assert_eq!(file_part(path), file, "{path}");
+        }
     }
 }

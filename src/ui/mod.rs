@@ -474,8 +474,14 @@ fn page_shortcuts(state: AppState, link: link::Link) {
         if command && (key == "s" || key == "S") {
             // The browser's "Save page" is never what is meant on the board.
             ev.prevent_default();
-            if state.board_open.get_untracked() && !state.is_busy_untracked() {
-                spawn_local(async move { link.save(state).await });
+            if state.board_open.get_untracked() {
+                if state.is_busy_untracked() {
+                    state.announcement.set(
+                        "Not saved yet: finish or close what is open first, then save.".into(),
+                    );
+                } else {
+                    spawn_local(async move { link.save(state).await });
+                }
             }
             return;
         }

@@ -571,6 +571,7 @@ impl AppState {
             .ok_or_else(|| "No board is open.".to_owned())?
             .map_err(|e| match e {
                 traceboard_core::merge::MergeError::Unreadable { error, .. } => error.to_string(),
+                other => other.to_string(),
             })?;
         let summary = FollowSummary {
             changed: followed.theirs_changed.len(),
@@ -621,8 +622,9 @@ impl AppState {
     }
 
     /// The board's export, `text`, is now in its file: nothing is unsaved.
-    pub fn mark_saved(&self, text: &str) {
-        if self.ws.try_update_value(|ws| ws.saved(text)) == Some(true) {
+    /// `board` and `origin` name the board whose export it is (see `Workspace::saved`).
+    pub fn mark_saved(&self, text: &str, board: BoardId, origin: BoardId) {
+        if self.ws.try_update_value(|ws| ws.saved(text, board, origin)) == Some(true) {
             self.revision.update(|r| *r += 1);
         }
     }

@@ -79,6 +79,13 @@ test('the file changes on disk and the board follows, announcing who moved what'
   await page.getByRole('button', { name: 'Undo' }).click();
   await expectCardIn(page, 'REQ-002', 'Backlog');
   expect(await stageInFile(page, 'REQ-002')).toBe('test_written');
+  // Saving then reads the file first: the agent's move is merged in again, not written over.
+  await moveWithMenu(page, 'REQ-001', 'Test written');
+  await page.keyboard.press('Control+s');
+  await expect(linkStatus(page)).toContainText(/saved \d\d:\d\d/);
+  expect(await stageInFile(page, 'REQ-002')).toBe('test_written');
+  expect(await stageInFile(page, 'REQ-001')).toBe('test_written');
+  await expectCardIn(page, 'REQ-002', 'Test written');
 });
 
 test('a change on disk while the board holds an unsaved move: both stay, and save writes both', async ({ page }) => {

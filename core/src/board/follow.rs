@@ -113,6 +113,12 @@ impl Board {
         true
     }
 
+    /// The file now holds `text`, written from this file's board, though not this board's
+    /// export as it is now: the next merge starts from it, and the changes stay unsaved.
+    pub(crate) fn written(&mut self, text: &str) {
+        self.disk = Some(text.trim_start_matches('\u{FEFF}').to_owned());
+    }
+
     /// How many requirements differ from the file as last read or written.
     pub fn unsaved(&self) -> usize {
         self.entries.iter().filter(|e| e.edited.is_some()).count() + self.carried
@@ -123,7 +129,7 @@ impl Board {
     /// cards carry the conflicts for a person to settle with `Resolution`s.
     pub fn follow(&self, theirs: &str) -> Result<Followed, MergeError> {
         let base = self.base_text();
-        if theirs == base {
+        if theirs.trim_start_matches('\u{FEFF}') == base {
             return Ok(Followed {
                 board: None,
                 conflicts: Vec::new(),
@@ -157,6 +163,7 @@ impl Board {
             Some(&self.fields),
         )
         .map_err(unreadable)?;
+        board.origin = self.origin;
         if board.matrix.text() != theirs.trim_start_matches('\u{FEFF}') {
             board.disk = Some(theirs.to_owned());
             board.carried = merged.ours_kept.len();
@@ -182,11 +189,9 @@ impl Board {
         {
             return Ok(None);
         }
-        let container = self
-            .fields
-            .container
-            .clone()
-            .or_else(|| self.matrix.shape().chosen().next().map(|c| c.path.clone()));
+        // A person's choice; else the file is read as the board reads it (the same lists,
+        // or the general way when it now has more or fewer).
+        let container = self.fields.container.clone();
         let matrix = Matrix::parse_in_style(
             theirs.as_bytes().to_vec(),
             container.as_deref(),
@@ -196,7 +201,13 @@ impl Board {
             side: Side::Theirs,
             error,
         })?;
-        if matrix.shape().chosen().count() != self.matrix.shape().chosen().count() {
+        let places = |m: &Matrix| {
+            m.shape()
+                .chosen()
+                .map(|c| c.path.clone())
+                .collect::<Vec<_>>()
+        };
+        if places(&matrix) != places(&self.matrix) {
             return Ok(None);
         }
         // Pair each requirement of the file with the board's entry of the same exact text:
@@ -314,6 +325,7 @@ impl Board {
             fields: self.fields.clone(),
             disk: None,
             carried: 0,
+            origin: self.origin,
         };
         board.flag_duplicates();
         let same_places = n == m
@@ -342,7 +354,7 @@ impl Board {
             let value = if paired[j] == Some(i) {
                 ours.clone()
             } else {
-                merge_objects(id, "", base.as_ref(), ours, &theirs, &mut conflicts)
+                merge_objects(id, &[], base.as_ref(), ours, &theirs, &mut conflicts)
             };
             if value != theirs {
                 ours_kept.push(id.to_owned());
@@ -491,8 +503,13 @@ impl Board {
         match how {
             Resolution::KeepMine => {}
             Resolution::TakeTheirs => {
+                // The file removed the whole requirement: the board cannot remove an entry,
+                // so it does not pretend to; the person keeps it or removes it in the file.
+                if conflicts.iter().any(|c| c.path.is_empty()) {
+                    return Err(MoveError::RemovedInFile);
+                }
                 for c in conflicts.iter() {
-                    set_path(&mut value, &c.key, c.theirs.clone());
+                    set_path(&mut value, &c.path, c.theirs.clone());
                 }
             }
             Resolution::BothHistories => both_histories(&mut value, &conflicts),
@@ -520,27 +537,23 @@ impl Board {
 }
 
 /// Sets (or with `None` removes) the value at a dotted key path inside nested objects.
-fn set_path(value: &mut Map<String, Value>, path: &str, to: Option<Value>) {
-    if path.is_empty() {
+fn set_path(value: &mut Map<String, Value>, path: &[String], to: Option<Value>) {
+    let Some((last, outer)) = path.split_last() else {
         return;
-    }
+    };
     let mut map = value;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            match to {
-                Some(v) => {
-                    map.insert(part.to_owned(), v);
-                }
-                None => {
-                    map.remove(part);
-                }
-            }
-            return;
-        }
+    for part in outer {
         match map.get_mut(part) {
             Some(Value::Object(inner)) => map = inner,
             _ => return,
+        }
+    }
+    match to {
+        Some(v) => {
+            map.insert(last.clone(), v);
+        }
+        None => {
+            map.remove(last);
         }
     }
 }

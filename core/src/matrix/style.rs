@@ -49,6 +49,11 @@ impl Style {
         }
     }
 
+    /// One level of indentation, when the file indents.
+    pub fn indent_unit(&self) -> Option<&str> {
+        self.indent.as_deref()
+    }
+
     /// Appends `value` to `out` in this style, as the replacement of `raw`, which starts at
     /// byte `start` of `text`. A value that was written on one line stays on one line.
     pub fn render(

@@ -340,6 +340,69 @@ fn duplicate_ids_pair_in_order_and_entries_without_ids_pair_by_text() {
     );
 }
 
+#[test]
+fn sibling_requirement_lists_merge_each_requirement_in_its_own_list() {
+    let base = r#"{
+  "functional_requirements": [
+    {"id": "F1", "ears": "The system shall f1.", "tdd_stage": "backlog"}
+  ],
+  "non_functional_requirements": [
+    {"id": "N1", "ears": "The system shall n1.", "tdd_stage": "backlog"}
+  ]
+}"#;
+    let ours = base.replace(
+        r#""id": "N1", "ears": "The system shall n1.", "tdd_stage": "backlog""#,
+        r#""id": "N1", "ears": "The system shall n1.", "tdd_stage": "red""#,
+    );
+    let theirs = base.replace(
+        r#""id": "F1", "ears": "The system shall f1.", "tdd_stage": "backlog""#,
+        r#""id": "F1", "ears": "The system shall f1.", "tdd_stage": "green""#,
+    );
+    let merged = m(base, &ours, &theirs);
+    assert!(merged.is_clean(), "{:?}", merged.conflicts);
+    let doc: Value = serde_json::from_str(&merged.text).unwrap();
+    assert_eq!(doc["functional_requirements"][0]["tdd_stage"], "green");
+    assert_eq!(doc["non_functional_requirements"][0]["tdd_stage"], "red");
+    // A requirement added to the second list is appended to it, not to the first.
+    let added = base.replace(
+        "\"tdd_stage\": \"backlog\"}\n  ]\n}",
+        "\"tdd_stage\": \"backlog\"},\n    {\"id\": \"N2\", \"ears\": \"n2\"}\n  ]\n}",
+    );
+    assert_ne!(added, base);
+    let merged = m(base, &added, &theirs);
+    let doc: Value = serde_json::from_str(&merged.text).unwrap();
+    assert_eq!(doc["non_functional_requirements"][1]["id"], "N2");
+    assert_eq!(doc["functional_requirements"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_list_one_side_turned_into_a_map_never_yields_a_broken_file() {
+    let base = r#"{"requirements": [{"id": "R1", "ears": "a", "tdd_stage": "backlog"}, {"id": "R2", "ears": "b", "tdd_stage": "backlog"}]}"#;
+    let ours = r#"{"requirements": [{"id": "R1", "ears": "a", "tdd_stage": "red"}, {"id": "R2", "ears": "b", "tdd_stage": "backlog"}]}"#;
+    let theirs = r#"{"requirements": {"R2": {"ears": "b", "tdd_stage": "backlog"}}}"#;
+    match merge(base, ours, theirs, None) {
+        Ok(merged) => {
+            let doc: Value = serde_json::from_str(&merged.text).expect("valid JSON");
+            assert_eq!(
+                doc["requirements"]["R1"]["tdd_stage"], "red",
+                "{}",
+                merged.text
+            );
+        }
+        Err(e) => assert_eq!(e, MergeError::Unmergeable),
+    }
+}
+
+#[test]
+fn a_conflict_in_a_key_with_a_dot_keeps_its_path() {
+    let base = r#"{"requirements": [{"id": "R1", "v1.2": "a"}]}"#;
+    let ours = r#"{"requirements": [{"id": "R1", "v1.2": "b"}]}"#;
+    let theirs = r#"{"requirements": [{"id": "R1", "v1.2": "c"}]}"#;
+    let merged = m(base, ours, theirs);
+    assert_eq!(merged.conflicts[0].path, ["v1.2"]);
+    assert_eq!(merged.conflicts[0].key, "v1.2");
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod props {
     use super::*;
@@ -376,7 +439,20 @@ mod props {
     }
 
     fn write(reqs: &[Value]) -> String {
-        serde_json::to_string_pretty(&json!({"version": 1, "requirements": reqs})).unwrap()
+        write_in(reqs, 0)
+    }
+
+    /// The same document in one of the layouts files use: pretty, one line, CRLF, with a BOM.
+    fn write_in(reqs: &[Value], layout: usize) -> String {
+        let doc = json!({"version": 1, "requirements": reqs});
+        match layout {
+            1 => serde_json::to_string(&doc).unwrap(),
+            2 => serde_json::to_string_pretty(&doc)
+                .unwrap()
+                .replace('\n', "\r\n"),
+            3 => format!("\u{FEFF}{}", serde_json::to_string_pretty(&doc).unwrap()),
+            _ => serde_json::to_string_pretty(&doc).unwrap(),
+        }
     }
 
     /// Applies ops to the base (only where `mine` says the requirement is this side's to
@@ -407,13 +483,80 @@ mod props {
     }
 
     fn as_map(text: &str) -> Vec<(String, Value)> {
-        let mut v = by_id(text);
+        let mut v = by_id(text.trim_start_matches('\u{FEFF}'));
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_two_sides_merge_to_valid_json_holding_every_one_sided_change(
+            n in 1..10usize,
+            ours_ops in prop::collection::vec(op(), 10),
+            theirs_ops in prop::collection::vec(op(), 10),
+            ours_added in 0..3usize,
+            theirs_added in 0..3usize,
+            layout in 0..4usize,
+        ) {
+            let base = base_reqs(n);
+            let b = write_in(&base, layout);
+            let ours = side(&base, &ours_ops, &|_| true, ours_added, "O");
+            let theirs = side(&base, &theirs_ops, &|_| true, theirs_added, "T");
+            let merged = m(&b, &write_in(&ours, layout), &write_in(&theirs, layout));
+            let got = as_map(&merged.text);
+            let find = |list: &[Value], id: &str| list.iter().find(|r| r["id"] == id).cloned();
+            for (i, req) in base.iter().enumerate() {
+                let id = req["id"].as_str().unwrap();
+                let (o, t) = (find(&ours, id), find(&theirs, id));
+                let in_result = got.iter().find(|(k, _)| k == id).map(|(_, v)| v.clone());
+                let (o_same, t_same) = (o.as_ref() == Some(req), t.as_ref() == Some(req));
+                if o_same {
+                    prop_assert_eq!(&in_result, &t, "{} only theirs changed (#{})", id, i);
+                } else if t_same {
+                    prop_assert_eq!(&in_result, &o, "{} only ours changed (#{})", id, i);
+                } else if o == t {
+                    prop_assert_eq!(&in_result, &o);
+                } else if let (Some(Value::Object(ov)), Some(Value::Object(tv)), Value::Object(bv)) =
+                    (&o, &t, req)
+                {
+                    // Both changed it: key by key, a key both changed differently is a conflict
+                    // that keeps ours; every other key holds the side that changed it.
+                    let mut want = serde_json::Map::new();
+                    let mut clash = false;
+                    for key in tv.keys().chain(ov.keys().filter(|k| !tv.contains_key(*k))) {
+                        let (bk, ok, tk) = (bv.get(key), ov.get(key), tv.get(key));
+                        let v = if ok == tk || ok == bk {
+                            tk
+                        } else if tk == bk {
+                            ok
+                        } else {
+                            clash = true;
+                            ok
+                        };
+                        if let Some(v) = v {
+                            want.insert(key.clone(), v.clone());
+                        }
+                    }
+                    prop_assert_eq!(in_result, Some(Value::Object(want)), "{} merged by key", id);
+                    prop_assert_eq!(merged.conflicts.iter().any(|c| c.id == id), clash);
+                } else {
+                    // One side removed it and the other changed it: a conflict names it, and
+                    // nothing is lost: the changed requirement stays.
+                    prop_assert!(merged.conflicts.iter().any(|c| c.id == id), "{} removed and changed", id);
+                    prop_assert!(in_result.is_some());
+                }
+            }
+            for r in ours.iter().chain(&theirs) {
+                let id = r["id"].as_str().unwrap();
+                if id.starts_with('O') || id.starts_with('T') {
+                    prop_assert!(got.iter().any(|(k, _)| k == id), "added {} is kept", id);
+                }
+            }
+            prop_assert_eq!(merged.text.starts_with('\u{FEFF}'), layout == 3);
+            prop_assert_eq!(merged.text.contains("\r\n"), layout == 2);
+        }
 
         #[test]
         fn one_sided_merges_take_that_side(

@@ -234,7 +234,8 @@ fn after_a_save_nothing_is_unsaved_and_undo_still_takes_a_move_back() {
     let mut ws = moved_here(&base);
     assert_eq!(ws.board().unwrap().unsaved(), 1);
     let written = ws.board().unwrap().export();
-    assert!(ws.saved(&written));
+    let (id, origin) = (ws.board().unwrap().id(), ws.board().unwrap().origin());
+    assert!(ws.saved(&written, id, origin));
     let board = ws.board().unwrap();
     assert_eq!(board.unsaved(), 0);
     assert_eq!(board.base_text(), written);
@@ -286,4 +287,109 @@ fn a_change_in_place_keeps_the_board_and_names_the_cards_to_redraw() {
             "REQ-3 moved to Green by backend-engineer, from the file."
         ]
     );
+}
+
+#[test]
+fn a_move_made_while_the_write_was_in_flight_stays_unsaved() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let mut ws = moved_here(&base);
+    let board = ws.board().unwrap();
+    let (written, id, origin) = (board.export(), board.id(), board.origin());
+    // While the file is being written, the person moves REQ-2.
+    let entry = ws.board().unwrap().find("REQ-2").unwrap();
+    ws.apply(Action::MoveCard(crate::board::Move {
+        entry,
+        to: Stage::TestWritten,
+        by: "qa-engineer".into(),
+        at: "2026-11-29T10:05:00Z".into(),
+        override_reason: None,
+    }))
+    .unwrap();
+    assert!(ws.saved(&written, id, origin));
+    let board = ws.board().unwrap();
+    assert_eq!(
+        board.base_text(),
+        written,
+        "the next merge starts from what was written"
+    );
+    assert_eq!(stage(board, "REQ-2"), Stage::TestWritten);
+    assert!(
+        board.unsaved() >= 1,
+        "the move made meanwhile is not marked saved"
+    );
+    let exported: Value = serde_json::from_str(&board.export()).unwrap();
+    assert_eq!(exported["requirements"][1]["tdd_stage"], "test_written");
+    // The file as written merges in as nothing new: REQ-2's move stays.
+    let followed = board.follow(&written).unwrap();
+    assert!(
+        followed.board.is_none()
+            || stage(followed.board.as_ref().unwrap(), "REQ-2") == Stage::TestWritten
+    );
+}
+
+#[test]
+fn a_save_of_another_files_board_leaves_the_open_board_alone() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let mut ws = moved_here(&base);
+    let board = ws.board().unwrap();
+    let (written, id, origin) = (board.export(), board.id(), board.origin());
+    let other = file(&[("OTHER-1", "red"), ("OTHER-2", "red")]);
+    let (b, _) = Board::import("other.json", other.as_bytes()).unwrap();
+    ws.apply(Action::OpenBoard(Box::new(b))).unwrap();
+    assert!(!ws.saved(&written, id, origin));
+    assert_eq!(ws.board().unwrap().export(), other);
+    assert_eq!(ws.board().unwrap().base_text(), other);
+}
+
+#[test]
+fn take_the_files_for_a_requirement_the_file_removed_is_refused_and_keeps_it() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let mut ws = moved_here(&base);
+    let disk = file(&[("REQ-2", "backlog")]);
+    let followed = ws.board().unwrap().follow(&disk).unwrap();
+    ws.apply(Action::Follow {
+        board: Box::new(followed.board.unwrap()),
+        message: String::new(),
+        changed: None,
+    })
+    .unwrap();
+    let entry = ws.board().unwrap().find("REQ-1").unwrap();
+    let e = ws
+        .apply(Action::Resolve {
+            entry,
+            how: Resolution::TakeTheirs,
+        })
+        .unwrap_err();
+    assert_eq!(e, MoveError::RemovedInFile);
+    assert_eq!(ws.board().unwrap().conflict_count(), 1);
+    ws.apply(Action::Resolve {
+        entry,
+        how: Resolution::KeepMine,
+    })
+    .unwrap();
+    assert!(ws.board().unwrap().export().contains("REQ-1"));
+}
+
+#[test]
+fn a_byte_order_mark_alone_is_no_change() {
+    let base = file(&[("REQ-1", "backlog")]);
+    let with_bom = format!("\u{FEFF}{base}");
+    let (board, _) = Board::import("m.json", with_bom.as_bytes()).unwrap();
+    assert!(board.follow(&with_bom).unwrap().board.is_none());
+}
+
+#[test]
+fn a_reread_keeps_the_files_text_as_the_base_and_the_moves_unsaved() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let ws = moved_here(&base);
+    let board = ws.board().unwrap();
+    let (again, _) = board.reread(board.fields()).unwrap();
+    assert_eq!(again.base_text(), base);
+    assert_eq!(again.unsaved(), 1);
+    assert_eq!(again.origin(), board.origin());
+    // An agent's change merges without taking the move back.
+    let disk = agent_moved(&base, "REQ-2", "test_written", "2026-11-29T10:01:00Z");
+    let followed = again.follow(&disk).unwrap().board.unwrap();
+    assert_eq!(stage(&followed, "REQ-1"), Stage::TestWritten);
+    assert_eq!(stage(&followed, "REQ-2"), Stage::TestWritten);
 }
