@@ -702,16 +702,20 @@ async function main() {
     const nativeFollow = followFiles ? Object.fromEntries(opts.sizes.map((s) => [s, followFiles[join(work, `traceability_matrix_${s}.json`)] ?? null])) : null;
 
     const minutes = ((Date.now() - started) / 60000).toFixed(1);
+    // When, where and with what the run was made: the same lines head both reports.
+    const runLines = [
+      `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${minutes} min)`,
+      `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM; load average (1/5/15 min) ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadavg())} at the end (other work on the machine skews the figures)`,
+      `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
+      `- Traceboard build: \`${wasmName}\``,
+    ];
     if (opts.only === 'follow') {
       const table = markdownTable(MAIN_HEADER, followRows(results, opts.sizes, nativeFollow));
       const details = markdownTable(DETAIL_HEADER, followDetailRows(results, opts.sizes));
       const report = [
         '# Traceboard benchmark: the board follows its file (`--only follow`)',
         '',
-        `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${minutes} min)`,
-        `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM; load average (1/5/15 min) ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadavg())} at the end (other work on the machine skews the figures)`,
-        `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
-        `- Traceboard build: \`${wasmName}\``,
+        ...runLines,
         `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB`).join('; ')} (bench/generate.mjs, seeded)`,
         `- Runs per size: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')}: ${runsUsed[s].follow} follows`).join('; ')}${nativeFollow ? `; native follows: ${nativeRuns} of each file` : ''}`,
         '',
@@ -739,10 +743,7 @@ async function main() {
     const report = [
       '# Traceboard benchmark',
       '',
-      `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} (run took ${minutes} min)`,
-      `- Machine: ${env.nproc} cores (\`nproc\`), ${env.model}, ${env.memory} RAM; load average (1/5/15 min) ${fmtLoad(loadAtStart)} at the start, ${fmtLoad(loadavg())} at the end (other work on the machine skews the figures)`,
-      `- Browser: headless Chromium ${env.chromium}, viewport ${VIEWPORT.width}×${VIEWPORT.height}; Node ${env.node}`,
-      `- Traceboard build: \`${wasmName}\``,
+      ...runLines,
       `- Matrices: ${opts.sizes.map((s) => `${s.toLocaleString('en-US')} requirements = ${(files[s].bytes / 1048576).toFixed(2)} MB (unfamiliar shape ${(files[s].shapeBytes / 1048576).toFixed(2)} MB)`).join('; ')} (bench/generate.mjs, seeded)`,
       `- Runs per size: ${opts.sizes.map((s) => { const r = runsUsed[s]; return `${s.toLocaleString('en-US')}: ${r.import} imports (and as many of the unfamiliar shape), ${r.export}+${r.export} exports, ${r.move} moves, ${r.follow} follows of the linked file`; }).join('; ')}; cold starts: ${coldRuns} per case and app${native ? `; native imports: ${nativeRuns} of each file` : ''}${nativeFollow ? `; native follows: ${nativeRuns} of each file` : ''}`,
       '',

@@ -114,6 +114,16 @@ async fn until(what: &str, ready: impl Fn() -> bool) {
     panic!("timed out waiting until {what}");
 }
 
+/// Waits for the start-up restore, so what the test does next is not held behind it.
+async fn started(root: &Element) {
+    until("the app has started", || {
+        root.text_content()
+            .unwrap()
+            .contains("Try the example board")
+    })
+    .await;
+}
+
 /// Opens the example board, which waits for the save at start-up to have arrived.
 async fn open_example(root: &Element) {
     button(root, "Try the example board").click();
@@ -347,13 +357,7 @@ fn choose(root: &Element, id: &str, value: &str) {
 #[wasm_bindgen_test]
 async fn the_fields_dialog_opens_by_itself_and_its_choice_undoes_as_one_step() {
     let root = mount_app();
-    // Wait for the start-up restore, so the drop is not held behind it.
-    until("the app has started", || {
-        root.text_content()
-            .unwrap()
-            .contains("Try the example board")
-    })
-    .await;
+    started(&root).await;
     drop_file("rows.json", include_str!("fixtures/matrix/undecided.json"));
     // Nothing looks like an id or a text: the board lands the rows by position and asks.
     until("the Fields dialog opens", || open_dialog(&root).is_some()).await;
@@ -422,12 +426,7 @@ async fn the_fields_dialog_opens_by_itself_and_its_choice_undoes_as_one_step() {
 #[wasm_bindgen_test]
 async fn using_the_boards_own_place_keeps_every_sibling_list() {
     let root = mount_app();
-    until("the app has started", || {
-        root.text_content()
-            .unwrap()
-            .contains("Try the example board")
-    })
-    .await;
+    started(&root).await;
     // Two lists side by side: `functional_requirements` and `non_functional_requirements`.
     drop_file(
         "nested.json",
@@ -490,12 +489,7 @@ fn serde_json_escape(text: &str) -> String {
 #[wasm_bindgen_test]
 async fn a_linked_files_clash_with_a_move_opens_as_a_conflict_and_is_settled_undoably() {
     let root = mount_app();
-    until("the app has started", || {
-        root.text_content()
-            .unwrap()
-            .contains("Try the example board")
-    })
-    .await;
+    started(&root).await;
     write_private(&linked_matrix("backlog", "")).await;
     button(&root, "Import matrix").click();
     until("the file is linked", || {

@@ -63,6 +63,18 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A requirement slot as read from the file: its card and nothing else yet.
+    fn read(card: Result<Card, EntryProblem>) -> Entry {
+        Entry {
+            card,
+            edited: None,
+            duplicate: false,
+            name: None,
+            linked: None,
+            conflicts: Vec::new(),
+        }
+    }
+
     pub fn card(&self) -> Option<&Card> {
         self.card.as_ref().ok()
     }
@@ -714,18 +726,10 @@ impl Board {
         let from = self.card(mv.entry).ok_or(MoveError::NoSuchCard)?.stage;
         let mut value = self.current_value(mv.entry).ok_or(MoveError::NoSuchCard)?;
         let kept = write_move(&mut value, from, mv, reason)?;
+        let card = self
+            .read_card(mv.entry, &value)
+            .map_err(|_| MoveError::NoSuchCard)?;
         let entry = &mut self.entries[mv.entry];
-        let name = entry
-            .name
-            .as_deref()
-            .or_else(|| self.matrix.entries().get(mv.entry).and_then(|e| e.key()));
-        let card = Card::read_with(
-            &self.fields,
-            name,
-            &Value::Object(value.clone()),
-            entry.linked.as_deref(),
-        )
-        .map_err(|_| MoveError::NoSuchCard)?;
         entry.card = Ok(card);
         entry.edited = Some(value);
         Ok(Moved {
@@ -733,6 +737,24 @@ impl Board {
             to: mv.to,
             kept,
         })
+    }
+
+    /// Entry `index`'s card for `value`, read with the name and links the entry has.
+    fn read_card(
+        &self,
+        index: EntryIndex,
+        value: &Map<String, Value>,
+    ) -> Result<Card, EntryProblem> {
+        let entry = self.entries.get(index);
+        let name = entry
+            .and_then(|e| e.name.as_deref())
+            .or_else(|| self.matrix.entries().get(index).and_then(|e| e.key()));
+        Card::read_with(
+            &self.fields,
+            name,
+            &Value::Object(value.clone()),
+            entry.and_then(|e| e.linked.as_deref()),
+        )
     }
 
     /// A copy of one entry, for undo to put back with `restore`.

@@ -204,21 +204,15 @@ impl Link {
     /// Links `handle` (and the folder it was found in) and opens its file on the board; a
     /// newer version of the open file with unsaved changes is merged instead.
     async fn open(&self, state: AppState, handle: Handle, folder: Option<Handle>) -> bool {
-        let (file, size, modified) = match file_of(&handle).await {
+        let read = match file_of(&handle).await {
+            Ok((file, size, modified)) => text_of(&file).await.map(|text| (text, size, modified)),
+            Err(why) => Err(format!("{why}.")),
+        };
+        let (text, size, modified) = match read {
             Ok(read) => read,
             Err(why) => {
                 state.notice.set(Some(Notice::Error(format!(
                     "Could not open {}: {why}",
-                    handle.name()
-                ))));
-                return false;
-            }
-        };
-        let text = match text_of(&file).await {
-            Ok(text) => text,
-            Err(why) => {
-                state.notice.set(Some(Notice::Error(format!(
-                    "Could not import {}. {why}",
                     handle.name()
                 ))));
                 return false;

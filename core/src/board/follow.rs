@@ -257,19 +257,11 @@ impl Board {
             let raw = their_raw(j);
             if let Some(i) = pair_of[j] {
                 let old = &self.entries[i];
-                let card = match &old.edited {
+                entries.push(Entry::read(match &old.edited {
                     // The card shows the board's change; the file's own card is read again.
                     Some(_) => read_raw(&self.fields, raw_entry.key(), raw),
                     None => old.card.clone(),
-                };
-                entries.push(Entry {
-                    card,
-                    edited: None,
-                    duplicate: false,
-                    name: None,
-                    linked: None,
-                    conflicts: Vec::new(),
-                });
+                }));
                 paired.push(Some(i));
                 continue;
             }
@@ -280,14 +272,7 @@ impl Board {
             if let Ok(card) = &card {
                 theirs_changed.push(card.id.as_str().to_owned());
             }
-            entries.push(Entry {
-                card,
-                edited: None,
-                duplicate: false,
-                name: None,
-                linked: None,
-                conflicts: Vec::new(),
-            });
+            entries.push(Entry::read(card));
             paired.push(None);
         }
         // Requirements the file removed: the board's entries left unpaired whose id is not
@@ -414,8 +399,7 @@ impl Board {
 
     /// Replaces entry `index`'s value as an unsaved change, reading its card again.
     fn set_value(&mut self, index: EntryIndex, value: Map<String, Value>) {
-        let key = self.matrix.entries().get(index).and_then(|e| e.key());
-        let card = Card::read_with(&self.fields, key, &Value::Object(value.clone()), None);
+        let card = self.read_card(index, &value);
         if let Some(entry) = self.entries.get_mut(index) {
             entry.card = card;
             entry.edited = Some(value);
@@ -514,18 +498,9 @@ impl Board {
             }
             Resolution::BothHistories => both_histories(&mut value, &conflicts),
         }
-        let entry = &self.entries[index];
-        let name = entry
-            .name
-            .as_deref()
-            .or_else(|| self.matrix.entries().get(index).and_then(|e| e.key()));
-        let card = Card::read_with(
-            &self.fields,
-            name,
-            &Value::Object(value.clone()),
-            entry.linked.as_deref(),
-        )
-        .map_err(|_| MoveError::NoSuchCard)?;
+        let card = self
+            .read_card(index, &value)
+            .map_err(|_| MoveError::NoSuchCard)?;
         let entry = &mut self.entries[index];
         if how != Resolution::KeepMine {
             entry.card = Ok(card);

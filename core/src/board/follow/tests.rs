@@ -34,6 +34,16 @@ fn moved_here(text: &str) -> Workspace {
     ws
 }
 
+/// Puts the board that followed the file in place, as the shell does.
+fn take(ws: &mut Workspace, followed: Followed) {
+    ws.apply(Action::Follow {
+        board: Box::new(followed.board.expect("the board changed")),
+        message: String::new(),
+        changed: followed.changed,
+    })
+    .unwrap();
+}
+
 /// The file as an agent leaves it: REQ-2 moved to Test written, with its history step.
 fn agent_moved(text: &str, id: &str, to: &str, at: &str) -> String {
     let mut doc: Value = serde_json::from_str(text).unwrap();
@@ -105,12 +115,7 @@ fn a_conflict_shows_on_its_card_and_each_resolution_is_one_undoable_change() {
         let followed = ws.board().unwrap().follow(&disk).unwrap();
         let keys: Vec<&str> = followed.conflicts.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, ["tdd_stage", "tdd_history"]);
-        ws.apply(Action::Follow {
-            board: Box::new(followed.board.unwrap()),
-            message: String::new(),
-            changed: None,
-        })
-        .unwrap();
+        take(&mut ws, followed);
         let board = ws.board().unwrap();
         let entry = board.find("REQ-1").unwrap();
         assert_eq!(board.conflicts(entry).len(), 2);
@@ -162,12 +167,7 @@ fn conflicts_the_file_did_not_touch_again_stay_open_after_the_next_change() {
     let disk = agent_moved(&base, "REQ-1", "red", "2026-11-29T09:59:00Z");
     let mut ws = moved_here(&base);
     let followed = ws.board().unwrap().follow(&disk).unwrap();
-    ws.apply(Action::Follow {
-        board: Box::new(followed.board.unwrap()),
-        message: String::new(),
-        changed: None,
-    })
-    .unwrap();
+    take(&mut ws, followed);
     let later = agent_moved(&disk, "REQ-2", "test_written", "2026-11-29T10:05:00Z");
     let followed = ws.board().unwrap().follow(&later).unwrap();
     let board = followed.board.unwrap();
@@ -347,12 +347,7 @@ fn take_the_files_for_a_requirement_the_file_removed_is_refused_and_keeps_it() {
     let mut ws = moved_here(&base);
     let disk = file(&[("REQ-2", "backlog")]);
     let followed = ws.board().unwrap().follow(&disk).unwrap();
-    ws.apply(Action::Follow {
-        board: Box::new(followed.board.unwrap()),
-        message: String::new(),
-        changed: None,
-    })
-    .unwrap();
+    take(&mut ws, followed);
     let entry = ws.board().unwrap().find("REQ-1").unwrap();
     let e = ws
         .apply(Action::Resolve {
