@@ -630,6 +630,8 @@ impl Board {
         // The same file read another way: what the file holds is still the base, and the
         // board's changes are still unsaved.
         board.origin = self.origin;
+        // Conflicts with the file wait for a person whichever way it is read.
+        board.reopen_conflicts(self.open_conflicts());
         if changed {
             board.disk = Some(self.base_text().to_owned());
             board.carried = self.unsaved();

@@ -98,6 +98,67 @@ impl Conflict {
     }
 }
 
+impl Conflict {
+    /// The conflicts as JSON text, for a save to keep them across a reload.
+    pub fn list_to_json(conflicts: &[Conflict]) -> String {
+        let list: Vec<Value> = conflicts
+            .iter()
+            .map(|c| {
+                let mut o = Map::new();
+                o.insert("id".into(), c.id.clone().into());
+                o.insert(
+                    "path".into(),
+                    Value::Array(c.path.iter().cloned().map(Value::String).collect()),
+                );
+                o.insert("whole".into(), c.key.is_empty().into());
+                o.insert("ours".into(), c.ours.clone().unwrap_or(Value::Null));
+                o.insert("has_ours".into(), c.ours.is_some().into());
+                o.insert("theirs".into(), c.theirs.clone().unwrap_or(Value::Null));
+                o.insert("has_theirs".into(), c.theirs.is_some().into());
+                Value::Object(o)
+            })
+            .collect();
+        Value::Array(list).to_string()
+    }
+
+    /// Reads what `list_to_json` wrote; anything else reads as no conflict.
+    pub fn list_from_json(text: &str) -> Vec<Conflict> {
+        let Ok(Value::Array(list)) = serde_json::from_str::<Value>(text) else {
+            return Vec::new();
+        };
+        list.into_iter()
+            .filter_map(|mut c| {
+                let id = c.get("id")?.as_str()?.to_owned();
+                let path: Vec<String> = c
+                    .get("path")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect();
+                let whole = c.get("whole").and_then(Value::as_bool).unwrap_or(false);
+                let key = if whole {
+                    String::new()
+                } else if path.is_empty() {
+                    "(value)".to_owned()
+                } else {
+                    path.join(".")
+                };
+                let has = |c: &Value, k: &str| c.get(k).and_then(Value::as_bool) == Some(true);
+                let (has_ours, has_theirs) = (has(&c, "has_ours"), has(&c, "has_theirs"));
+                let ours = c.get_mut("ours").map(Value::take).filter(|_| has_ours);
+                let theirs = c.get_mut("theirs").map(Value::take).filter(|_| has_theirs);
+                Some(Conflict {
+                    id,
+                    key,
+                    path,
+                    ours,
+                    theirs,
+                })
+            })
+            .collect()
+    }
+}
+
 fn shown(value: &Option<Value>) -> String {
     match value {
         Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
@@ -436,13 +497,14 @@ impl<'a> Merger<'a> {
     fn pair(base: &mut Version, side: &mut Version) -> (Vec<Fate>, Vec<usize>) {
         let n = base.matrix.entries().len();
         let mut fates = vec![Fate::Removed; n];
-        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::with_capacity(n);
+        // A map member is its key and its value: a renamed key is a changed requirement.
+        let mut by_text: HashMap<(Option<&str>, &str), Vec<usize>> = HashMap::with_capacity(n);
         for i in (0..n).rev() {
-            by_text.entry(base.raw(i)).or_default().push(i);
+            by_text.entry(base.matrix.member(i)).or_default().push(i);
         }
         let mut unpaired_side = Vec::new();
         for j in 0..side.matrix.entries().len() {
-            match by_text.get_mut(side.raw(j)).and_then(Vec::pop) {
+            match by_text.get_mut(&side.matrix.member(j)).and_then(Vec::pop) {
                 Some(i) => fates[i] = Fate::Same(j),
                 None => unpaired_side.push(j),
             }

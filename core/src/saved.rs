@@ -54,6 +54,10 @@ pub struct SavedBoard {
     /// How many requirements differ from `disk` (`Board::unsaved`).
     #[serde(default)]
     pub unsaved: usize,
+    /// The conflicts with the file still waiting for a person (`Conflict::list_to_json`);
+    /// `None` when there are none.
+    #[serde(default)]
+    pub conflicts: Option<String>,
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -102,6 +106,11 @@ impl SavedBoard {
                     .then(|| b.base_text().to_owned())
             }),
             unsaved: ws.board().map_or(0, Board::unsaved),
+            conflicts: ws
+                .board()
+                .map(Board::open_conflicts)
+                .filter(|c| !c.is_empty())
+                .map(|c| crate::merge::Conflict::list_to_json(&c)),
             matrix,
         })
     }
@@ -139,6 +148,9 @@ impl SavedBoard {
             ) {
                 Ok((mut board, _)) => {
                     board.remember_disk(self.disk.clone(), self.unsaved);
+                    if let Some(conflicts) = &self.conflicts {
+                        board.reopen_conflicts(crate::merge::Conflict::list_from_json(conflicts));
+                    }
                     Some(board)
                 }
                 Err(e) => {
@@ -318,6 +330,7 @@ mod tests {
             fields: None,
             disk: None,
             unsaved: 0,
+            conflicts: None,
         };
         let restored = saved.restore();
         assert!(restored.workspace.board().is_none());

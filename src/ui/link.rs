@@ -381,12 +381,30 @@ impl Link {
             return Err("the browser did not allow writing to it.".to_owned());
         }
         self.reconnect.set(false);
+        let generation = self.generation.get_value();
+        // After every wait the link and the open board must still be the ones this save is
+        // for: a drop or an undo meanwhile is never merged with this file nor written to it.
+        let still =
+            |link: &Link| link.generation.get_value() == generation && link.owns_board(state);
+        let moved_on = || {
+            "the board or the link changed while saving; nothing was written. Save again."
+                .to_owned()
+        };
         // Read first, every time, and the text itself: whatever the agents wrote since (even
         // a rewrite of the same size in the same second, or a version an undo took off the
         // board) is merged before anything is written.
         for _ in 0..3 {
             let (file, size, modified) = file_of(handle).await.map_err(|e| format!("{e}."))?;
             let on_disk = text_of(&file).await?;
+            if !still(self) {
+                return Err(moved_on());
+            }
+            if state.is_busy_untracked() {
+                state.announcement.set(
+                    "Not saved yet: finish or close what is open first, then save.".to_owned(),
+                );
+                return Ok(None);
+            }
             self.seen.set_value((size, modified));
             let differs = state.with_board(|b| {
                 b.is_some_and(|b| b.base_text() != on_disk.trim_start_matches('\u{FEFF}'))
@@ -415,6 +433,9 @@ impl Link {
             // The file must still be the one just read: an agent writing in between is read
             // and merged first, on the next round.
             let (_, size, modified) = file_of(handle).await.map_err(|e| format!("{e}."))?;
+            if !still(self) {
+                return Err(moved_on());
+            }
             if self.seen.get_value() != (size, modified) {
                 continue;
             }

@@ -117,6 +117,24 @@ impl Board {
     /// export as it is now: the next merge starts from it, and the changes stay unsaved.
     pub(crate) fn written(&mut self, text: &str) {
         self.disk = Some(text.trim_start_matches('\u{FEFF}').to_owned());
+        // Something differs (a move or an undo since the export): never "nothing unsaved".
+        if self.unsaved() == 0 && self.export() != text {
+            self.carried = 1;
+        }
+    }
+
+    /// The open conflicts, all requirements together, for a save or a reread to carry.
+    pub fn open_conflicts(&self) -> Vec<Conflict> {
+        self.entries
+            .iter()
+            .flat_map(|e| e.conflicts.iter().cloned())
+            .collect()
+    }
+
+    /// Puts conflicts kept by a save (`SavedBoard::conflicts`) or a reread back on their
+    /// cards; those whose requirement is gone are dropped.
+    pub(crate) fn reopen_conflicts(&mut self, conflicts: Vec<Conflict>) {
+        self.mark_conflicts(conflicts);
     }
 
     /// How many requirements differ from the file as last read or written.
@@ -164,7 +182,8 @@ impl Board {
         )
         .map_err(unreadable)?;
         board.origin = self.origin;
-        if board.matrix.text() != theirs.trim_start_matches('\u{FEFF}') {
+        let theirs = theirs.trim_start_matches('\u{FEFF}');
+        if board.matrix.text() != theirs {
             board.disk = Some(theirs.to_owned());
             board.carried = merged.ours_kept.len();
         }
@@ -215,8 +234,9 @@ impl Board {
         // at the same place counted from the end (requirements added or removed above it),
         // then anywhere, hashing only what is left.
         let (n, m) = (self.len(), matrix.entries().len());
-        let base_raw = |i: usize| self.matrix.raw(i).unwrap_or_default();
-        let their_raw = |j: usize| matrix.raw(j).unwrap_or_default();
+        // A map member is its key and its value: a renamed key is a changed requirement.
+        let base_raw = |i: usize| self.matrix.member(i);
+        let their_raw = |j: usize| matrix.member(j);
         let mut pair_of: Vec<Option<EntryIndex>> = vec![None; m];
         let mut used = vec![false; n];
         for (j, pair) in pair_of.iter_mut().enumerate() {
@@ -237,13 +257,13 @@ impl Board {
             }
         }
         if pair_of.iter().any(Option::is_none) {
-            let mut by_text: HashMap<&str, Vec<EntryIndex>> = HashMap::new();
+            let mut by_text: HashMap<(Option<&str>, &str), Vec<EntryIndex>> = HashMap::new();
             for i in (0..n).rev().filter(|&i| !used[i]) {
                 by_text.entry(base_raw(i)).or_default().push(i);
             }
             for (j, pair) in pair_of.iter_mut().enumerate() {
                 if pair.is_none()
-                    && let Some(i) = by_text.get_mut(their_raw(j)).and_then(Vec::pop)
+                    && let Some(i) = by_text.get_mut(&their_raw(j)).and_then(Vec::pop)
                 {
                     *pair = Some(i);
                     used[i] = true;
@@ -254,7 +274,7 @@ impl Board {
         let mut paired: Vec<Option<EntryIndex>> = Vec::with_capacity(m);
         let mut theirs_changed: Vec<String> = Vec::new();
         for (j, raw_entry) in matrix.entries().iter().enumerate() {
-            let raw = their_raw(j);
+            let raw = their_raw(j).1;
             if let Some(i) = pair_of[j] {
                 let old = &self.entries[i];
                 entries.push(Entry::read(match &old.edited {
@@ -326,7 +346,13 @@ impl Board {
                 continue;
             };
             let id = card.id.as_str();
-            let Some(j) = board.find(id) else {
+            // The entry the file still holds as it was, else the first with its id (a
+            // repeated id must not carry the change onto the other).
+            let Some(j) = paired
+                .iter()
+                .position(|p| *p == Some(i))
+                .or_else(|| board.find(id))
+            else {
                 continue;
             };
             let base: Option<Map<String, Value>> = self
@@ -489,7 +515,10 @@ impl Board {
             Resolution::TakeTheirs => {
                 // The file removed the whole requirement: the board cannot remove an entry,
                 // so it does not pretend to; the person keeps it or removes it in the file.
-                if conflicts.iter().any(|c| c.path.is_empty()) {
+                if conflicts
+                    .iter()
+                    .any(|c| c.key.is_empty() && c.theirs.is_none())
+                {
                     return Err(MoveError::RemovedInFile);
                 }
                 for c in conflicts.iter() {

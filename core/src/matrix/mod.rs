@@ -333,6 +333,13 @@ impl Matrix {
         }
     }
 
+    /// Entry `index` as a member of its container: its map key (none in a list) and its exact
+    /// text. Two entries are the same requirement, unchanged, when their members are equal.
+    pub fn member(&self, index: usize) -> (Option<&str>, &str) {
+        let key = self.entries.get(index).and_then(RawEntry::key);
+        (key, self.raw(index).unwrap_or_default())
+    }
+
     /// The exact text of entry `index`, as written in the file.
     pub fn raw(&self, index: usize) -> Option<&str> {
         let entry = self.entries.get(index)?;

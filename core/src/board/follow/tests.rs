@@ -388,3 +388,99 @@ fn a_reread_keeps_the_files_text_as_the_base_and_the_moves_unsaved() {
     assert_eq!(stage(&followed, "REQ-1"), Stage::TestWritten);
     assert_eq!(stage(&followed, "REQ-2"), Stage::TestWritten);
 }
+
+/// REQ-1 moved on the board and to Red in the file: one conflict, taken onto the board.
+fn conflicted(base: &str) -> Workspace {
+    let mut ws = moved_here(base);
+    let disk = agent_moved(base, "REQ-1", "red", "2026-11-29T09:59:00Z");
+    let followed = ws.board().unwrap().follow(&disk).unwrap();
+    take(&mut ws, followed);
+    assert_eq!(ws.board().unwrap().conflict_count(), 1);
+    ws
+}
+
+#[test]
+fn an_open_conflict_survives_a_reload_and_a_reread() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let ws = conflicted(&base);
+    let saved = crate::saved::SavedBoard::of(&ws, "t".into()).unwrap();
+    let again = crate::saved::SavedBoard::from_json(&saved.to_json()).unwrap();
+    let restored = again.restore().workspace;
+    let board = restored.board().unwrap();
+    let entry = board.find("REQ-1").unwrap();
+    assert_eq!(board.conflicts(entry), ws.board().unwrap().conflicts(entry));
+    let board = ws.board().unwrap();
+    let (reread, _) = board.reread(board.fields()).unwrap();
+    assert_eq!(reread.conflicts(entry), board.conflicts(entry));
+}
+
+#[test]
+fn a_renamed_map_key_is_a_changed_requirement() {
+    let base = "{\n  \"R1\": {\"text\": \"a\", \"tdd_stage\": \"backlog\", \"tests\": [\"t.rs\"]},\n  \"R2\": {\"text\": \"b\", \"tdd_stage\": \"backlog\"}\n}\n";
+    let renamed = base.replace("\"R2\"", "\"R3\"");
+    let (board, _) = Board::import("m.json", base.as_bytes()).unwrap();
+    let followed = board.follow(&renamed).unwrap();
+    let new = followed.board.unwrap();
+    assert!(
+        new.find("R3").is_some(),
+        "the board shows the file's new id"
+    );
+    assert!(new.find("R2").is_none());
+}
+
+#[test]
+fn a_repeated_id_carries_the_boards_change_onto_one_entry() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let ws = moved_here(&base);
+    // The file gets a copy of REQ-1 above the original.
+    let mut doc: Value = serde_json::from_str(&base).unwrap();
+    let copy = doc["requirements"][0].clone();
+    doc["requirements"].as_array_mut().unwrap().insert(0, copy);
+    let disk = serde_json::to_string_pretty(&doc).unwrap();
+    let new = ws.board().unwrap().follow(&disk).unwrap().board.unwrap();
+    // The copy and the original read the same: the move lands on exactly one of them.
+    let stages: Vec<Stage> = (0..3).map(|i| new.card(i).unwrap().stage).collect();
+    let moved = stages.iter().filter(|s| **s == Stage::TestWritten).count();
+    assert_eq!(moved, 1, "{stages:?}");
+    assert_eq!(new.unsaved(), 1);
+}
+
+#[test]
+fn an_undo_while_the_write_was_in_flight_is_unsaved() {
+    let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
+    let mut ws = moved_here(&base);
+    let board = ws.board().unwrap();
+    let (written, id, origin) = (board.export(), board.id(), board.origin());
+    ws.undo();
+    assert!(ws.saved(&written, id, origin));
+    assert!(ws.board().unwrap().unsaved() >= 1);
+}
+
+#[test]
+fn a_byte_order_mark_stays_out_of_the_files_text_after_the_general_way() {
+    let base = format!(
+        "\u{FEFF}{}",
+        file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")])
+    );
+    let (board, _) = Board::import("m.json", base.as_bytes()).unwrap();
+    let mut ws = Workspace::default();
+    ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
+    let entry = ws.board().unwrap().find("REQ-1").unwrap();
+    ws.apply(Action::MoveCard(crate::board::Move {
+        entry,
+        to: Stage::TestWritten,
+        by: "qa".into(),
+        at: "t".into(),
+        override_reason: None,
+    }))
+    .unwrap();
+    // The file removes REQ-1: the general way, which keeps the file's text.
+    let disk = format!("\u{FEFF}{}", file(&[("REQ-2", "backlog")]));
+    let followed = ws.board().unwrap().follow(&disk).unwrap();
+    take(&mut ws, followed);
+    assert!(!ws.board().unwrap().base_text().starts_with('\u{FEFF}'));
+    assert!(
+        ws.board().unwrap().follow(&disk).unwrap().board.is_none(),
+        "the same file again is no change"
+    );
+}
