@@ -87,7 +87,7 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    /// Our value as a person reads it: pretty JSON, or "(removed)".
+    /// Our value as JSON on one line, or "(removed)"; the page lays it out.
     pub fn ours_shown(&self) -> String {
         shown(&self.ours)
     }
@@ -161,7 +161,7 @@ impl Conflict {
 
 fn shown(value: &Option<Value>) -> String {
     match value {
-        Some(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+        Some(v) => v.to_string(),
         None => "(removed)".to_owned(),
     }
 }

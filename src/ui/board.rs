@@ -557,6 +557,22 @@ fn OverrideDialog() -> impl IntoView {
     }
 }
 
+/// JSON laid out on lines by the browser's own `JSON.stringify`, so the page carries no
+/// pretty printer of its own; text that is not JSON is shown as it is.
+fn pretty(json: String) -> String {
+    js_sys::JSON::parse(&json)
+        .ok()
+        .and_then(|v| {
+            js_sys::JSON::stringify_with_replacer_and_space(
+                &v,
+                &wasm_bindgen::JsValue::NULL,
+                &wasm_bindgen::JsValue::from(2),
+            )
+            .ok()
+        })
+        .map_or(json, String::from)
+}
+
 /// Settles a conflict between the board and its file, one requirement at a time: the keys
 /// both changed, with both values, and the three ways out. Each is one undoable change.
 #[component]
@@ -591,7 +607,7 @@ pub fn ConflictDialog() -> impl IntoView {
                     } else {
                         c.key.clone()
                     };
-                    (key, c.ours_shown(), c.theirs_shown())
+                    (key, pretty(c.ours_shown()), pretty(c.theirs_shown()))
                 })
                 .collect();
             let removed = b
