@@ -252,6 +252,33 @@ pub fn merge(
     if theirs == base {
         return Ok(Merged::taken(ours.to_owned()));
     }
+    // Both sides added the file (git passes an empty common version): nothing is common,
+    // so every requirement is added on one side or both, and those added on both merge.
+    if base.trim_start_matches('\u{FEFF}').trim().is_empty() {
+        let mut ours = Version::read(
+            ours,
+            Side::Ours,
+            fields.and_then(|f| f.container.as_deref()),
+        )?;
+        let mut theirs = Version::read(
+            theirs,
+            Side::Theirs,
+            fields.and_then(|f| f.container.as_deref()),
+        )?;
+        let detected = |v: &Version| v.matrix.shape().chosen().next().map(|c| c.fields.clone());
+        let fields = fields
+            .cloned()
+            .or_else(|| detected(&theirs))
+            .unwrap_or_default();
+        ours.fields = fields.clone();
+        theirs.fields = fields.clone();
+        let mut base = Version {
+            matrix: theirs.matrix.without_entries(),
+            fields,
+            keys: Vec::new(),
+        };
+        return finish(Merger::new(&mut base, &mut ours, &mut theirs).run());
+    }
     let base = Version::read(base, Side::Base, None)?;
     // A person's choice of place; else each version is read as the board reads it, so a
     // list one side started (`non_functional_requirements` beside the first) is seen, and
@@ -273,10 +300,13 @@ pub fn merge(
     let mut theirs = Version::read(theirs, Side::Theirs, container.as_deref())?;
     ours.fields = fields.clone();
     theirs.fields = fields;
-    let merged = Merger::new(&mut base, &mut ours, &mut theirs)
-        .run()
-        .ok_or(MergeError::Unmergeable)?;
-    // Never a broken file: a result that is not valid JSON is refused, whatever caused it.
+    finish(Merger::new(&mut base, &mut ours, &mut theirs).run())
+}
+
+/// The merge's result, refused when a requirement had nowhere to go or the text is not
+/// valid JSON, whatever caused it: never a broken file.
+fn finish(merged: Option<Merged>) -> Result<Merged, MergeError> {
+    let merged = merged.ok_or(MergeError::Unmergeable)?;
     if serde_json::from_str::<serde::de::IgnoredAny>(merged.text.trim_start_matches('\u{FEFF}'))
         .is_err()
     {

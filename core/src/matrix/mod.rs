@@ -314,6 +314,17 @@ impl Matrix {
         &self.entries
     }
 
+    /// The same file with no requirement in it: for a merge whose common version is empty.
+    pub(crate) fn without_entries(&self) -> Matrix {
+        Matrix {
+            text: String::new(),
+            bom: false,
+            entries: Vec::new(),
+            style: self.style.clone(),
+            shape: self.shape.clone(),
+        }
+    }
+
     /// The file's writing habits.
     pub(crate) fn style(&self) -> &Style {
         &self.style

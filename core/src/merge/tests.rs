@@ -403,6 +403,20 @@ fn a_conflict_in_a_key_with_a_dot_keeps_its_path() {
     assert_eq!(merged.conflicts[0].key, "v1.2");
 }
 
+#[test]
+fn a_file_both_sides_added_merges_as_two_sets_of_additions() {
+    let ours = file(&[("REQ-1", "backlog"), ("REQ-2", "red")]);
+    let theirs = file(&[("REQ-1", "backlog"), ("REQ-3", "green")]);
+    let merged = m("", &ours, &theirs);
+    assert!(merged.is_clean(), "{:?}", merged.conflicts);
+    let ids: Vec<String> = by_id(&merged.text).into_iter().map(|(i, _)| i).collect();
+    assert_eq!(ids, ["REQ-1", "REQ-3", "REQ-2"]);
+    let clash = file(&[("REQ-1", "red")]);
+    let merged = m("", &clash, &theirs);
+    assert_eq!(merged.conflicts.len(), 1);
+    assert_eq!(merged.conflicts[0].key, "tdd_stage");
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod props {
     use super::*;
