@@ -138,8 +138,20 @@ impl Board {
     }
 
     /// How many requirements differ from the file as last read or written.
+    /// A change that puts a requirement back as the file has it (an undo after a save) is
+    /// no change.
     pub fn unsaved(&self) -> usize {
-        self.entries.iter().filter(|e| e.edited.is_some()).count() + self.carried
+        let changed = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| {
+                e.edited
+                    .as_ref()
+                    .is_some_and(|v| Some(v) != self.file_value(*i).as_ref())
+            })
+            .count();
+        changed + self.carried
     }
 
     /// Merges `theirs` (the file as it is now) with the board's changes since `base_text`.
