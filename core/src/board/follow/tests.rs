@@ -255,7 +255,11 @@ fn after_a_save_nothing_is_unsaved_and_undo_still_takes_a_move_back() {
     );
     ws.redo();
     assert_eq!(ws.board().unwrap().export(), written);
-    assert_eq!(ws.board().unwrap().unsaved(), 0, "redone, the board is the file again");
+    assert_eq!(
+        ws.board().unwrap().unsaved(),
+        0,
+        "redone, the board is the file again"
+    );
 }
 
 #[test]
