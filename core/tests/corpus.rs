@@ -344,3 +344,124 @@ fn moves_on_real_files_write_only_their_requirement() {
         );
     }
 }
+
+/// Every real file, changed on both sides: the board moves its first card, the file on disk
+/// gets its last card moved (as another tab or an agent writes it), and both the board's
+/// follow and the three-way merge hold both moves; an unchanged file is no change.
+#[test]
+fn real_files_merge_a_move_on_each_side() {
+    use traceboard_core::board::Move;
+    use traceboard_core::merge::merge;
+    use traceboard_core::stage::Stage;
+    use traceboard_core::workspace::{Action, Workspace};
+    let moved = |board: Board, entry: usize| {
+        let stage = board.card(entry)?.stage;
+        let to = if stage == Stage::Backlog {
+            Stage::TestWritten
+        } else {
+            Stage::Backlog
+        };
+        let mut ws = Workspace::default();
+        ws.apply(Action::OpenBoard(Box::new(board))).ok()?;
+        ws.apply(Action::MoveCard(Move {
+            entry,
+            to,
+            by: "qa".into(),
+            at: "2026-11-29T10:00:00Z".into(),
+            override_reason: Some("corpus check".into()),
+        }))
+        .ok()?;
+        Some((ws, to))
+    };
+    let mut checked = 0;
+    for expected in CORPUS {
+        let bytes = std::fs::read(path(expected.file)).expect("readable");
+        let Ok((board, _)) = Board::import(expected.file, &bytes) else {
+            continue;
+        };
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        assert!(
+            board.follow(&text).expect("reads").board.is_none(),
+            "{}",
+            expected.file
+        );
+        let ids: Vec<usize> = board
+            .cards()
+            .filter(|(_, c)| !c.read_only && !c.history_not_a_list)
+            .map(|(i, _)| i)
+            .collect();
+        if ids.len() < 2 {
+            continue;
+        }
+        let (first, last) = (ids[0], ids[ids.len() - 1]);
+        let (first_id, last_id) = (
+            board.card(first).unwrap().id.to_string(),
+            board.card(last).unwrap().id.to_string(),
+        );
+        if first_id == last_id {
+            continue;
+        }
+        let (theirs_board, _) = Board::import(expected.file, &bytes).unwrap();
+        let (Some((ours, our_stage)), Some((theirs, their_stage))) =
+            (moved(board, first), moved(theirs_board, last))
+        else {
+            continue;
+        };
+        let theirs_text = theirs.board().unwrap().export();
+        let ours_text = ours.board().unwrap().export();
+        let stage_of = |b: &Board, id: &str| {
+            b.cards()
+                .find(|(_, c)| c.id.as_str() == id)
+                .map(|(_, c)| c.stage)
+        };
+
+        let followed = ours.board().unwrap().follow(&theirs_text).expect("follows");
+        let after = followed.board.expect("the file changed");
+        assert!(
+            followed.conflicts.is_empty(),
+            "{}: {:?}",
+            expected.file,
+            followed.conflicts
+        );
+        assert_eq!(
+            stage_of(&after, &first_id),
+            Some(our_stage),
+            "{}",
+            expected.file
+        );
+        assert_eq!(
+            stage_of(&after, &last_id),
+            Some(their_stage),
+            "{}",
+            expected.file
+        );
+
+        let merged = merge(&text, &ours_text, &theirs_text, None).expect("merges");
+        assert!(
+            merged.is_clean(),
+            "{}: {:?}",
+            expected.file,
+            merged.conflicts
+        );
+        let (again, _) = Board::import(expected.file, merged.text.as_bytes()).expect("re-imports");
+        assert_eq!(
+            stage_of(&again, &first_id),
+            Some(our_stage),
+            "{}",
+            expected.file
+        );
+        assert_eq!(
+            stage_of(&again, &last_id),
+            Some(their_stage),
+            "{}",
+            expected.file
+        );
+        assert_eq!(again.len(), after.len(), "{}", expected.file);
+        checked += 1;
+    }
+    eprintln!("{checked} corpus files merged a move on each side");
+    assert!(
+        checked >= 10,
+        "only {checked} corpus files could be checked"
+    );
+}
