@@ -631,7 +631,7 @@ impl Board {
         // board's changes are still unsaved.
         board.origin = self.origin;
         // Conflicts with the file wait for a person whichever way it is read.
-        board.reopen_conflicts(self.open_conflicts());
+        board.mark_conflicts(self.open_conflicts());
         if changed {
             board.disk = Some(self.base_text().to_owned());
             board.carried = self.unsaved();

@@ -254,52 +254,30 @@ pub fn merge(
     }
     // Both sides added the file (git passes an empty common version): nothing is common,
     // so every requirement is added on one side or both, and those added on both merge.
-    if base.trim_start_matches('\u{FEFF}').trim().is_empty() {
-        let mut ours = Version::read(
-            ours,
-            Side::Ours,
-            fields.and_then(|f| f.container.as_deref()),
-        )?;
-        let mut theirs = Version::read(
-            theirs,
-            Side::Theirs,
-            fields.and_then(|f| f.container.as_deref()),
-        )?;
-        let detected = |v: &Version| v.matrix.shape().chosen().next().map(|c| c.fields.clone());
-        let fields = fields
-            .cloned()
-            .or_else(|| detected(&theirs))
-            .unwrap_or_default();
-        ours.fields = fields.clone();
-        theirs.fields = fields.clone();
-        let mut base = Version {
-            matrix: theirs.matrix.without_entries(),
-            fields,
-            keys: Vec::new(),
-        };
-        return finish(Merger::new(&mut base, &mut ours, &mut theirs).run());
-    }
-    let base = Version::read(base, Side::Base, None)?;
+    let added_on_both = base.trim_start_matches('\u{FEFF}').trim().is_empty();
+    let base = match added_on_both {
+        true => None,
+        false => Some(Version::read(base, Side::Base, None)?),
+    };
     // A person's choice of place; else each version is read as the board reads it, so a
     // list one side started (`non_functional_requirements` beside the first) is seen, and
     // requirements pair by id across lists.
-    let container = fields.and_then(|f| f.container.clone());
-    let fields = match fields {
-        Some(f) => f.clone(),
-        None => base
-            .matrix
-            .shape()
-            .chosen()
-            .next()
-            .map(|c| c.fields.clone())
-            .unwrap_or_default(),
-    };
-    let mut base = base;
-    base.fields = fields.clone();
-    let mut ours = Version::read(ours, Side::Ours, container.as_deref())?;
-    let mut theirs = Version::read(theirs, Side::Theirs, container.as_deref())?;
-    ours.fields = fields.clone();
-    theirs.fields = fields;
+    let container = fields.and_then(|f| f.container.as_deref());
+    let mut ours = Version::read(ours, Side::Ours, container)?;
+    let mut theirs = Version::read(theirs, Side::Theirs, container)?;
+    let detected = |v: &Version| v.matrix.shape().chosen().next().map(|c| c.fields.clone());
+    let fields = fields
+        .cloned()
+        .or_else(|| detected(base.as_ref().unwrap_or(&theirs)))
+        .unwrap_or_default();
+    let mut base = base.unwrap_or_else(|| Version {
+        matrix: theirs.matrix.without_entries(),
+        fields: Fields::default(),
+        keys: Vec::new(),
+    });
+    for version in [&mut base, &mut ours, &mut theirs] {
+        version.fields = fields.clone();
+    }
     finish(Merger::new(&mut base, &mut ours, &mut theirs).run())
 }
 
@@ -423,12 +401,7 @@ impl Version {
         key
     }
 
-    /// The id of entry `index` for a map key, read if not yet.
-    fn key_of(&mut self, index: usize) -> String {
-        self.shown_id(index)
-    }
-
-    /// The requirement's id for messages.
+    /// The requirement's id for messages and for a map key.
     fn shown_id(&mut self, index: usize) -> String {
         let key = self.key(index);
         if let Some(name) = key.strip_prefix('\u{1}') {
@@ -746,7 +719,7 @@ impl<'a> Merger<'a> {
         }
         let mut inserts: Vec<Edit> = Vec::new();
         for &o in appended {
-            let id = self.ours.key_of(o);
+            let id = self.ours.shown_id(o);
             let text = self.theirs.matrix.text();
             let bytes = text.as_bytes();
             let shape = self.theirs.matrix.shape();

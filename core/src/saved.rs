@@ -149,7 +149,7 @@ impl SavedBoard {
                 Ok((mut board, _)) => {
                     board.remember_disk(self.disk.clone(), self.unsaved);
                     if let Some(conflicts) = &self.conflicts {
-                        board.reopen_conflicts(crate::merge::Conflict::list_from_json(conflicts));
+                        board.mark_conflicts(crate::merge::Conflict::list_from_json(conflicts));
                     }
                     Some(board)
                 }

@@ -409,13 +409,13 @@ impl Workspace {
     /// The board's export, `text`, was just written to its file: the board takes it as what
     /// it read, so nothing is unsaved. Undo keeps working across it: the steps of this board
     /// that would put an entry back "as the file had it" now hold that value, since the file
-    /// has another now. `false` when the board could not take the text (nothing changed then).
+    /// has another now.
     ///
     /// `board` is the board whose export was written, `origin` its `Board::origin`: when
-    /// another board of the same file is
-    /// open now (the person moved a card while the write was in flight, or undid a merge),
-    /// the written text only becomes its base, and its changes stay unsaved. A board of
-    /// another file is left alone.
+    /// another board of the same file is open now (the person moved a card while the write
+    /// was in flight, or undid a merge), the written text only becomes its base, and its
+    /// changes stay unsaved. `false`, and nothing changed, when no board or a board of
+    /// another file is open.
     pub fn saved(&mut self, text: &str, board: BoardId, origin: BoardId) -> bool {
         let Some(open) = self.board.as_mut() else {
             return false;
@@ -459,7 +459,10 @@ impl Workspace {
         }
         let values: Vec<_> = pinned.iter().map(|(_, i)| board.file_value(*i)).collect();
         if !board.rebase(text) {
-            return false;
+            // Not readable as the same requirements in the same places: the written text is
+            // still what the file holds, so the next merge starts from it.
+            board.written(text);
+            return true;
         }
         for ((state, _), value) in pinned.into_iter().zip(values) {
             state.edited = value;

@@ -396,6 +396,17 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
     }
 
+    /// The folder holds the matrix and nothing else (no temporary file left beside it);
+    /// then it goes.
+    fn assert_only_the_matrix_in(dir: &std::path::Path) {
+        let names: Vec<_> = fs::read_dir(dir)
+            .expect("listing")
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .collect();
+        assert_eq!(names, [OsString::from("matrix.json")]);
+        let _ = fs::remove_dir_all(dir);
+    }
+
     #[test]
     fn writing_replaces_the_file_and_leaves_nothing_beside_it() {
         let dir = scratch("write");
@@ -403,12 +414,7 @@ mod tests {
         fs::write(&path, "old").expect("old");
         write_atomically(&path, b"new").expect("written");
         assert_eq!(fs::read_to_string(&path).expect("new"), "new");
-        let names: Vec<_> = fs::read_dir(&dir)
-            .expect("listing")
-            .filter_map(|e| e.ok().map(|e| e.file_name()))
-            .collect();
-        assert_eq!(names, [OsString::from("matrix.json")]);
-        let _ = fs::remove_dir_all(&dir);
+        assert_only_the_matrix_in(&dir);
     }
 
     #[test]
@@ -419,11 +425,6 @@ mod tests {
         fs::create_dir_all(path.join("inside")).expect("a directory in the way");
         assert!(write_atomically(&path, b"new").is_err());
         assert!(path.join("inside").is_dir());
-        let names: Vec<_> = fs::read_dir(&dir)
-            .expect("listing")
-            .filter_map(|e| e.ok().map(|e| e.file_name()))
-            .collect();
-        assert_eq!(names, [OsString::from("matrix.json")]);
-        let _ = fs::remove_dir_all(&dir);
+        assert_only_the_matrix_in(&dir);
     }
 }

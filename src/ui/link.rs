@@ -815,8 +815,9 @@ pub fn start(state: AppState, link: Link) {
             }
         }
     });
+    // Nothing is asked of the browser while no file is linked or the tab is hidden.
     let tick = move || {
-        if document().hidden() {
+        if link.file.with_value(Option::is_none) || document().hidden() {
             return;
         }
         spawn_local(async move { link.check(state).await });

@@ -94,10 +94,11 @@ impl Board {
     /// no change is unsaved any more. Cards stay as they are. `false` (and nothing changed)
     /// when `text` does not read as the same requirements in the same places.
     pub(crate) fn rebase(&mut self, text: &str) -> bool {
-        let container = self.matrix.shape().chosen().next().map(|c| c.path.clone());
-        let Ok(matrix) = Matrix::parse_choosing(
+        // Read as the board reads its file: a person's choice of place, else every list.
+        let Ok(matrix) = Matrix::parse_in_style(
             text.as_bytes().to_vec(),
-            self.fields.container.as_deref().or(container.as_deref()),
+            self.fields.container.as_deref(),
+            Some(self.matrix.style()),
         ) else {
             return false;
         };
@@ -129,12 +130,6 @@ impl Board {
             .iter()
             .flat_map(|e| e.conflicts.iter().cloned())
             .collect()
-    }
-
-    /// Puts conflicts kept by a save (`SavedBoard::conflicts`) or a reread back on their
-    /// cards; those whose requirement is gone are dropped.
-    pub(crate) fn reopen_conflicts(&mut self, conflicts: Vec<Conflict>) {
-        self.mark_conflicts(conflicts);
     }
 
     /// How many requirements differ from the file as last read or written.
@@ -170,12 +165,11 @@ impl Board {
             });
         }
         let fast = self.disk.is_none() && self.carried == 0;
-        let followed = match fast.then(|| self.follow_entries(theirs)) {
-            Some(Ok(Some(followed))) => followed,
-            Some(Err(e)) => return Err(e),
-            _ => self.follow_text(theirs)?,
-        };
-        Ok(followed)
+        match fast.then(|| self.follow_entries(theirs)) {
+            Some(Ok(Some(followed))) => Ok(followed),
+            Some(Err(e)) => Err(e),
+            _ => self.follow_text(theirs),
+        }
     }
 
     /// The general way: the three texts merged (`merge::merge`), and the merged text read as
@@ -463,8 +457,9 @@ impl Board {
         Finder(Some(index))
     }
 
-    /// Puts each conflict on the card of its requirement.
-    fn mark_conflicts(&mut self, conflicts: Vec<Conflict>) {
+    /// Puts each conflict on the card of its requirement (after a merge, a reload or a
+    /// reread); those whose requirement is gone are dropped.
+    pub(crate) fn mark_conflicts(&mut self, conflicts: Vec<Conflict>) {
         let ids = self.finder(conflicts.len());
         for conflict in conflicts {
             if let Some(index) = ids.find(self, &conflict.id) {

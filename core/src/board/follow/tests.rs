@@ -17,21 +17,26 @@ fn stage(board: &Board, id: &str) -> Stage {
     board.card(board.find(id).unwrap()).unwrap().stage
 }
 
-/// A workspace with the file open and REQ-1 moved to Red by the board.
+/// A workspace with the file open and REQ-1 moved to Test written by the board.
 fn moved_here(text: &str) -> Workspace {
     let (board, _) = Board::import("m.json", text.as_bytes()).unwrap();
     let mut ws = Workspace::default();
     ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
-    let entry = ws.board().unwrap().find("REQ-1").unwrap();
+    move_to_test_written(&mut ws, "REQ-1", "2026-11-29T10:00:00Z");
+    ws
+}
+
+/// The person moves requirement `id` to Test written at `at`.
+fn move_to_test_written(ws: &mut Workspace, id: &str, at: &str) {
+    let entry = ws.board().unwrap().find(id).unwrap();
     ws.apply(Action::MoveCard(crate::board::Move {
         entry,
         to: Stage::TestWritten,
         by: "qa-engineer".into(),
-        at: "2026-11-29T10:00:00Z".into(),
+        at: at.into(),
         override_reason: None,
     }))
     .unwrap();
-    ws
 }
 
 /// Puts the board that followed the file in place, as the shell does.
@@ -301,15 +306,7 @@ fn a_move_made_while_the_write_was_in_flight_stays_unsaved() {
     let board = ws.board().unwrap();
     let (written, id, origin) = (board.export(), board.id(), board.origin());
     // While the file is being written, the person moves REQ-2.
-    let entry = ws.board().unwrap().find("REQ-2").unwrap();
-    ws.apply(Action::MoveCard(crate::board::Move {
-        entry,
-        to: Stage::TestWritten,
-        by: "qa-engineer".into(),
-        at: "2026-11-29T10:05:00Z".into(),
-        override_reason: None,
-    }))
-    .unwrap();
+    move_to_test_written(&mut ws, "REQ-2", "2026-11-29T10:05:00Z");
     assert!(ws.saved(&written, id, origin));
     let board = ws.board().unwrap();
     assert_eq!(
@@ -467,18 +464,7 @@ fn a_byte_order_mark_stays_out_of_the_files_text_after_the_general_way() {
         "\u{FEFF}{}",
         file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")])
     );
-    let (board, _) = Board::import("m.json", base.as_bytes()).unwrap();
-    let mut ws = Workspace::default();
-    ws.apply(Action::OpenBoard(Box::new(board))).unwrap();
-    let entry = ws.board().unwrap().find("REQ-1").unwrap();
-    ws.apply(Action::MoveCard(crate::board::Move {
-        entry,
-        to: Stage::TestWritten,
-        by: "qa".into(),
-        at: "t".into(),
-        override_reason: None,
-    }))
-    .unwrap();
+    let mut ws = moved_here(&base);
     // The file removes REQ-1: the general way, which keeps the file's text.
     let disk = format!("\u{FEFF}{}", file(&[("REQ-2", "backlog")]));
     let followed = ws.board().unwrap().follow(&disk).unwrap();
@@ -488,4 +474,17 @@ fn a_byte_order_mark_stays_out_of_the_files_text_after_the_general_way() {
         ws.board().unwrap().follow(&disk).unwrap().board.is_none(),
         "the same file again is no change"
     );
+}
+
+#[test]
+fn a_save_of_a_file_with_two_lists_leaves_nothing_unsaved() {
+    let base = "{\n  \"functional_requirements\": [\n    {\"id\": \"REQ-1\", \"ears\": \"a\", \"tdd_stage\": \"backlog\", \"tests\": [\"t.rs\"]}\n  ],\n  \"non_functional_requirements\": [\n    {\"id\": \"REQ-2\", \"ears\": \"b\", \"tdd_stage\": \"backlog\", \"tests\": [\"t.rs\"]}\n  ]\n}\n";
+    let mut ws = moved_here(base);
+    move_to_test_written(&mut ws, "REQ-2", "2026-11-29T10:01:00Z");
+    let board = ws.board().unwrap();
+    assert_eq!(board.len(), 2);
+    let (written, id, origin) = (board.export(), board.id(), board.origin());
+    assert!(ws.saved(&written, id, origin));
+    assert_eq!(ws.board().unwrap().unsaved(), 0);
+    assert_eq!(ws.board().unwrap().base_text(), written);
 }
