@@ -415,6 +415,16 @@ fn real_files_merge_a_move_on_each_side() {
                 .map(|(_, c)| c.stage)
         };
 
+        // The board's move of the first requirement and the file's of the last, both there.
+        let both_moves_on = |b: &Board| {
+            let stages = (stage_of(b, &first_id), stage_of(b, &last_id));
+            assert_eq!(
+                stages,
+                (Some(our_stage), Some(their_stage)),
+                "{}",
+                expected.file
+            );
+        };
         let followed = ours.board().unwrap().follow(&theirs_text).expect("follows");
         let after = followed.board.expect("the file changed");
         assert!(
@@ -423,18 +433,7 @@ fn real_files_merge_a_move_on_each_side() {
             expected.file,
             followed.conflicts
         );
-        assert_eq!(
-            stage_of(&after, &first_id),
-            Some(our_stage),
-            "{}",
-            expected.file
-        );
-        assert_eq!(
-            stage_of(&after, &last_id),
-            Some(their_stage),
-            "{}",
-            expected.file
-        );
+        both_moves_on(&after);
 
         let merged = merge(&text, &ours_text, &theirs_text, None).expect("merges");
         assert!(
@@ -444,18 +443,7 @@ fn real_files_merge_a_move_on_each_side() {
             merged.conflicts
         );
         let (again, _) = Board::import(expected.file, merged.text.as_bytes()).expect("re-imports");
-        assert_eq!(
-            stage_of(&again, &first_id),
-            Some(our_stage),
-            "{}",
-            expected.file
-        );
-        assert_eq!(
-            stage_of(&again, &last_id),
-            Some(their_stage),
-            "{}",
-            expected.file
-        );
+        both_moves_on(&again);
         assert_eq!(again.len(), after.len(), "{}", expected.file);
         checked += 1;
     }
