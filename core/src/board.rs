@@ -18,7 +18,9 @@ use crate::matrix::{ImportError, Matrix, Position, Shape, Slot};
 use crate::requirement::{Card, EntryProblem, Linked, choose_naming, name_values};
 use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normalize_word};
 
+mod edit;
 mod follow;
+pub use edit::{Edit, HistoryStep, NewRequirement, Part, history, item_text};
 pub use follow::{Followed, Resolution};
 
 /// Index of a requirement slot in the file, stable for the life of a board.
@@ -271,6 +273,24 @@ pub enum MoveError {
     /// "Take the file's" for a requirement the file removed: the board does not remove
     /// requirements from the file.
     RemovedInFile,
+    /// The requirement has no key for that part the board could write without guessing.
+    NotEditable(&'static str),
+    /// A requirement's text may not be empty.
+    EmptyText,
+    /// An item of a list, or a picked word, may not be empty.
+    EmptyItem,
+    /// The list has no item at that place (it changed meanwhile).
+    NoSuchItem,
+    /// The edit would leave the requirement as it is.
+    NoChange,
+    /// A new requirement needs an id.
+    EmptyId,
+    /// Another requirement has this id.
+    DuplicateId(String),
+    /// The file has no list the requirement could be written into or removed from.
+    NoPlace,
+    /// A board needs at least one requirement.
+    LastRequirement,
 }
 
 impl fmt::Display for MoveError {
@@ -294,6 +314,27 @@ impl fmt::Display for MoveError {
             MoveError::RemovedInFile => write!(
                 f,
                 "The file removed this requirement. The board does not remove requirements: keep yours, or remove it from the file yourself."
+            ),
+            MoveError::NotEditable(part) => write!(
+                f,
+                "{part} is not a key this file's requirements use, so the board does not write it."
+            ),
+            MoveError::EmptyText => write!(f, "A requirement needs a text."),
+            MoveError::EmptyItem => write!(f, "Write something first: an empty item is not added."),
+            MoveError::NoSuchItem => write!(f, "That item is no longer in the list."),
+            MoveError::NoChange => write!(f, "Nothing changed."),
+            MoveError::EmptyId => write!(f, "A requirement needs an id."),
+            MoveError::DuplicateId(id) => write!(
+                f,
+                "{id} is already the id of a requirement; choose another."
+            ),
+            MoveError::NoPlace => write!(
+                f,
+                "The file has no list of requirements the board could change in its own style."
+            ),
+            MoveError::LastRequirement => write!(
+                f,
+                "It is the board's only requirement; a board needs at least one."
             ),
         }
     }

@@ -9,6 +9,7 @@
 pub mod agents;
 pub mod board;
 pub mod columns;
+pub mod ears;
 pub mod fields;
 pub mod join;
 pub mod matrix;

@@ -21,7 +21,7 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use crate::fields::Fields;
-use crate::matrix::{ImportError, Matrix, Slot};
+use crate::matrix::{Candidate, ImportError, Matrix, Slot};
 use crate::requirement::Card;
 
 /// Which of the three versions a message is about.
@@ -412,38 +412,38 @@ impl Version {
             key
         }
     }
+}
 
-    /// Where the value of entry `index` begins as a member: its key for a map member.
-    fn member_start(&self, index: usize) -> usize {
-        let text = self.matrix.text().as_bytes();
-        let Some(entry) = self.matrix.entries().get(index) else {
-            return 0;
-        };
-        let start = entry.span.start;
-        if entry.key().is_none() {
-            return start;
-        }
-        // Back over white space and the colon to the key's closing quote, then to its
-        // opening quote: the first quote not escaped by an odd run of backslashes.
-        let mut i = skip_back_ws(text, start);
-        if i > 0 && text[i - 1] == b':' {
-            i = skip_back_ws(text, i - 1);
-        }
-        if i == 0 || text[i - 1] != b'"' {
-            return start;
-        }
-        let mut j = i - 1;
-        while j > 0 {
-            j -= 1;
-            if text[j] == b'"' {
-                let slashes = text[..j].iter().rev().take_while(|&&c| c == b'\\').count();
-                if slashes % 2 == 0 {
-                    return j;
-                }
+/// Where the value of entry `index` begins as a member: its key for a map member.
+fn member_start(matrix: &Matrix, index: usize) -> usize {
+    let text = matrix.text().as_bytes();
+    let Some(entry) = matrix.entries().get(index) else {
+        return 0;
+    };
+    let start = entry.span.start;
+    if entry.key().is_none() {
+        return start;
+    }
+    // Back over white space and the colon to the key's closing quote, then to its
+    // opening quote: the first quote not escaped by an odd run of backslashes.
+    let mut i = skip_back_ws(text, start);
+    if i > 0 && text[i - 1] == b':' {
+        i = skip_back_ws(text, i - 1);
+    }
+    if i == 0 || text[i - 1] != b'"' {
+        return start;
+    }
+    let mut j = i - 1;
+    while j > 0 {
+        j -= 1;
+        if text[j] == b'"' {
+            let slashes = text[..j].iter().rev().take_while(|&&c| c == b'\\').count();
+            if slashes % 2 == 0 {
+                return j;
             }
         }
-        start
     }
+    start
 }
 
 fn skip_back_ws(text: &[u8], mut i: usize) -> usize {
@@ -674,176 +674,237 @@ impl<'a> Merger<'a> {
         merged.ours_kept.push(id);
     }
 
-    /// Removes theirs' entries that ours removed, with one separator each, so the list stays
-    /// valid JSON however many neighbours go with them.
+    /// Removes theirs' entries that ours removed (`removals`).
     fn removals(&self, removed: &[usize], edits: &mut Vec<Edit>) {
-        let text = self.theirs.matrix.text().as_bytes();
-        // The end of the last removal that started at the front of its container: a run of
-        // removals from the front takes the separator after each one.
-        let mut front_end: Option<usize> = None;
-        for &t in removed {
-            let span = self.theirs.matrix.entries()[t].span.clone();
-            let start = self.theirs.member_start(t);
-            let before = skip_back_ws(text, start);
-            let first =
-                before == 0 || matches!(text[before - 1], b'[' | b'{') || front_end == Some(start);
-            if first {
-                // Up to the next member's start, or just itself when it is the last.
-                let after = skip_ws(text, span.end);
-                let end = if text.get(after) == Some(&b',') {
-                    skip_ws(text, after + 1)
-                } else {
-                    span.end
-                };
-                edits.push(Edit {
-                    range: start..end,
-                    text: String::new(),
-                });
-                front_end = Some(end);
-            } else {
-                // From the previous member's end: its comma and the white space go too.
-                edits.push(Edit {
-                    range: before - 1..span.end,
-                    text: String::new(),
-                });
-                front_end = None;
-            }
-        }
+        removals(&self.theirs.matrix, removed, edits);
     }
 
     /// Appends our entries to the end of theirs' container of the same name, each as its
     /// last neighbour is written: the same white space before it, a key for a map.
     fn appends(&mut self, appended: &[usize], removed: &[usize], edits: &mut Vec<Edit>) {
-        if appended.is_empty() {
-            return;
-        }
         let mut inserts: Vec<Edit> = Vec::new();
         for &o in appended {
             let id = self.ours.shown_id(o);
-            let text = self.theirs.matrix.text();
-            let bytes = text.as_bytes();
-            let shape = self.theirs.matrix.shape();
-            let entries = self.theirs.matrix.entries();
+            let matrix = &self.theirs.matrix;
             let position = &self.ours.matrix.entries()[o].position;
             // The list of the same name, even empty; else the board's first. With neither, the
             // merge refuses rather than drop the requirement.
-            let Some(container) = shape
+            let Some(container) = matrix
+                .shape()
                 .candidates
                 .iter()
                 .find(|c| c.path == position.container)
-                .or_else(|| shape.chosen().next())
+                .or_else(|| matrix.shape().chosen().next())
             else {
                 self.lost = true;
                 continue;
             };
-            let close = container.span.end.saturating_sub(1);
-            let open = container.span.start;
-            let last_end = skip_back_ws(bytes, close);
-            let content = text.get(open + 1..last_end).unwrap_or_default();
             // Whether the container holds anything before this one: a member ours did not
             // remove, or one appended already.
             let gone = removed
                 .iter()
-                .filter(|&&t| entries[t].position.container == container.path)
+                .filter(|&&t| matrix.entries()[t].position.container == container.path)
                 .count();
+            let last_end = last_member_end(matrix, container);
             let empty =
                 container.members <= gone && !inserts.iter().any(|i| i.range.start == last_end);
-            let member_ws = self.member_white_space(container, last_end);
-            let mut piece = String::new();
-            if !empty {
-                piece.push(',');
-            }
-            piece.push_str(&member_ws);
             // A member of a map needs a key: its own, or else its id; a list's member none.
             let key = match &position.slot {
                 _ if !container.is_map => None,
                 Slot::Key(key) => Some(key.clone()),
                 Slot::Index(_) => Some(id),
             };
-            if let Some(key) = key {
-                piece.push_str(&serde_json::to_string(&key).unwrap_or_default());
-                piece.push_str(if member_ws.contains('\n') || member_ws.is_empty() {
-                    ": "
-                } else {
-                    ":"
-                });
-            }
-            piece.push_str(self.ours.raw(o));
-            if content.trim().is_empty() && member_ws.contains('\n') {
-                // An empty container gets its closing bracket on a line of its own.
-                let indent = member_ws.trim_start_matches(['\r', '\n']);
-                let unit = indent.len().min(self.unit().len());
-                piece.push_str(&member_ws[..member_ws.len() - unit]);
-            }
-            inserts.push(Edit {
-                range: last_end..last_end,
-                text: piece,
-            });
+            inserts.push(append(
+                matrix,
+                container,
+                empty,
+                key.as_deref(),
+                self.ours.raw(o),
+            ));
         }
         edits.extend(inserts);
     }
+}
 
-    /// One level of indentation in theirs' text: its own unit (a tab, two spaces …).
-    fn unit(&self) -> String {
-        self.theirs
-            .matrix
-            .style()
-            .indent_unit()
-            .unwrap_or("  ")
-            .to_owned()
-    }
-
-    /// The white space written before a member of `container`: as before its last member, or
-    /// one level deeper than the container's line for an empty one.
-    fn member_white_space(&self, container: &crate::matrix::Candidate, last_end: usize) -> String {
-        let text = self.theirs.matrix.text();
-        let bytes = text.as_bytes();
-        let open = container.span.start;
-        // The last member's start: back from its end to the separator before it.
-        let mut depth = 0i32;
-        let mut in_string = false;
-        let mut i = last_end;
-        let mut member_start = None;
-        while i > open + 1 {
-            i -= 1;
-            let c = bytes[i];
-            if in_string {
-                if c == b'"' {
-                    let slashes = bytes[..i].iter().rev().take_while(|&&c| c == b'\\').count();
-                    if slashes % 2 == 0 {
-                        in_string = false;
-                    }
-                }
-                continue;
-            }
-            match c {
-                b'"' => in_string = true,
-                b'}' | b']' => depth += 1,
-                b'{' | b'[' => depth -= 1,
-                b',' if depth == 0 => {
-                    member_start = Some(i + 1);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let start = member_start.unwrap_or(open + 1);
-        let ws_end = skip_ws(bytes, start);
-        if ws_end < last_end {
-            return text.get(start..ws_end).unwrap_or_default().to_owned();
-        }
-        // An empty container: one level deeper than the line it opens on.
-        let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
-        let indent: String = text[line_start..]
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        if text.contains('\n') {
-            let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-            format!("{newline}{indent}{}", self.unit())
+/// Removes `matrix`'s entries `removed`, with one separator each, so the list stays valid
+/// JSON however many neighbours go with them.
+fn removals(matrix: &Matrix, removed: &[usize], edits: &mut Vec<Edit>) {
+    let text = matrix.text().as_bytes();
+    // The end of the last removal that started at the front of its container: a run of
+    // removals from the front takes the separator after each one.
+    let mut front_end: Option<usize> = None;
+    for &t in removed {
+        let Some(span) = matrix.entries().get(t).map(|e| e.span.clone()) else {
+            continue;
+        };
+        let start = member_start(matrix, t);
+        let before = skip_back_ws(text, start);
+        let first =
+            before == 0 || matches!(text[before - 1], b'[' | b'{') || front_end == Some(start);
+        if first {
+            // Up to the next member's start, or just itself when it is the last.
+            let after = skip_ws(text, span.end);
+            let end = if text.get(after) == Some(&b',') {
+                skip_ws(text, after + 1)
+            } else {
+                span.end
+            };
+            edits.push(Edit {
+                range: start..end,
+                text: String::new(),
+            });
+            front_end = Some(end);
         } else {
-            String::new()
+            // From the previous member's end: its comma and the white space go too.
+            edits.push(Edit {
+                range: before - 1..span.end,
+                text: String::new(),
+            });
+            front_end = None;
         }
+    }
+}
+
+/// Where the last member of `container` ends (after its closing bracket is nothing but
+/// white space): where an appended member goes.
+fn last_member_end(matrix: &Matrix, container: &Candidate) -> usize {
+    skip_back_ws(
+        matrix.text().as_bytes(),
+        container.span.end.saturating_sub(1),
+    )
+}
+
+/// The insertion of `raw` as the last member of `container` (under `key` in a map), written
+/// as its last neighbour is: the same white space before it. `empty`: nothing is before it.
+fn append(
+    matrix: &Matrix,
+    container: &Candidate,
+    empty: bool,
+    key: Option<&str>,
+    raw: &str,
+) -> Edit {
+    let text = matrix.text();
+    let last_end = last_member_end(matrix, container);
+    let content = text
+        .get(container.span.start + 1..last_end)
+        .unwrap_or_default();
+    let member_ws = member_white_space(matrix, container, last_end);
+    let mut piece = String::new();
+    if !empty {
+        piece.push(',');
+    }
+    piece.push_str(&member_ws);
+    if let Some(key) = key {
+        piece.push_str(&serde_json::to_string(key).unwrap_or_default());
+        piece.push_str(if member_ws.contains('\n') || member_ws.is_empty() {
+            ": "
+        } else {
+            ":"
+        });
+    }
+    piece.push_str(raw);
+    if content.trim().is_empty() && member_ws.contains('\n') {
+        // An empty container gets its closing bracket on a line of its own.
+        let indent = member_ws.trim_start_matches(['\r', '\n']);
+        let unit = indent.len().min(unit(matrix).len());
+        piece.push_str(&member_ws[..member_ws.len() - unit]);
+    }
+    Edit {
+        range: last_end..last_end,
+        text: piece,
+    }
+}
+
+/// `matrix`'s text with `raw` appended to the container at `path` (under `key` in a map), as
+/// its neighbours are written; `None` when the file has no such container.
+pub(crate) fn with_appended(
+    matrix: &Matrix,
+    path: &str,
+    key: Option<&str>,
+    raw: &str,
+) -> Option<String> {
+    let container = matrix.shape().candidates.iter().find(|c| c.path == path)?;
+    let edit = append(
+        matrix,
+        container,
+        text_is_blank(matrix, container),
+        key,
+        raw,
+    );
+    Some(apply(matrix.text(), matrix.bom(), vec![edit]))
+}
+
+/// Whether a container holds nothing but white space between its brackets.
+fn text_is_blank(matrix: &Matrix, container: &Candidate) -> bool {
+    let end = container.span.end.saturating_sub(1);
+    matrix
+        .text()
+        .get(container.span.start + 1..end)
+        .is_some_and(|inside| inside.trim().is_empty())
+}
+
+/// `matrix`'s text without entry `index`: its member and one separator.
+pub(crate) fn with_removed(matrix: &Matrix, index: usize) -> String {
+    let mut edits = Vec::new();
+    removals(matrix, &[index], &mut edits);
+    apply(matrix.text(), matrix.bom(), edits)
+}
+
+/// One level of indentation in the text: its own unit (a tab, two spaces …).
+fn unit(matrix: &Matrix) -> String {
+    matrix.style().indent_unit().unwrap_or("  ").to_owned()
+}
+
+/// The white space written before a member of `container`: as before its last member, or
+/// one level deeper than the container's line for an empty one.
+fn member_white_space(matrix: &Matrix, container: &Candidate, last_end: usize) -> String {
+    let text = matrix.text();
+    let bytes = text.as_bytes();
+    let open = container.span.start;
+    // The last member's start: back from its end to the separator before it.
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut i = last_end;
+    let mut member_start = None;
+    while i > open + 1 {
+        i -= 1;
+        let c = bytes[i];
+        if in_string {
+            if c == b'"' {
+                let slashes = bytes[..i].iter().rev().take_while(|&&c| c == b'\\').count();
+                if slashes % 2 == 0 {
+                    in_string = false;
+                }
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' => depth -= 1,
+            b',' if depth == 0 => {
+                member_start = Some(i + 1);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let start = member_start.unwrap_or(open + 1);
+    let ws_end = skip_ws(bytes, start);
+    if ws_end < last_end {
+        return text.get(start..ws_end).unwrap_or_default().to_owned();
+    }
+    // An empty container: one level deeper than the line it opens on.
+    let line_start = text[..open].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = text[line_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    if text.contains('\n') {
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        format!("{newline}{indent}{}", unit(matrix))
+    } else {
+        String::new()
     }
 }
 

@@ -12,7 +12,9 @@
 
 use std::collections::VecDeque;
 
-use crate::board::{Board, BoardId, Entry, EntryIndex, Move, MoveError, Moved, Resolution};
+use crate::board::{
+    Board, BoardId, Edit, Entry, EntryIndex, Move, MoveError, Moved, NewRequirement, Resolution,
+};
 use crate::stage::Stage;
 use crate::team::{Member, Team};
 
@@ -58,6 +60,12 @@ pub enum Action {
     },
     /// Settles the conflicts of one card.
     Resolve { entry: EntryIndex, how: Resolution },
+    /// Changes one part of one requirement (its details).
+    Edit { entry: EntryIndex, edit: Edit },
+    /// Appends a new requirement to the file's list, in Backlog.
+    Create(NewRequirement),
+    /// Removes a requirement from the file.
+    Delete { entry: EntryIndex },
     /// Closes the board, back to the empty state.
     CloseBoard,
     /// Adds agents to the team, replacing those of the same name.
@@ -307,6 +315,48 @@ impl Workspace {
                     label,
                 };
                 (change, Outcome::of(Touched::Cards(vec![entry]), message))
+            }
+            Action::Edit { entry, edit } => {
+                let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
+                let before = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
+                board.apply_edit(entry, &edit)?;
+                let after = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
+                let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
+                let label = edit.describe(&id);
+                let message = match edit {
+                    Edit::Deprecate => format!("Deprecated {id}."),
+                    _ => format!("Saved: {label}."),
+                };
+                let change = Change::Entry {
+                    index: entry,
+                    before: Box::new(before),
+                    after: Box::new(after),
+                    label,
+                };
+                (change, Outcome::of(Touched::Cards(vec![entry]), message))
+            }
+            Action::Create(new) => {
+                let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
+                let created = board.create(&new)?;
+                let id = new.id.trim().to_owned();
+                let label = format!("create {id}");
+                let message = format!("Created {id} in Backlog.");
+                let other = self.board.replace(created).map(Box::new);
+                let change = Change::Board { other, label };
+                (change, Outcome::of(Touched::Board, message))
+            }
+            Action::Delete { entry } => {
+                let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
+                let id = board
+                    .card(entry)
+                    .map(|c| c.id.to_string())
+                    .ok_or(MoveError::NoSuchCard)?;
+                let remaining = board.delete(entry)?;
+                let label = format!("delete {id}");
+                let message = format!("Deleted {id}.");
+                let other = self.board.replace(remaining).map(Box::new);
+                let change = Change::Board { other, label };
+                (change, Outcome::of(Touched::Board, message))
             }
             Action::CloseBoard => {
                 let Some(before) = self.board.take() else {

@@ -430,7 +430,7 @@ impl Board {
     }
 
     /// Replaces entry `index`'s value as an unsaved change, reading its card again.
-    fn set_value(&mut self, index: EntryIndex, value: Map<String, Value>) {
+    pub(crate) fn set_value(&mut self, index: EntryIndex, value: Map<String, Value>) {
         let card = self.read_card(index, &value);
         if let Some(entry) = self.entries.get_mut(index) {
             entry.card = card;
