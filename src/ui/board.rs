@@ -26,6 +26,8 @@ pub fn BoardView() -> impl IntoView {
         <DragGhost />
         <OverrideDialog />
         <ShortcutsDialog />
+        <super::details::DetailsDialog />
+        <super::details::NewRequirementDialog />
     }
 }
 
@@ -96,6 +98,17 @@ fn Column(stage: Stage) -> impl IntoView {
                     {move || keys.with(Vec::len)}
                 </span>
                 <OwnerSelect stage />
+                {(stage == Stage::Backlog).then(|| view! {
+                    <button
+                        type="button"
+                        class="icon-button column-add"
+                        aria-label="New requirement in Backlog"
+                        title="New requirement"
+                        on:click=move |_| state.new_requirement.set(true)
+                    >
+                        "+"
+                    </button>
+                })}
             </header>
             <p class="drop-refusal" hidden=move || !refuses()>{refusal}</p>
             <div class="cards-scroll" on:scroll=on_scroll>
@@ -559,7 +572,7 @@ fn OverrideDialog() -> impl IntoView {
 
 /// JSON laid out on lines by the browser's own `JSON.stringify`, so the page carries no
 /// pretty printer of its own; text that is not JSON is shown as it is.
-fn pretty(json: String) -> String {
+pub(crate) fn pretty(json: String) -> String {
     js_sys::JSON::parse(&json)
         .ok()
         .and_then(|v| {
@@ -763,9 +776,10 @@ pub fn ShortcutsDialog() -> impl IntoView {
     Effect::new(move |_| sync_modal(dialog, state.shortcuts_open.get()));
     let rows = [
         ("Tab", "Go to the next card or control"),
+        ("Enter or a click", "Open the focused card's details"),
         (
-            "Space or Enter",
-            "Pick up the focused card; again to drop it",
+            "Space",
+            "Pick up the focused card; Space or Enter to drop it",
         ),
         (
             "Left / Right",

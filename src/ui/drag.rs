@@ -196,8 +196,16 @@ fn on_pointer_up(state: AppState, ev: PointerEvent) {
         return;
     }
     // The browser releases the pointer's capture itself after this event.
+    let press = PRESS.get();
     end_press();
     let Some(drag) = state.drag.get_untracked().filter(|d| !d.keyboard) else {
+        // Released before it travelled far enough to be a drag: a click (or a tap) opens
+        // the card's details.
+        if let Some(entry) = press.and_then(|p| state.entry_of(p.card))
+            && state.drag.with_untracked(Option::is_none)
+        {
+            state.open_details(entry);
+        }
         return;
     };
     drop_card(state, drag);
@@ -383,7 +391,15 @@ pub fn on_card_key(state: AppState, card: CardRef, ev: KeyboardEvent) {
         .get_untracked()
         .filter(|d| d.keyboard && d.card == card);
     match (key.as_str(), lifted) {
-        (" " | "Enter", None) => {
+        ("Enter", None) => {
+            if state.drag.with_untracked(Option::is_none)
+                && let Some(entry) = state.entry_of(card)
+            {
+                ev.prevent_default();
+                state.open_details(entry);
+            }
+        }
+        (" ", None) => {
             if state.drag.with_untracked(Option::is_some) {
                 return;
             }

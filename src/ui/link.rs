@@ -674,6 +674,11 @@ impl Link {
         });
     }
 
+    /// Whether a project folder is linked, so paths can be looked for in it.
+    pub fn has_folder(&self) -> bool {
+        self.folder.with_value(Option::is_some)
+    }
+
     /// Whether `path` (a card's test or code path) is missing from the project folder.
     pub fn is_missing(&self, path: &str) -> bool {
         file_part(path).is_some_and(|p| self.missing.with(|m| m.iter().any(|q| q == p)))

@@ -5,6 +5,7 @@
 //! Components read `AppState` and call it; none of them changes the board another way.
 
 pub mod board;
+pub mod details;
 pub mod drag;
 pub mod fields;
 pub mod files;
@@ -295,7 +296,7 @@ pub fn App() -> impl IntoView {
                 <AgentRoster />
             </main>
             <p id="card-help" class="visually-hidden">
-                "Press Space or Enter to pick up the card, Left and Right to choose a column, Space or Enter to drop it, Escape to cancel. Or drag it with a mouse or a finger, or use its Move to menu. Press question mark for all shortcuts."
+                "Press Enter or click to open its details. Press Space to pick up the card, Left and Right to choose a column, Space or Enter to drop it, Escape to cancel. Or drag it with a mouse or a finger, or use its Move to menu. Press question mark for all shortcuts."
             </p>
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">
                 {move || state.announcement.get()}
@@ -489,8 +490,19 @@ fn page_shortcuts(state: AppState, link: link::Link) {
             || state.shortcuts_open.get_untracked()
             || state.fields_for.with_untracked(Option::is_some)
             || state.conflict_for.with_untracked(Option::is_some)
+            || state.new_requirement.get_untracked()
         {
             if command && !in_text && matches!(key.as_str(), "z" | "Z" | "y" | "Y") {
+                ev.prevent_default();
+            }
+            return;
+        }
+        // In a card's details, undo and redo take back its edits one at a time (the details
+        // follow the requirement, whatever board undo brings back); typing keeps its own.
+        if state.details_for.with_untracked(Option::is_some)
+            && (in_text || key == "Escape" || key == "?")
+        {
+            if command && matches!(key.as_str(), "z" | "Z" | "y" | "Y") && !in_text {
                 ev.prevent_default();
             }
             return;

@@ -88,6 +88,10 @@ pub struct AppState {
     pub fields_for: RwSignal<Option<BoardId>>,
     /// The card whose conflict with the file is being settled in the "Conflict" dialog.
     pub conflict_for: RwSignal<Option<CardRef>>,
+    /// The requirement whose details are open: its id, and its entry when they opened.
+    pub details_for: RwSignal<Option<(String, EntryIndex)>>,
+    /// Whether the "New requirement" dialog is open.
+    pub new_requirement: RwSignal<bool>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
@@ -123,6 +127,8 @@ impl AppState {
             shortcuts_open: RwSignal::new(false),
             fields_for: RwSignal::new(None),
             conflict_for: RwSignal::new(None),
+            details_for: RwSignal::new(None),
+            new_requirement: RwSignal::new(false),
             revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),
@@ -254,6 +260,19 @@ impl AppState {
                 self.announcement.set(text.clone());
                 Err(text)
             }
+            None => Err("The board is no longer open.".to_owned()),
+        }
+    }
+
+    /// Applies an action for a dialog, which shows a refusal itself: nothing goes to the
+    /// notices behind it.
+    pub fn try_apply(&self, action: Action) -> Result<(), String> {
+        match self.ws.try_update_value(|ws| ws.apply(action)) {
+            Some(Ok(outcome)) => {
+                self.after_change(outcome);
+                Ok(())
+            }
+            Some(Err(e)) => Err(e.to_string()),
             None => Err("The board is no longer open.".to_owned()),
         }
     }
