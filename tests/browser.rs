@@ -569,3 +569,94 @@ async fn a_linked_files_clash_with_a_move_opens_as_a_conflict_and_is_settled_und
     })
     .await;
 }
+
+/// Sets a text box's value and commits it as a person does: `input`, then `change`.
+fn type_and_commit(root: &Element, selector: &str, value: &str) {
+    let el = root
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"));
+    match el.clone().dyn_into::<web_sys::HtmlTextAreaElement>() {
+        Ok(area) => area.set_value(value),
+        Err(el) => el
+            .unchecked_into::<web_sys::HtmlInputElement>()
+            .set_value(value),
+    }
+    for kind in ["input", "change"] {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+        el.dispatch_event(&event).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn enter_opens_a_cards_details_whose_edits_reach_the_card_and_close_back_to_it() {
+    let root = mount_app();
+    open_example(&root).await;
+    let card: HtmlElement = root
+        .query_selector("[data-stage=test_written] [role=button]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert!(card.text_content().unwrap().starts_with("REQ-004"));
+    key(&card, "Enter");
+    until("the details are open", || {
+        open_dialog(&root).is_some_and(|d| {
+            d.query_selector("#details-title")
+                .unwrap()
+                .and_then(|h| h.text_content())
+                .is_some_and(|t| t.starts_with("REQ-004"))
+        })
+    })
+    .await;
+    assert!(
+        web_sys::window()
+            .unwrap()
+            .location()
+            .hash()
+            .unwrap()
+            .ends_with("#card=REQ-004")
+    );
+    choose(&root, "details-priority", "critical");
+    type_and_commit(
+        &root,
+        "#details-text",
+        "When a test fails, the board shall show it in Red.",
+    );
+    next_frame().await;
+    let card_text = || {
+        root.query_selector("#card-3, [data-stage=test_written] [role=button]")
+            .unwrap()
+            .and_then(|c| c.text_content())
+            .unwrap_or_default()
+    };
+    until("the card shows the edits", || {
+        card_text().contains("When a test fails, the board shall show it in Red.")
+            && card_text().contains("critical")
+    })
+    .await;
+    let status = open_dialog(&root)
+        .unwrap()
+        .query_selector("[role=status]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        status.text_content().unwrap(),
+        "Follows the Event-driven EARS pattern."
+    );
+    root.query_selector("[aria-label='Close details']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    until("the details are closed", || open_dialog(&root).is_none()).await;
+    until("focus is back on the card", || {
+        document()
+            .active_element()
+            .and_then(|e| e.text_content())
+            .is_some_and(|t| t.starts_with("REQ-004"))
+    })
+    .await;
+    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
+}

@@ -23,8 +23,15 @@ test('keyboard: Space lifts, arrows choose, Space drops, focus stays, each step 
   await expect(live(page)).toHaveText('REQ-001 moved from Backlog to Test written.');
   await expect(card(column(page, 'Test written'), 'REQ-001')).toBeFocused();
 
-  // Enter works too, and Escape cancels with the card where it was.
+  // Enter drops too; Enter on a card at rest opens its details instead (details.spec.ts).
+  // Escape cancels with the card where it was.
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
+  await expect(live(page)).toHaveText('REQ-001 moved from Test written to Red.');
+  await page.keyboard.press('Control+z');
+  await card(column(page, 'Test written'), 'REQ-001').focus();
+  await page.keyboard.press('Space');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Escape');
   await expect(live(page)).toHaveText('Move cancelled. REQ-001 stays in Test written.');

@@ -1,0 +1,167 @@
+// Card details on large boards: from a click on a card to its details dialog painted, and
+// from a key typed in its "Text" field to the next painted frame (issue 13: under one frame
+// after the click, typing instant). Run by `make bench` after run.mjs, or alone:
+//   node bench/details.mjs [--sizes 1000,10000] [--runs 15] [--dist dist]
+// Writes bench/results-details.md. Like run.mjs it is a benchmark, not a test: it fails only
+// when the harness does (the page does not load, the dialog never opens).
+
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateMatrix } from './generate.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
+import { markdownTable, summary } from './report.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(BENCH, '..');
+const FRAME_MS = 16.7;
+const log = (...args) => console.error('[bench details]', ...args);
+
+function parseArgs(argv) {
+  const opts = { sizes: [1000, 10000], runs: 15, dist: join(ROOT, 'dist') };
+  for (let i = 0; i < argv.length; i++) {
+    const value = () => argv[++i];
+    if (argv[i] === '--sizes') opts.sizes = value().split(',').map(Number);
+    else if (argv[i] === '--runs') opts.runs = Number(value());
+    else if (argv[i] === '--dist') opts.dist = resolve(value());
+    else throw new Error(`unknown option ${argv[i]}`);
+  }
+  return opts;
+}
+
+async function serve(root) {
+  const port = await new Promise((ok, fail) => {
+    const s = createServer();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+  const child = spawn(process.execPath, [join(ROOT, 'tests/e2e/serve.mjs'), root, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((ok, fail) => {
+    child.stdout.on('data', (d) => String(d).includes('serving') && ok());
+    child.on('exit', (code) => fail(new Error(`static server exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/` };
+}
+
+/** Click on a card → the dialog in the DOM with its text, and the frame after painted. */
+async function openOnce(page, id) {
+  const card = page.getByRole('button', { name: new RegExp(`^${id}\\b`) });
+  await card.scrollIntoViewIfNeeded();
+  await page.evaluate((id) => {
+    window.__details = new Promise((done) => {
+      let start = null;
+      addEventListener('pointerup', () => (start = performance.now()), { capture: true, once: true });
+      // The dialog counts as shown once it is open with this card's id and its Text field:
+      // seen by a MutationObserver, as soon as the page's work for the click has run.
+      const ready = () => {
+        const dialog = document.querySelector('dialog.details-dialog[open]');
+        return start !== null && dialog && dialog.textContent.includes(id) && dialog.querySelector('#details-text');
+      };
+      const finish = () => {
+        const dom = performance.now();
+        requestAnimationFrame(() => setTimeout(() => done({ dom: dom - start, painted: performance.now() - start })));
+      };
+      new MutationObserver((_, obs) => {
+        if (ready()) {
+          obs.disconnect();
+          finish();
+        }
+      }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+    });
+  }, id);
+  await card.click();
+  const r = await page.evaluate(() => window.__details);
+  await page.keyboard.press('Escape');
+  await page.locator('dialog.details-dialog[open]').waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+  return r;
+}
+
+/** A key typed in the open details' Text field → the next frame painted. */
+async function typeOnce(page) {
+  return page.evaluate(
+    () =>
+      new Promise((done) => {
+        const area = document.querySelector('#details-text');
+        area.focus();
+        area.addEventListener(
+          'input',
+          () => {
+            const t = performance.now();
+            requestAnimationFrame(() => setTimeout(() => done(performance.now() - t)));
+          },
+          { once: true },
+        );
+        area.setRangeText('x', area.value.length, area.value.length, 'end');
+        area.dispatchEvent(new InputEvent('input', { bubbles: true, data: 'x', inputType: 'insertText' }));
+      }),
+  );
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const work = mkdtempSync(join(tmpdir(), 'traceboard-details-'));
+  const { child, url } = await serve(opts.dist);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const rows = [];
+  try {
+    for (const size of opts.sizes) {
+      const { text, requirements } = generateMatrix(size);
+      const file = join(work, `m${size}.json`);
+      writeFileSync(file, text);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await context.addInitScript(() => delete window.showOpenFilePicker);
+      const page = await context.newPage();
+      await page.goto(url);
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: 'Import matrix' }).first().click();
+      await (await chooser).setFiles(file);
+      await page.locator('.card').first().waitFor({ timeout: 120_000 });
+      await page.waitForTimeout(800);
+      // Cards near the top of each column, and the last requirement of the file.
+      const ids = requirements.slice(0, 40).map((r) => r.id);
+      const open = { dom: [], painted: [] };
+      const typed = [];
+      for (let i = 0; i < opts.runs; i++) {
+        const id = ids[i % ids.length];
+        if ((await page.getByRole('button', { name: new RegExp(`^${id}\\b`) }).count()) === 0) continue;
+        const r = await openOnce(page, id);
+        open.dom.push(r.dom);
+        open.painted.push(r.painted);
+        log(`${size}: details of ${id}: DOM ${r.dom.toFixed(1)} ms, painted ${r.painted.toFixed(1)} ms`);
+      }
+      await page.getByRole('button', { name: new RegExp(`^${ids[0]}\\b`) }).click();
+      for (let i = 0; i < opts.runs; i++) typed.push(await typeOnce(page));
+      log(`${size}: typing, next frame after each key: ${typed.map((t) => t.toFixed(1)).join(', ')} ms`);
+      await context.close();
+      const cell = (s) => (s ? `${s.median.toFixed(1)} ms (${s.min.toFixed(1)}–${s.max.toFixed(1)})` : '—');
+      const dom = summary(open.dom);
+      const painted = summary(open.painted);
+      const type = summary(typed);
+      rows.push(['Click → details in the DOM', size, cell(dom), '≤ 16.7 ms', dom && dom.median <= FRAME_MS ? '✓' : '✗']);
+      rows.push(['Click → details painted', size, cell(painted), '—', '']);
+      rows.push(['Key in "Text" → next frame painted', size, cell(type), '≤ 16.7 ms', type && type.median <= FRAME_MS ? '✓' : '✗']);
+    }
+  } finally {
+    await browser.close();
+    child.kill();
+  }
+  const table = markdownTable(['Measure', 'Reqs', 'Median (min–max)', 'Target', 'Met'], rows);
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model;
+  const out = `# Card details on large boards\n\nMeasured by \`node bench/details.mjs\` (part of \`make bench\`) on ${model}, ${cpus().length} cores, headless Chromium, ${opts.runs} runs each. "Click" is the pointerup of a click on a card; "in the DOM" is when a MutationObserver first sees the open dialog with the card's id and its Text field (the page's own work for the click, done); "painted" is the end of the frame after it, which includes waiting for the display's next frame. Typing is one \`input\` event in the Text field to the next painted frame: the board is not touched until the edit is committed.\n\n${table}\n`;
+  writeFileSync(join(BENCH, 'results-details.md'), out);
+  console.log(out);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
