@@ -97,7 +97,6 @@ fn Column(stage: Stage) -> impl IntoView {
                 <span class="count" title=move || format!("{} cards", keys.with(Vec::len))>
                     {move || keys.with(Vec::len)}
                 </span>
-                <OwnerSelect stage />
                 {(stage == Stage::Backlog).then(|| view! {
                     <button
                         type="button"
@@ -109,6 +108,7 @@ fn Column(stage: Stage) -> impl IntoView {
                         "+"
                     </button>
                 })}
+                <OwnerSelect stage />
             </header>
             <p class="drop-refusal" hidden=move || !refuses()>{refusal}</p>
             <div class="cards-scroll" on:scroll=on_scroll>

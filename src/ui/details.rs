@@ -815,6 +815,9 @@ pub fn NewRequirementDialog() -> impl IntoView {
                                 on:click=move |_| {
                                     text.set(p.template().to_owned());
                                     if let Some(area) = text_box.get_untracked() {
+                                        // Written now, not at the next render, so the
+                                        // selection below lands in it.
+                                        area.set_value(p.template());
                                         let _ = area.focus();
                                         // The first blank is selected, ready to be typed over.
                                         let t = p.template();
