@@ -9,9 +9,11 @@ pub mod details;
 pub mod drag;
 pub mod fields;
 pub mod files;
+pub mod icons;
 pub mod link;
 pub mod saving;
 pub mod state;
+pub mod summary;
 pub mod team;
 
 use leptos::ev;
@@ -21,7 +23,9 @@ use web_sys::{DragEvent, File};
 
 use crate::ui::board::BoardView;
 use crate::ui::drag::cancel_drag;
+use crate::ui::icons::Icon;
 use crate::ui::state::{AppState, Notice};
+use crate::ui::summary::BoardSummary;
 use crate::ui::team::{AgentImportButtons, AgentRoster, TeamControls, import_agent_files};
 use traceboard_core::workspace::Action;
 
@@ -179,66 +183,8 @@ pub fn App() -> impl IntoView {
                         "Reconnect"
                     </button>
                 </div>
-                <div class="actions" role="toolbar" aria-label="Board actions">
-                    <button type="button" on:click=choose_file>"Import matrix"</button>
-                    <button
-                        type="button"
-                        hidden=!in_place
-                        on:click=move |_| {
-                            let saving = use_context::<saving::Saving>();
-                            saving::after_restore(saving, state, move || {
-                                spawn_local(async move { link.pick_folder(state).await });
-                            });
-                        }
-                    >
-                        "Open project folder"
-                    </button>
-                    <AgentImportButtons />
-                    <button
-                        type="button"
-                        aria-keyshortcuts="Control+S"
-                        title=move || if link.name.get().is_some() {
-                            "Save into the linked file (Ctrl+S)"
-                        } else {
-                            "Download the matrix (Ctrl+S)"
-                        }
-                        disabled=move || !state.board_open.get()
-                        on:click=move |_| spawn_local(async move { link.save(state).await })
-                    >
-                        "Save matrix"
-                    </button>
-                    <button
-                        type="button"
-                        disabled=move || !state.board_open.get()
-                        on:click=move |_| export_matrix(state)
-                    >
-                        "Export matrix"
-                    </button>
-                    <button
-                        type="button"
-                        disabled=move || !state.board_open.get()
-                        on:click=move |_| copy_matrix(state)
-                    >
-                        "Copy matrix"
-                    </button>
-                    <button
-                        type="button"
-                        aria-keyshortcuts="Control+Z"
-                        title=move || state.history_title(true)
-                        disabled=move || !state.can_undo.get()
-                        on:click=move |_| state.undo()
-                    >
-                        "Undo"
-                    </button>
-                    <button
-                        type="button"
-                        aria-keyshortcuts="Control+Shift+Z Control+Y"
-                        title=move || state.history_title(false)
-                        disabled=move || !state.can_redo.get()
-                        on:click=move |_| state.redo()
-                    >
-                        "Redo"
-                    </button>
+                <label class="search-box">
+                    <Icon path=icons::SEARCH />
                     <input
                         type="search"
                         class="search"
@@ -250,29 +196,134 @@ pub fn App() -> impl IntoView {
                             state.refresh_columns();
                         }
                     />
-                    <label class="toggle">
-                        <input
-                            type="checkbox"
-                            prop:checked=move || state.show_deprecated.get()
-                            on:change=move |ev| {
-                                state.show_deprecated.set(event_target_checked(&ev));
-                                state.refresh_columns();
-                            }
-                        />
-                        "Show deprecated"
-                    </label>
-                    <TeamControls />
-                    <button
-                        type="button"
-                        disabled=move || !state.board_open.get()
-                        on:click=move |_| {
-                            if state.dispatch(Action::CloseBoard) {
-                                link.unlink();
-                            }
-                        }
-                    >
-                        "Close board"
-                    </button>
+                </label>
+                // The menus are the browser's popovers: a click outside or Escape closes them and
+                // focus goes back to their button. On a wide window the actions are always shown
+                // and "Menu" is not (see style/main.css).
+                <button
+                    type="button"
+                    class="icon-button menu-toggle"
+                    popovertarget="board-actions"
+                >
+                    <Icon path=icons::MENU />
+                    <span class="visually-hidden">"Menu"</span>
+                </button>
+                <div
+                    id="board-actions"
+                    class="actions"
+                    popover="auto"
+                    role="toolbar"
+                    aria-label="Board actions"
+                    on:click=close_after_action
+                >
+                        // The primary group: what is done with the file every day.
+                        <div class="group" role="group" aria-label="Matrix">
+                            <button type="button" on:click=choose_file>
+                                <Icon path=icons::IMPORT />
+                                "Import matrix"
+                            </button>
+                            <button
+                                type="button"
+                                class:primary=move || unsaved().0 != 0
+                                aria-keyshortcuts="Control+S"
+                                title=move || if link.name.get().is_some() {
+                                    "Save into the linked file (Ctrl+S)"
+                                } else {
+                                    "Download the matrix (Ctrl+S)"
+                                }
+                                disabled=move || !state.board_open.get()
+                                on:click=move |_| spawn_local(async move { link.save(state).await })
+                            >
+                                <Icon path=icons::SAVE />
+                                "Save matrix"
+                            </button>
+                            <button
+                                type="button"
+                                disabled=move || !state.board_open.get()
+                                on:click=move |_| export_matrix(state)
+                            >
+                                <Icon path=icons::EXPORT />
+                                "Export matrix"
+                            </button>
+                        </div>
+                        <div class="group" role="group" aria-label="History">
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-keyshortcuts="Control+Z"
+                                title=move || state.history_title(true)
+                                disabled=move || !state.can_undo.get()
+                                on:click=move |_| state.undo()
+                            >
+                                <Icon path=icons::UNDO />
+                                <span class="visually-hidden">"Undo"</span>
+                            </button>
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-keyshortcuts="Control+Shift+Z Control+Y"
+                                title=move || state.history_title(false)
+                                disabled=move || !state.can_redo.get()
+                                on:click=move |_| state.redo()
+                            >
+                                <Icon path=icons::REDO />
+                                <span class="visually-hidden">"Redo"</span>
+                            </button>
+                        </div>
+                        <div class="group view" role="group" aria-label="View">
+                            <label class="toggle">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || state.show_deprecated.get()
+                                    on:change=move |ev| {
+                                        state.show_deprecated.set(event_target_checked(&ev));
+                                        state.refresh_columns();
+                                    }
+                                />
+                                "Show deprecated"
+                            </label>
+                            <TeamControls />
+                        </div>
+                        // The rarer actions, in a disclosure whose items keep their names.
+                        <div class="file-menu">
+                            <button type="button" popovertarget="file-actions">
+                                "File"
+                                <Icon path=icons::CARET />
+                            </button>
+                            <div id="file-actions" class="popover" popover="auto">
+                                <button
+                                    type="button"
+                                    hidden=!in_place
+                                    on:click=move |_| {
+                                        let saving = use_context::<saving::Saving>();
+                                        saving::after_restore(saving, state, move || {
+                                            spawn_local(async move { link.pick_folder(state).await });
+                                        });
+                                    }
+                                >
+                                    "Open project folder"
+                                </button>
+                                <AgentImportButtons />
+                                <button
+                                    type="button"
+                                    disabled=move || !state.board_open.get()
+                                    on:click=move |_| copy_matrix(state)
+                                >
+                                    "Copy matrix"
+                                </button>
+                                <button
+                                    type="button"
+                                    disabled=move || !state.board_open.get()
+                                    on:click=move |_| {
+                                        if state.dispatch(Action::CloseBoard) {
+                                            link.unlink();
+                                        }
+                                    }
+                                >
+                                    "Close board"
+                                </button>
+                            </div>
+                        </div>
                 </div>
                 <input
                     class="visually-hidden"
@@ -291,7 +342,10 @@ pub fn App() -> impl IntoView {
             <MatrixChoice />
             <main class="main">
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
-                    <BoardView />
+                    <div class="board-area">
+                        <BoardSummary />
+                        <BoardView />
+                    </div>
                 </Show>
                 <AgentRoster />
             </main>
@@ -305,8 +359,20 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Reports longer than this many lines fold to their first line, with "Show details".
+const FOLD_AFTER_LINES: usize = 3;
+
+/// A long report's first line and the rest; `None` when it is short enough to show whole.
+fn fold(text: &str) -> Option<(&str, &str)> {
+    if text.lines().count() <= FOLD_AFTER_LINES {
+        return None;
+    }
+    text.split_once('\n')
+}
+
 /// Errors in an `alert`, reports in a `status`: both exist from the start so that screen
-/// readers announce what appears in them.
+/// readers announce what appears in them. A long report (an agents import, a real file read by
+/// guesswork) shows its first line, and the rest on "Show details".
 #[component]
 fn Notices() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -314,9 +380,11 @@ fn Notices() -> impl IntoView {
         Some(Notice::Error(text)) => Some(text),
         _ => None,
     };
-    let info = move || match state.notice.get() {
-        Some(Notice::Info(text) | Notice::Report(text)) => Some(text),
-        _ => None,
+    let info = move |part: fn(&str) -> &str| {
+        state.notice.with(|n| match n {
+            Some(Notice::Info(text) | Notice::Report(text)) => Some(part(text).to_owned()),
+            _ => None,
+        })
     };
     let offers_fields = move || matches!(state.notice.get(), Some(Notice::Report(_)));
     let dismiss = move |_| state.notice.set(None);
@@ -326,8 +394,19 @@ fn Notices() -> impl IntoView {
                 <pre class="notice-text">{error}</pre>
                 <button type="button" class="dismiss" aria-label="Dismiss message" on:click=dismiss>"×"</button>
             </div>
-            <div role="status" class="notice info" hidden=move || info().is_none()>
-                <pre class="notice-text">{info}</pre>
+            <div role="status" class="notice info" hidden=move || info(|t| t).is_none()>
+                <div class="notice-body">
+                    <pre class="notice-text">{move || info(|t| fold(t).map_or(t, |f| f.0))}</pre>
+                    // Closed again for every new report.
+                    <details
+                        class="notice-details"
+                        hidden=move || info(|t| fold(t).map_or("", |f| f.1)).is_none_or(|d| d.is_empty())
+                        prop:open=move || state.notice.with(|_| false)
+                    >
+                        <summary>"Show details"</summary>
+                        <pre class="notice-text">{move || info(|t| fold(t).map_or("", |f| f.1))}</pre>
+                    </details>
+                </div>
                 <button
                     type="button"
                     class="notice-action"
@@ -401,6 +480,24 @@ fn MatrixChoice() -> impl IntoView {
                 <button type="button" on:click=move |_| link.choices.set(Vec::new())>"Cancel"</button>
             </div>
         </dialog>
+    }
+}
+
+/// After an action in a menu (a button that opens no menu), the open menus close: the
+/// outer one, `.actions` on a narrow window, closes the "File" menu inside it too.
+fn close_after_action(ev: ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let button = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("button").ok().flatten());
+    if button.is_some_and(|b| !b.has_attribute("popovertarget")) {
+        for id in ["file-actions", "board-actions"] {
+            if let Some(menu) = document().get_element_by_id(id) {
+                // Hiding a menu that is not shown does nothing.
+                let _ = menu.unchecked_into::<web_sys::HtmlElement>().hide_popover();
+            }
+        }
     }
 }
 
@@ -623,4 +720,19 @@ fn dropped_handles(transfer: &web_sys::DataTransfer) -> Vec<Option<js_sys::Promi
             get.call0(&item).ok()?.dyn_into().ok()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn only_reports_longer_than_three_lines_fold_to_their_first() {
+        assert_eq!(fold("Imported 3 requirements."), None);
+        assert_eq!(fold("one\ntwo\nthree"), None);
+        assert_eq!(
+            fold("Imported 40 agents.\n• a\n• b\n• c"),
+            Some(("Imported 40 agents.", "• a\n• b\n• c"))
+        );
+    }
 }

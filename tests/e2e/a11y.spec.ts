@@ -1,8 +1,9 @@
 // Accessibility checks with axe: no serious or critical violation on the empty board, a
-// loaded board (light and dark), and a board in the middle of a drag.
+// loaded board (light and dark), a board in the middle of a drag, and the toolbar's menus open
+// (wide and narrow, light and dark).
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { card, column, settled } from './helpers';
+import { card, column, fileAction, settled } from './helpers';
 
 // Reduced motion: colour and border changes apply at once, so what is checked is the end state.
 test.use({ reducedMotion: 'reduce' });
@@ -45,5 +46,24 @@ test('mid-drag, and with a Move to… menu open', async ({ page }) => {
   await page.mouse.up();
   await page.getByRole('button', { name: 'Move REQ-004 to…' }).click();
   await expect(page.getByRole('menu')).toBeVisible();
+  await expectNoSeriousViolations(page);
+});
+
+test('the File menu and the narrow window\'s Menu open, light and dark', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-001')).toBeVisible();
+  await expect(await fileAction(page, 'Close board')).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await settled(page);
+  await expectNoSeriousViolations(page);
+  await page.keyboard.press('Escape');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('button', { name: 'Menu', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Export matrix' })).toBeVisible();
+  await expectNoSeriousViolations(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await settled(page);
   await expectNoSeriousViolations(page);
 });

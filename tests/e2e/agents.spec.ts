@@ -2,7 +2,7 @@
 // and find the acting agent in the exported history.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { card, column, download, dragWithMouse, fixture, importMatrix } from './helpers';
+import { card, column, download, dragWithMouse, fileAction, fixture, importMatrix } from './helpers';
 
 const examples = join(__dirname, '..', '..', 'examples', 'agents');
 const brokenAgents = join(__dirname, '..', 'fixtures', 'agents');
@@ -11,7 +11,7 @@ test('import an agents folder, see owners and turns, record who moved', async ({
   await page.goto('/');
   await importMatrix(page, fixture('journey_python.json'));
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import agents folder' }).click();
+  await (await fileAction(page, 'Import agents folder')).click();
   await (await chooser).setFiles(examples);
 
   const roster = page.getByRole('region', { name: 'Agents' });
@@ -74,7 +74,7 @@ test('import an agents folder, see owners and turns, record who moved', async ({
 test('a folder with broken agent files: every file is read or explained', async ({ page }) => {
   await page.goto('/');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import agents folder' }).click();
+  await (await fileAction(page, 'Import agents folder')).click();
   await (await chooser).setFiles(brokenAgents);
   const report = page.getByRole('status');
   await expect(report).toContainText(/Imported \d+ agents/);
@@ -87,7 +87,7 @@ test('a folder with broken agent files: every file is read or explained', async 
 test('raw HTML in an agent body is shown as text, never run', async ({ page }) => {
   await page.goto('/');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import agents', exact: true }).click();
+  await (await fileAction(page, 'Import agents')).click();
   await (await chooser).setFiles({
     name: 'evil.md',
     mimeType: 'text/markdown',

@@ -1,6 +1,6 @@
 // A team's git diff after one move shows that requirement's lines and nothing else.
 import { expect, test } from '@playwright/test';
-import { card, column, download, dragWithMouse, fixture, importMatrix, readFixture } from './helpers';
+import { card, column, download, dragWithMouse, fileAction, fixture, importMatrix, readFixture } from './helpers';
 
 test('a Python-written file: one move changes only that requirement\'s lines', async ({ page }) => {
   const original = readFixture('journey_python.json');
@@ -29,7 +29,7 @@ test('copy to the clipboard gives the same text as the download', async ({ page,
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/');
   await importMatrix(page, fixture('journey_python.json'));
-  await page.getByRole('button', { name: 'Copy matrix' }).click();
+  await (await fileAction(page, 'Copy matrix')).click();
   await expect(page.getByRole('status')).toContainText('Copied the matrix to the clipboard.');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(readFixture('journey_python.json'));

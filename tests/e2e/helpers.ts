@@ -30,6 +30,16 @@ export async function moveWithMenu(page: Page, id: string, to: (typeof STAGES)[n
 }
 
 /**
+ * A button of the toolbar's "File" menu, where the rarer actions are (Open project folder,
+ * Import agents, Import agents folder, Copy matrix, Close board), with the menu opened first.
+ */
+export async function fileAction(page: Page, name: string): Promise<Locator> {
+  const toggle = page.getByRole('button', { name: 'File', exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return page.getByRole('button', { name, exact: true });
+}
+
+/**
  * Makes "Import matrix" open the browser's file input, as where the File System Access API
  * is missing: Playwright cannot drive `showOpenFilePicker`. The journeys of a linked file are
  * in linked_file.spec.ts, which gives the page a private file instead.

@@ -3,7 +3,7 @@
 // functions that return real handles from the origin private file system, and the agents'
 // part is played by writing to that same file from the page.
 import { expect, test, type Page } from '@playwright/test';
-import { card, clearPrivateFiles, expectCardIn, linkPrivateFile, live, moveWithMenu, readFile, writeFile } from './helpers';
+import { card, clearPrivateFiles, expectCardIn, fileAction, linkPrivateFile, live, moveWithMenu, readFile, writeFile } from './helpers';
 
 type Req = { id: string; stage: string };
 
@@ -198,7 +198,7 @@ test('a project folder: the matrix in docs/, the agents from .claude/agents, and
     const folder = await root.getDirectoryHandle(project);
     (window as any).showDirectoryPicker = async () => folder;
   }, project);
-  await page.getByRole('button', { name: 'Open project folder' }).click();
+  await (await fileAction(page, 'Open project folder')).click();
   await expect(linkStatus(page)).toContainText(`Linked to ${NAME}`);
   await expect(page.getByRole('combobox', { name: 'Acting as' }).getByRole('option', { name: 'qa-engineer' })).toHaveCount(1);
   // REQ-001's test and code exist; REQ-002's do not.
@@ -214,7 +214,10 @@ test('without the API the board works on a copy, and a newer version re-applies 
     delete (Window.prototype as any).showDirectoryPicker;
   });
   await page.goto('/');
-  await expect(page.getByRole('button', { name: 'Open project folder' })).toBeHidden();
+  const openFolder = await fileAction(page, 'Open project folder');
+  // The "File" menu is open, and the folder action is not in it.
+  await expect(page.getByRole('button', { name: 'Copy matrix' })).toBeVisible();
+  await expect(openFolder).toBeHidden();
   const open = async (text: string) => {
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Import matrix' }).first().click();
@@ -244,7 +247,7 @@ test('a project folder with two matrices asks which one to follow', async ({ pag
     const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('two');
     (window as any).showDirectoryPicker = async () => folder;
   });
-  await page.getByRole('button', { name: 'Open project folder' }).click();
+  await (await fileAction(page, 'Open project folder')).click();
   const dialog = page.getByRole('dialog', { name: 'Choose the matrix' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByRole('button')).toHaveText([NAME, `docs/${NAME}`, 'Cancel']);

@@ -2,7 +2,7 @@
 // and for the README (docs/screenshot.png, refreshed when UPDATE_SCREENSHOT=1).
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { card, column, linkPrivateFile, moveWithMenu, readFile, settled, withoutFilePicker, writeFile } from './helpers';
+import { card, column, fileAction, linkPrivateFile, moveWithMenu, readFile, settled, withoutFilePicker, writeFile } from './helpers';
 
 // Reduced motion: colour and border changes apply at once, so what is checked is the end state.
 test.use({ reducedMotion: 'reduce' });
@@ -19,6 +19,9 @@ test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
   await expect(card(page, 'REQ-001')).toBeVisible();
   await page.screenshot({ path: shot('loaded') });
   if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: 'docs/screenshot.png' });
+  await expect(await fileAction(page, 'Close board')).toBeVisible();
+  await page.screenshot({ path: shot('file-menu') });
+  await page.keyboard.press('Escape');
 
   const source = await card(page, 'REQ-006').boundingBox();
   const target = await column(page, 'Green').boundingBox();
@@ -37,11 +40,39 @@ test('screens: empty, loaded, mid-drag, narrow, dark', async ({ page }) => {
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shot('narrow') });
+  await page.getByRole('button', { name: 'Menu', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Export matrix' })).toBeVisible();
+  await page.screenshot({ path: shot('narrow-menu') });
+  await expect(await fileAction(page, 'Close board')).toBeVisible();
+  await page.screenshot({ path: shot('narrow-file-menu') });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('button', { name: 'Export matrix' })).toBeHidden();
 
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 1400, height: 860 });
   await settled(page);
   await page.screenshot({ path: shot('dark') });
+  await expect(await fileAction(page, 'Close board')).toBeVisible();
+  await page.screenshot({ path: shot('file-menu-dark') });
+});
+
+test('screens: a long report folds to one line, with its details on demand', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 860 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-001')).toBeVisible();
+  const chooser = page.waitForEvent('filechooser');
+  await (await fileAction(page, 'Import agents folder')).click();
+  await (await chooser).setFiles('tests/fixtures/agents');
+  const report = page.getByRole('status');
+  await expect(report).toContainText(/Imported \d+ agents/);
+  const details = report.getByText('Show details');
+  await expect(details).toBeVisible();
+  await page.screenshot({ path: shot('report-folded') });
+  await details.click();
+  await expect(report.getByText('read line by line')).toBeVisible();
+  await page.screenshot({ path: shot('report-details') });
 });
 
 test('screens: the gate override dialog over the board, light and dark', async ({ page }) => {
@@ -91,7 +122,7 @@ test('screens: agent instructions rendered from markdown', async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.goto('/');
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import agents', exact: true }).click();
+  await (await fileAction(page, 'Import agents')).click();
   const body = [
     '# Reviewer',
     '',

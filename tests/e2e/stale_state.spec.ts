@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { card, column, download, dragWithMouse, fixture, importMatrix } from './helpers';
+import { card, column, download, dragWithMouse, fileAction, fixture, importMatrix } from './helpers';
 
 const examples = join(__dirname, '..', '..', 'examples');
 const overrideDialog = (page: Page, id: string) =>
@@ -113,7 +113,7 @@ test('undoing an agent import clears "Whose turn" and "Acting as" that named its
   await importMatrix(page, fixture('journey_python.json'));
   await expect(card(page, 'REQ-005')).toBeVisible();
   const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Import agents folder' }).click();
+  await (await fileAction(page, 'Import agents folder')).click();
   await (await chooser).setFiles(join(examples, 'agents'));
   await expect(page.getByRole('region', { name: 'Agents' })).toBeVisible();
 
