@@ -20,7 +20,7 @@ use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normaliz
 
 mod edit;
 mod follow;
-pub use edit::{Edit, HistoryStep, NewRequirement, Part, history, item_text};
+pub use edit::{Edit, HistoryStep, ListItem, NewRequirement, Part, history, item_text};
 pub use follow::{Followed, Resolution};
 
 /// Index of a requirement slot in the file, stable for the life of a board.
@@ -385,6 +385,10 @@ pub struct Board {
     disk: Option<String>,
     /// How many requirements that merge kept from the board: unsaved, though not edits.
     carried: usize,
+    /// After a requirement was created or deleted (`edit::rebuilt`), which entries differ from
+    /// `disk` (changed or new); `carried` then counts the ones `disk` has and the board not.
+    /// Empty otherwise.
+    carried_entries: Vec<bool>,
     /// The `id` of the board first imported from this file (`origin`).
     origin: BoardId,
 }
@@ -411,7 +415,18 @@ impl Board {
         bytes: Vec<u8>,
         choice: Option<&Fields>,
     ) -> Result<(Board, ImportReport), ImportError> {
-        let matrix = Matrix::parse_choosing(bytes, choice.and_then(|c| c.container.as_deref()))?;
+        Board::import_in(file_name, bytes, choice, None)
+    }
+
+    /// Like `import_with`, writing in `style` (a known file's habits) instead of detecting it.
+    pub(crate) fn import_in(
+        file_name: &str,
+        bytes: Vec<u8>,
+        choice: Option<&Fields>,
+        style: Option<&crate::matrix::Style>,
+    ) -> Result<(Board, ImportReport), ImportError> {
+        let matrix =
+            Matrix::parse_in_style(bytes, choice.and_then(|c| c.container.as_deref()), style)?;
         let shape = matrix.shape();
         let fields = match choice {
             Some(choice) if !shape.choice_missing => choice.clone(),
@@ -642,6 +657,7 @@ impl Board {
             fields,
             disk: None,
             carried: 0,
+            carried_entries: Vec::new(),
             origin: id,
         };
         Ok((board, report))
@@ -858,6 +874,7 @@ impl Board {
         std::mem::size_of::<Board>()
             + self.source_len()
             + self.disk.as_ref().map_or(0, String::len)
+            + self.carried_entries.len()
             + self.file_name.len()
             + places
             + entries

@@ -219,6 +219,8 @@ pub struct Merged {
     pub theirs_changed: Vec<String>,
     /// Requirements where the text holds a change of ours that theirs does not have.
     pub ours_kept: Vec<String>,
+    /// Requirements ours removed that theirs still had: gone from the text.
+    pub ours_removed: Vec<String>,
 }
 
 impl Merged {
@@ -556,7 +558,10 @@ impl<'a> Merger<'a> {
                     });
                     merged.ours_kept.push(self.ours.shown_id(o));
                 }
-                (Fate::Same(t), Fate::Removed) => removed.push(t),
+                (Fate::Same(t), Fate::Removed) => {
+                    merged.ours_removed.push(self.theirs.shown_id(t));
+                    removed.push(t);
+                }
                 (Fate::Changed(t), Fate::Changed(o)) => {
                     merged.theirs_changed.push(self.theirs.shown_id(t));
                     self.both_changed(Some(b), o, t, &mut merged, &mut edits);
@@ -744,10 +749,14 @@ fn removals(matrix: &Matrix, removed: &[usize], edits: &mut Vec<Edit>) {
         if first {
             // Up to the next member's start, or just itself when it is the last.
             let after = skip_ws(text, span.end);
-            let end = if text.get(after) == Some(&b',') {
-                skip_ws(text, after + 1)
+            let (start, end) = if text.get(after) == Some(&b',') {
+                (start, skip_ws(text, after + 1))
+            } else if front_end.is_none() {
+                // The only member: the white space before it goes too, and the closing
+                // bracket keeps its own line.
+                (before, span.end)
             } else {
-                span.end
+                (start, span.end)
             };
             edits.push(Edit {
                 range: start..end,

@@ -286,6 +286,20 @@ impl Workspace {
                 let touched = changed.map_or(Touched::Board, Touched::Cards);
                 (change, Outcome::of(touched, message))
             }
+            Action::Resolve { entry, how } if self.resolving_removes(entry, how) => {
+                // The side chosen removed the requirement: keeping it would lose that choice.
+                let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
+                let id = board
+                    .card(entry)
+                    .map(|c| c.id.to_string())
+                    .ok_or(MoveError::NoSuchCard)?;
+                let remaining = board.delete(entry)?;
+                let label = format!("remove {id} as chosen");
+                let message = format!("Removed {id}, as the side you chose did.");
+                let other = self.board.replace(remaining).map(Box::new);
+                let change = Change::Board { other, label };
+                (change, Outcome::of(Touched::Board, message))
+            }
             Action::Resolve { entry, how } => {
                 let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
                 let before = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
@@ -439,6 +453,21 @@ impl Workspace {
         Ok(outcome)
     }
 
+    /// Whether settling entry `entry`'s conflict `how` means removing it: keeping the board's
+    /// side where the board deleted it, or taking the file's where the file did.
+    fn resolving_removes(&self, entry: EntryIndex, how: Resolution) -> bool {
+        self.board.as_ref().is_some_and(|b| {
+            b.conflicts(entry).iter().any(|c| {
+                c.key.is_empty()
+                    && match how {
+                        Resolution::KeepMine => c.ours.is_none(),
+                        Resolution::TakeTheirs => c.theirs.is_none(),
+                        Resolution::BothHistories => false,
+                    }
+            })
+        })
+    }
+
     /// Drops the oldest steps beyond `UNDO_DEPTH`, then beyond the byte budget, always
     /// keeping the newest. Returns how many were dropped for the budget.
     fn trim(&mut self) -> usize {
@@ -467,12 +496,25 @@ impl Workspace {
     /// changes stay unsaved. `false`, and nothing changed, when no board or a board of
     /// another file is open.
     pub fn saved(&mut self, text: &str, board: BoardId, origin: BoardId) -> bool {
+        if self.board.as_ref().is_none_or(|b| b.origin() != origin) {
+            return false;
+        }
+        // The boards of this file that undo or redo would bring back (before a creation, a
+        // deletion, a merge) now stand against the written file too: brought back, they are
+        // merged with it, so what they lack (a requirement created since) is removed by the
+        // next save, not kept from the file.
+        for step in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            if let Change::Board {
+                other: Some(other), ..
+            } = &mut step.change
+                && other.origin() == origin
+            {
+                other.written(text);
+            }
+        }
         let Some(open) = self.board.as_mut() else {
             return false;
         };
-        if open.origin() != origin {
-            return false;
-        }
         if open.id() != board || open.export() != text {
             open.written(text);
             return true;

@@ -454,6 +454,14 @@ fn real_files_merge_a_move_on_each_side() {
     );
 }
 
+/// Each card's id and requirement value, in board order.
+fn values(board: &Board) -> Vec<(String, Option<serde_json::Map<String, serde_json::Value>>)> {
+    board
+        .cards()
+        .map(|(i, c)| (c.id.to_string(), board.value(i)))
+        .collect()
+}
+
 /// Every real file: a text edit, a new requirement and a deletion each give valid JSON that
 /// reads back with the change and nothing else lost, and undo of all three gives back the
 /// file's bytes.
@@ -496,7 +504,9 @@ fn real_files_take_an_edit_a_new_requirement_and_a_deletion() {
             text: "When a file is open, the board shall show it.".into(),
             priority: None,
             kind: None,
+            list: None,
         };
+        let others = values(&board(&ws));
         ws.apply(Action::Create(new))
             .unwrap_or_else(|e| panic!("{}: create {id}: {e}", expected.file));
         steps += 1;
@@ -504,21 +514,43 @@ fn real_files_take_an_edit_a_new_requirement_and_a_deletion() {
         let (again, _) = Board::import(expected.file, out.as_bytes())
             .unwrap_or_else(|e| panic!("{}: {e}", expected.file));
         assert_eq!(again.len(), before + 1, "{}", expected.file);
-        assert!(
-            again.find(&id).is_some(),
-            "{}: {id} reads back",
-            expected.file
-        );
-        // The first requirement deleted.
-        let first = board(&ws).cards().next().map(|(i, _)| i).expect("a card");
+        let created = again
+            .find(&id)
+            .unwrap_or_else(|| panic!("{}: {id} reads back", expected.file));
+        // Every other requirement is as it was, and the new one has only keys its
+        // neighbours use (or the file's text key, for a list whose last member lacks it).
+        let kept: Vec<_> = values(&again)
+            .into_iter()
+            .filter(|(i, _)| *i != id)
+            .collect();
+        assert_eq!(kept, others, "{}: the others changed", expected.file);
+        let neighbour = again.value(created.saturating_sub(1)).unwrap_or_default();
+        let value = again.value(created).unwrap_or_default();
+        for key in value.keys() {
+            assert!(
+                neighbour.contains_key(key) || again.fields().text.iter().any(|p| p.0[0] == *key),
+                "{}: {id} got the key {key:?} its neighbour lacks: {value:?}",
+                expected.file
+            );
+        }
+        // A requirement in the middle deleted: the others stay as they were.
         if before > 1 {
-            ws.apply(Action::Delete { entry: first })
+            let others = values(&board(&ws));
+            let middle = board(&ws)
+                .cards()
+                .nth(before / 2)
+                .map(|(i, _)| i)
+                .expect("a card");
+            let gone = board(&ws).card(middle).expect("card").id.to_string();
+            ws.apply(Action::Delete { entry: middle })
                 .unwrap_or_else(|e| panic!("{}: delete: {e}", expected.file));
             steps += 1;
             let out = board(&ws).export();
             let (again, _) = Board::import(expected.file, out.as_bytes())
                 .unwrap_or_else(|e| panic!("{}: {e}", expected.file));
             assert_eq!(again.len(), before, "{}", expected.file);
+            let want: Vec<_> = others.into_iter().filter(|(i, _)| *i != gone).collect();
+            assert_eq!(values(&again), want, "{}: delete of {gone}", expected.file);
         }
         for _ in 0..steps {
             ws.undo().expect("undo");

@@ -103,7 +103,7 @@ fn Column(stage: Stage) -> impl IntoView {
                         class="icon-button column-add"
                         aria-label="New requirement in Backlog"
                         title="New requirement"
-                        on:click=move |_| state.new_requirement.set(true)
+                        on:click=move |_| state.open_new_requirement()
                     >
                         "+"
                     </button>
@@ -623,19 +623,21 @@ pub fn ConflictDialog() -> impl IntoView {
                     (key, pretty(c.ours_shown()), pretty(c.theirs_shown()))
                 })
                 .collect();
-            let removed = b
-                .conflicts(entry)
-                .iter()
-                .any(|c| c.path.is_empty() && c.theirs.is_none());
+            // Which side removed the whole requirement, if one did.
+            let whole = b.conflicts(entry).iter().find(|c| c.path.is_empty());
+            let removed = match whole {
+                Some(c) if c.theirs.is_none() => 1,
+                Some(c) if c.ours.is_none() => 2,
+                _ => 0,
+            };
             Some((id, rows, removed))
         })
     };
     let histories = move || {
         details().is_some_and(|(_, rows, _)| rows.iter().any(|(k, _, _)| k == "tdd_history"))
     };
-    // The file removed the requirement: the board does not remove requirements, so the only
-    // choice here is to keep it (or close, and remove it from the file by hand).
-    let removed = move || details().is_some_and(|(_, _, removed)| removed);
+    // One side removed the requirement: taking that side removes it from the board too.
+    let removed = move || details().map_or(0, |(_, _, removed)| removed);
     let resolve = move |how: Resolution| {
         let Some(card) = state.conflict_for.get_untracked() else {
             return;
@@ -674,15 +676,18 @@ pub fn ConflictDialog() -> impl IntoView {
                     </tbody>
                 </table>
             })}
-            <p hidden=move || !removed()>
-                "The file removed this requirement. The board does not remove requirements: keep yours, or close this and remove it from the file yourself."
+            <p hidden=move || removed() != 1>
+                "The file removed this requirement while the board changed it: keep yours, or take the file's and remove it from the board too."
+            </p>
+            <p hidden=move || removed() != 2>
+                "You deleted this requirement while the file changed it: keep yours to delete it, or take the file's to keep it."
             </p>
             <div class="dialog-buttons">
                 <button type="button" on:click=move |_| close()>"Close"</button>
                 <button type="button" hidden=move || !histories() on:click=move |_| resolve(Resolution::BothHistories)>
                     "Keep both histories"
                 </button>
-                <button type="button" hidden=removed on:click=move |_| resolve(Resolution::TakeTheirs)>"Take the file's"</button>
+                <button type="button" on:click=move |_| resolve(Resolution::TakeTheirs)>"Take the file's"</button>
                 <button type="button" class="primary" on:click=move |_| resolve(Resolution::KeepMine)>"Keep mine"</button>
             </div>
         </dialog>

@@ -19,7 +19,7 @@ use wasm_bindgen::JsCast;
 use super::board::{focus_card, pretty, sync_modal};
 use super::state::AppState;
 use super::team::TurnChip;
-use traceboard_core::board::{Edit, EntryIndex, NewRequirement, Part, history};
+use traceboard_core::board::{Edit, EntryIndex, ListItem, NewRequirement, Part, history};
 use traceboard_core::ears::Pattern;
 use traceboard_core::requirement::Card;
 use traceboard_core::stage::Stage;
@@ -33,7 +33,7 @@ struct Shown {
     value: Map<String, Value>,
     conflicts: usize,
     /// The own items of each editable list part, and whether the part is editable at all.
-    lists: Vec<(Part, bool, Vec<String>)>,
+    lists: Vec<(Part, bool, Vec<ListItem>)>,
     /// Each picked part: whether it can be written, its value, the words offered.
     picks: Vec<(Part, bool, Option<String>, Vec<String>)>,
     text_editable: bool,
@@ -69,20 +69,27 @@ fn set_fragment(id: Option<&str>) {
 impl AppState {
     /// Opens the details of the card at `entry` of the open board.
     pub fn open_details(&self, entry: EntryIndex) {
-        let Some(id) = self.with_board(|b| b.and_then(|b| b.card(entry)).map(|c| c.id.to_string()))
+        let Some((id, origin)) =
+            self.with_board(|b| b.and_then(|b| Some((b.card(entry)?.id.to_string(), b.origin()))))
         else {
             return;
         };
         set_fragment(Some(&id));
-        self.details_for.set(Some((id, entry)));
+        self.details_for.set(Some((id, entry, origin)));
+    }
+
+    /// Opens "New requirement" for the open board.
+    pub fn open_new_requirement(&self) {
+        let origin = self.with_board(|b| b.map(|b| b.origin()));
+        self.new_requirement.set(origin);
     }
 
     /// The entry the open details are about on the board open now: the same place when it
     /// still holds that id, else the first requirement with it.
     fn details_entry(&self) -> Option<EntryIndex> {
-        let (id, hint) = self.details_for.get()?;
+        let (id, hint, origin) = self.details_for.get()?;
         self.with_board(|b| {
-            let b = b?;
+            let b = b.filter(|b| b.origin() == origin)?;
             if b.card(hint).is_some_and(|c| c.id.as_str() == id) {
                 Some(hint)
             } else {
@@ -168,7 +175,8 @@ pub fn DetailsDialog() -> impl IntoView {
     // Closing hands what is typed to the board first, then puts focus back on the card.
     let close = move || {
         commit_open_fields(state, dialog);
-        let entry = state.details_entry();
+        let entry = state.details_entry_untracked();
+        state.details_typing.set(false);
         state.details_for.set(None);
         error.set(None);
         confirm_delete.set(false);
@@ -212,6 +220,7 @@ pub fn DetailsDialog() -> impl IntoView {
             {move || error.get().map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
             {move || {
                 match place.get() {
+                    None if state.details_for.with(Option::is_none) => ().into_any(),
                     None => view! {
                         <p role="status">{format!("{} is no longer on the board.", id())}</p>
                     }.into_any(),
@@ -230,7 +239,9 @@ fn commit_open_fields(state: AppState, dialog: NodeRef<leptos::html::Dialog>) {
     let Some(dialog) = dialog.get_untracked() else {
         return;
     };
-    let Ok(fields) = dialog.query_selector_all("[data-part]") else {
+    // Only the boxes a person typed in: a box shows its value as it reads (trimmed, an
+    // object by its path), so handing back an untouched one could rewrite the file.
+    let Ok(fields) = dialog.query_selector_all("[data-part][data-dirty]") else {
         return;
     };
     for i in 0..fields.length() {
@@ -277,6 +288,29 @@ fn commit_open_fields(state: AppState, dialog: NodeRef<leptos::html::Dialog>) {
         // Unchanged fields are refused as "nothing changed", quietly.
         let _ = state.try_apply(traceboard_core::workspace::Action::Edit { entry, edit });
     }
+}
+
+/// A person typed in a box of the details: it is marked, to be committed if the details
+/// close first, and the board is not swapped under it meanwhile.
+fn typing(state: AppState, ev: &ev::Event) {
+    if let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let _ = el.set_attribute("data-dirty", "");
+    }
+    state.details_typing.set(true);
+}
+
+/// What was typed in a box went to the board.
+fn committed(state: AppState, ev: &ev::Event) {
+    if let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    {
+        let _ = el.remove_attribute("data-dirty");
+    }
+    state.details_typing.set(false);
 }
 
 /// The part a `data-part` attribute names.
@@ -440,7 +474,11 @@ fn DetailsBody(
     let linked = move || {
         shown.with(|s| {
             let s = s.as_ref()?;
-            let own: Vec<&String> = s.lists.iter().flat_map(|(_, _, items)| items).collect();
+            let own: Vec<&String> = s
+                .lists
+                .iter()
+                .flat_map(|(_, _, items)| items.iter().map(|i| &i.text))
+                .collect();
             let extra: Vec<String> = s
                 .card
                 .tests
@@ -485,8 +523,17 @@ fn DetailsBody(
         let result = state.try_apply(traceboard_core::workspace::Action::Delete { entry });
         match result {
             Ok(()) => {
+                state.details_typing.set(false);
                 state.details_for.set(None);
                 set_fragment(None);
+                // Focus goes to the requirement that took its place in the file, or the one
+                // before it when it was the last.
+                let next = state.with_board(|b| {
+                    b.and_then(|b| (entry < b.len()).then_some(entry).or(entry.checked_sub(1)))
+                });
+                if let Some(card) = next.and_then(|e| state.card_ref(e)) {
+                    focus_card(state, card);
+                }
             }
             Err(why) => error.set(Some(why)),
         }
@@ -502,9 +549,13 @@ fn DetailsBody(
                     rows="4"
                     readonly=!first.text_editable
                     prop:value=typed
-                    on:input=move |ev| draft.set(Some(event_target_value(&ev)))
+                    on:input=move |ev| {
+                        typing(state, &ev);
+                        draft.set(Some(event_target_value(&ev)));
+                    }
                     on:change=move |ev| {
                         let value = event_target_value(&ev);
+                        committed(state, &ev);
                         draft.set(None);
                         edit(Edit::Set { part: Part::Text, value: Some(value) });
                     }
@@ -531,7 +582,9 @@ fn DetailsBody(
                             view! {
                                 <label for=field_id.clone()>{part.label()}</label>
                                 <input id=field_id.clone() data-part=part.label() list=list_id.clone() disabled=!editable
-                                    prop:value=move || current().unwrap_or_default() on:change=picked />
+                                    prop:value=move || current().unwrap_or_default()
+                                    on:input=move |ev| typing(state, &ev)
+                                    on:change=move |ev| { committed(state, &ev); picked(ev) } />
                                 <datalist id=list_id>{choices.into_iter().map(|c| view! { <option value=c></option> }).collect_view()}</datalist>
                             }.into_any()
                         } else {
@@ -617,6 +670,7 @@ fn ListEditor(
     folder: bool,
 ) -> impl IntoView {
     let link = use_context::<super::link::Link>();
+    let state = expect_context::<AppState>();
     let items = move || {
         shown.with(|s| {
             s.as_ref()
@@ -663,7 +717,9 @@ fn ListEditor(
                     list.into_iter().enumerate().map(|(i, item)| {
                         let n = i + 1;
                         let base = format!("details-{}-{i}", title.to_ascii_lowercase());
-                        let exists = link.filter(|_| folder && mono).map(|l| !l.is_missing(&item));
+                        let exists = link.filter(|_| folder && mono).map(|l| !l.is_missing(&item.text));
+                        let changeable = editable && item.editable;
+                        let item = item.text;
                         view! {
                             <li class="details-item">
                                 <input
@@ -672,9 +728,14 @@ fn ListEditor(
                                     data-part=title
                                     data-index=i
                                     aria-label=format!("{capital} {n}")
-                                    readonly=!editable
+                                    readonly=!changeable
+                                    title=(editable && !changeable).then_some("Shown as the file writes it; edit it in the file")
                                     prop:value=item.clone()
-                                    on:change=move |ev| edit(Edit::Replace { list: part, index: i, item: event_target_value(&ev) })
+                                    on:input=move |ev| typing(state, &ev)
+                                    on:change=move |ev| {
+                                        committed(state, &ev);
+                                        edit(Edit::Replace { list: part, index: i, item: event_target_value(&ev) });
+                                    }
                                 />
                                 {exists.map(|on_disk| view! {
                                     <span class="chip" class:warn=!on_disk>{if on_disk { "on disk" } else { "missing on disk" }}</span>
@@ -685,7 +746,7 @@ fn ListEditor(
                                     let (up2, down2) = (up.clone(), down.clone());
                                     view! {
                                         <button type="button" id=up class="icon-button" aria-label=format!("Move {name} {n} up") disabled=i == 0
-                                            on:click=move |_| { edit(Edit::Reorder { list: part, from: i, to: i - 1 }); focus_after(up2.replace(&format!("-{i}-"), &format!("-{}-", i - 1))); }>"↑"</button>
+                                            on:click=move |_| { edit(Edit::Reorder { list: part, from: i, to: i.saturating_sub(1) }); focus_after(up2.replace(&format!("-{i}-"), &format!("-{}-", i.saturating_sub(1)))); }>"↑"</button>
                                         <button type="button" id=down class="icon-button" aria-label=format!("Move {name} {n} down") disabled=n == count
                                             on:click=move |_| { edit(Edit::Reorder { list: part, from: i, to: i + 1 }); focus_after(down2.replace(&format!("-{i}-"), &format!("-{}-", i + 1))); }>"↓"</button>
                                         <button type="button" class="icon-button" aria-label=format!("Remove {name} {n}")
@@ -707,14 +768,32 @@ fn ListEditor(
                         aria-label=format!("New {name}")
                         placeholder=format!("New {name}")
                         prop:value=move || adding.get()
-                        on:input=move |ev| adding.set(event_target_value(&ev))
-                        on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); add(); }
+                        on:input=move |ev| {
+                            typing(state, &ev);
+                            adding.set(event_target_value(&ev));
+                        }
+                        on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            committed(state, &ev);
+                            add();
+                        }
                     />
                     <button type="button" on:click=move |_| add()>{format!("Add {name}")}</button>
                 </div>
             })}
         </section>
     }
+}
+
+/// What "New requirement" offers for the open board, read when it opens.
+#[derive(Clone, Default)]
+struct Setup {
+    /// The words of the Priority and Type pickers.
+    words: [Vec<String>; 2],
+    /// Whether each can be written into this file.
+    writable: [bool; 2],
+    /// The lists a requirement can join (several in some files).
+    lists: Vec<String>,
 }
 
 /// "New requirement": an id proposed from the file's pattern, the text with the EARS
@@ -727,19 +806,22 @@ pub fn NewRequirementDialog() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let priority = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
+    let list = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let choices = RwSignal::new((Vec::<String>::new(), Vec::<String>::new()));
+    let setup = RwSignal::new(Setup::default());
     let text_box = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move |_| {
-        let open = state.new_requirement.get();
+        let open = state.new_requirement.with(Option::is_some);
         if open {
-            let (proposed, p, k) = state.with_board(|b| {
+            let (proposed, found) = state.with_board(|b| {
                 b.map(|b| {
-                    (
-                        b.propose_id(),
-                        b.choices(Part::Priority),
-                        b.choices(Part::Kind),
-                    )
+                    let proposed = b.propose_id();
+                    let found = Setup {
+                        words: [b.choices(Part::Priority), b.choices(Part::Kind)],
+                        writable: [b.new_can_have(Part::Priority), b.new_can_have(Part::Kind)],
+                        lists: b.lists(),
+                    };
+                    (proposed, found)
                 })
                 .unwrap_or_default()
             });
@@ -747,12 +829,13 @@ pub fn NewRequirementDialog() -> impl IntoView {
             text.set(String::new());
             priority.set(String::new());
             kind.set(String::new());
+            list.set(String::new());
             error.set(None);
-            choices.set((p, k));
+            setup.set(found);
         }
         sync_modal(dialog, open);
     });
-    let close = move || state.new_requirement.set(false);
+    let close = move || state.new_requirement.set(None);
     let pattern = move || match Pattern::of(&text.get()) {
         Some(p) => format!("Follows the {} EARS pattern.", p.name()),
         None => "Follows no EARS pattern yet.".to_owned(),
@@ -764,6 +847,7 @@ pub fn NewRequirementDialog() -> impl IntoView {
             text: text.get_untracked(),
             priority: word(priority),
             kind: word(kind),
+            list: word(list),
         };
         let wanted = new.id.trim().to_owned();
         match state.try_apply(traceboard_core::workspace::Action::Create(new)) {
@@ -779,15 +863,22 @@ pub fn NewRequirementDialog() -> impl IntoView {
             Err(why) => error.set(Some(why)),
         }
     };
+    // A picker of a part the file's requirements have no key for is off, and says why.
     let select = move |label: &'static str,
                        field: &'static str,
                        value: RwSignal<String>,
-                       words: Signal<Vec<String>>| {
+                       which: usize| {
+        let off = move || setup.with(|s| !s.writable[which]);
         view! {
             <label for=field>{label}</label>
-            <select id=field on:change=move |ev| value.set(event_target_value(&ev))>
+            <select
+                id=field
+                disabled=off
+                title=move || off().then(|| format!("This file's requirements have no {} key", label.to_ascii_lowercase()))
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
                 <option value="" selected=move || value.with(String::is_empty)>"—"</option>
-                {move || words.get().into_iter().map(|w| {
+                {move || setup.with(|s| s.words[which].clone()).into_iter().map(|w| {
                     let selected = value.get_untracked() == w;
                     let label = w.clone();
                     view! { <option value=w selected=selected>{label}</option> }
@@ -834,8 +925,28 @@ pub fn NewRequirementDialog() -> impl IntoView {
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     <p class="muted" role="status">{pattern}</p>
                 </div>
-                {select("Priority", "new-priority", priority, Signal::derive(move || choices.with(|c| c.0.clone())))}
-                {select("Type", "new-type", kind, Signal::derive(move || choices.with(|c| c.1.clone())))}
+                {select("Priority", "new-priority", priority, 0)}
+                {select("Type", "new-type", kind, 1)}
+                // Files with several lists (functional and non-functional …): the one it joins.
+                {move || (setup.with(|s| s.lists.len()) > 1).then(|| view! {
+                    <label for="new-list">"List"</label>
+                    <select id="new-list" on:change=move |ev| list.set(event_target_value(&ev))>
+                        {setup.with(|s| s.lists.clone()).into_iter().map(|l| {
+                            let label = l.clone();
+                            let this = l.clone();
+                            // Unless chosen, the list of the ids with the same prefix.
+                            let selected = move || {
+                                let chosen = list.get();
+                                if chosen.is_empty() {
+                                    state.with_board(|b| b.and_then(|b| b.list_for(&id.get()))) == Some(this.clone())
+                                } else {
+                                    chosen == this
+                                }
+                            };
+                            view! { <option value=l selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                })}
                 {move || error.get().map(|why| view! { <p class="dialog-error" role="alert">{why}</p> })}
                 <div class="dialog-buttons">
                     <button type="button" on:click=move |_| close()>"Cancel"</button>

@@ -18,6 +18,8 @@ pub const EXPORT: &str = "M12 15V4M8 8l4-4 4 4M4 17v3h16v-3";
 /// A disk, for saving into the file.
 pub const SAVE: &str = "M5 4h11l3 3v13H5zM8 4v5h7V4M8 20v-6h8v6";
 /// Three lines: the narrow window's menu of board actions.
+/// A plus: something new.
+pub const PLUS: &str = "M12 5v14M5 12h14";
 pub const MENU: &str = "M4 7h16M4 12h16M4 17h16";
 /// A caret pointing down: a button that opens a list.
 pub const CARET: &str = "m7 10 5 5 5-5";

@@ -245,6 +245,14 @@ pub fn App() -> impl IntoView {
                                 <Icon path=icons::EXPORT />
                                 "Export matrix"
                             </button>
+                            <button
+                                type="button"
+                                disabled=move || !state.board_open.get()
+                                on:click=move |_| state.open_new_requirement()
+                            >
+                                <Icon path=icons::PLUS />
+                                "New requirement"
+                            </button>
                         </div>
                         <div class="group" role="group" aria-label="History">
                             <button
@@ -573,6 +581,16 @@ fn page_shortcuts(state: AppState, link: link::Link) {
             // The browser's "Save page" is never what is meant on the board.
             ev.prevent_default();
             if state.board_open.get_untracked() {
+                // What is being typed in a card's details is committed first (its change
+                // event), then saved with the rest.
+                if state.details_typing.get_untracked()
+                    && let Some(el) = document().active_element().and_then(|e| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()
+                    })
+                {
+                    let _ = el.blur();
+                    let _ = el.focus();
+                }
                 if state.is_busy_untracked() {
                     state.announcement.set(
                         "Not saved yet: finish or close what is open first, then save.".into(),
@@ -587,7 +605,7 @@ fn page_shortcuts(state: AppState, link: link::Link) {
             || state.shortcuts_open.get_untracked()
             || state.fields_for.with_untracked(Option::is_some)
             || state.conflict_for.with_untracked(Option::is_some)
-            || state.new_requirement.get_untracked()
+            || state.new_requirement.with_untracked(Option::is_some)
         {
             if command && !in_text && matches!(key.as_str(), "z" | "Z" | "y" | "Y") {
                 ev.prevent_default();

@@ -88,10 +88,14 @@ pub struct AppState {
     pub fields_for: RwSignal<Option<BoardId>>,
     /// The card whose conflict with the file is being settled in the "Conflict" dialog.
     pub conflict_for: RwSignal<Option<CardRef>>,
-    /// The requirement whose details are open: its id, and its entry when they opened.
-    pub details_for: RwSignal<Option<(String, EntryIndex)>>,
-    /// Whether the "New requirement" dialog is open.
-    pub new_requirement: RwSignal<bool>,
+    /// The requirement whose details are open: its id, its entry when they opened and the
+    /// file's board lineage (`Board::origin`), so they never show another file's requirement.
+    pub details_for: RwSignal<Option<(String, EntryIndex, BoardId)>>,
+    /// A text box of the details holds something typed and not yet committed: the board is
+    /// not swapped under it (`is_busy`).
+    pub details_typing: RwSignal<bool>,
+    /// The "New requirement" dialog is open, for the board of this lineage.
+    pub new_requirement: RwSignal<Option<BoardId>>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
@@ -128,7 +132,8 @@ impl AppState {
             fields_for: RwSignal::new(None),
             conflict_for: RwSignal::new(None),
             details_for: RwSignal::new(None),
-            new_requirement: RwSignal::new(false),
+            details_typing: RwSignal::new(false),
+            new_requirement: RwSignal::new(None),
             revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),
@@ -491,6 +496,22 @@ impl AppState {
         {
             self.fields_for.set(None);
         }
+        // The details and "New requirement" follow their file through board swaps (a save, a
+        // merge, an undo of a creation), but never onto another file's board.
+        let origin = self.with_board(|b| b.map(Board::origin));
+        if self
+            .details_for
+            .with_untracked(|d| d.as_ref().is_some_and(|d| Some(d.2) != origin))
+        {
+            self.details_for.set(None);
+            self.details_typing.set(false);
+        }
+        if self
+            .new_requirement
+            .with_untracked(|n| n.is_some_and(|o| Some(o) != origin))
+        {
+            self.new_requirement.set(None);
+        }
         if self
             .conflict_for
             .with_untracked(|c| c.as_ref().is_some_and(stale))
@@ -572,6 +593,8 @@ impl AppState {
             || self.shortcuts_open.get()
             || self.fields_for.with(Option::is_some)
             || self.conflict_for.with(Option::is_some)
+            || self.details_typing.get()
+            || self.new_requirement.with(Option::is_some)
             || self.dragged.with(Option::is_some)
             || self.move_menu.with(Option::is_some)
     }

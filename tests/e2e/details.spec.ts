@@ -174,3 +174,44 @@ test('deprecate and delete, each undone', async ({ page }) => {
   await expect(card(page, 'REQ-004')).toBeVisible();
   expect((await download(page)).text).toBe(original);
 });
+
+test('opening and closing the details changes nothing; what is typed is kept when they close', async ({ page }) => {
+  const original = readFixture('journey_python.json');
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  for (const id of ['REQ-001', 'REQ-002', 'REQ-003']) {
+    await card(page, id).click();
+    await expect(details(page, id)).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(details(page, id)).toBeHidden();
+  }
+  expect((await download(page)).text).toBe(original);
+
+  // Typed and closed with Escape, without leaving the box first: kept, and one undo away.
+  await card(page, 'REQ-002').click();
+  await details(page, 'REQ-002').getByRole('textbox', { name: 'Text' }).fill('The system shall keep what is typed.');
+  await page.keyboard.press('Escape');
+  await expect(card(page, 'REQ-002')).toContainText('The system shall keep what is typed.');
+  await page.keyboard.press('Control+z');
+  await expect(card(page, 'REQ-002')).not.toContainText('The system shall keep what is typed.');
+  expect((await download(page)).text).toBe(original);
+});
+
+test('undo inside the details takes back the last edit, and the toolbar opens New requirement', async ({ page }) => {
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await card(page, 'REQ-001').click();
+  const dialog = details(page, 'REQ-001');
+  await dialog.getByRole('combobox', { name: 'Priority' }).selectOption('critical');
+  await expect(card(page, 'REQ-001')).toContainText('critical');
+  await dialog.getByRole('button', { name: 'Add task' }).focus();
+  await page.keyboard.press('Control+z');
+  await expect(dialog.getByRole('combobox', { name: 'Priority' })).toHaveValue('high');
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'New requirement', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'New requirement' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'New requirement' })).toBeHidden();
+});

@@ -18,7 +18,9 @@ use serde_json::{Map, Value};
 use super::{Board, EntryIndex, MoveError};
 use crate::fields::KeyPath;
 use crate::matrix::{Candidate, Matrix};
-use crate::requirement::scalar_text;
+use std::collections::HashMap;
+
+use crate::requirement::{Card, NAME_KEYS, scalar_text};
 use crate::stage::{Stage, is_lifecycle_status, normalize_word};
 
 /// A part of a requirement that its details edit.
@@ -140,6 +142,18 @@ pub struct NewRequirement {
     pub text: String,
     pub priority: Option<String>,
     pub kind: Option<String>,
+    /// The list it goes into (`Candidate::path`) when the file has several; `None`: the list
+    /// of the requirements whose ids share its prefix (`Board::list_for`).
+    pub list: Option<String>,
+}
+
+/// One item of a requirement's list, as the details show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListItem {
+    pub text: String,
+    /// A string, a number, or an object named by a path or name key: an edit in place
+    /// rewrites it. Anything else (an object without such a key, `null`) is shown, not edited.
+    pub editable: bool,
 }
 
 /// One step of a requirement's `tdd_history`, as text.
@@ -182,6 +196,15 @@ pub fn item_text(item: &Value) -> String {
             .and_then(|k| obj.get(k).and_then(scalar_text))
             .unwrap_or_else(|| item.to_string()),
         other => scalar_text(other).unwrap_or_else(|| other.to_string()),
+    }
+}
+
+/// Whether an edit in place can rewrite `item` without losing what it holds.
+fn item_editable(item: &Value) -> bool {
+    match item {
+        Value::String(_) | Value::Number(_) => true,
+        Value::Object(obj) => item_key(obj).is_some(),
+        _ => false,
     }
 }
 
@@ -325,7 +348,7 @@ impl Board {
 
     /// The items of list `part` as the requirement writes them (not what other containers
     /// link to it), each as it reads.
-    pub fn list_items(&self, index: EntryIndex, part: Part) -> Vec<String> {
+    pub fn list_items(&self, index: EntryIndex, part: Part) -> Vec<ListItem> {
         let Some(value) = self.current_value(index) else {
             return Vec::new();
         };
@@ -333,7 +356,13 @@ impl Board {
             .key_in(&value, part)
             .and_then(|p| p.get(&value).cloned())
         {
-            Some(Value::Array(items)) => items.iter().map(item_text).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| ListItem {
+                    text: item_text(item),
+                    editable: item_editable(item),
+                })
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -420,7 +449,18 @@ impl Board {
                 } else {
                     trimmed
                 };
-                let new = like(key.get(&value), text);
+                // A browser's text box gives line breaks as LF; a text written with CRLF
+                // keeps CRLF.
+                let crlf = key
+                    .get(&value)
+                    .and_then(Value::as_str)
+                    .is_some_and(|old| old.contains("\r\n"));
+                let text = if crlf && !text.contains("\r\n") {
+                    text.replace('\n', "\r\n")
+                } else {
+                    text.to_owned()
+                };
+                let new = like(key.get(&value), &text);
                 set_at(&mut value, &key.0, new)?;
             }
             Edit::Add { item, .. } => {
@@ -452,6 +492,9 @@ impl Board {
                 }
                 let list = list_at(&mut value, &key).ok_or(MoveError::NotEditable(part.label()))?;
                 let slot = list.get_mut(*at).ok_or(MoveError::NoSuchItem)?;
+                if !item_editable(slot) {
+                    return Err(MoveError::NotEditable("That item"));
+                }
                 match slot {
                     Value::Object(obj) => match item_key(obj) {
                         Some(k) => {
@@ -547,14 +590,9 @@ impl Board {
             return Err(MoveError::EmptyText);
         }
         let matrix = self.exported_matrix()?;
-        let path = match matrix.entries().last() {
-            Some(last) => last.position.container.clone(),
-            None => matrix
-                .shape()
-                .chosen()
-                .next()
-                .map(|c| c.path.clone())
-                .ok_or(MoveError::NoPlace)?,
+        let path = match &new.list {
+            Some(list) if self.lists().contains(list) => list.clone(),
+            _ => self.list_for(id).ok_or(MoveError::NoPlace)?,
         };
         let container = matrix
             .shape()
@@ -587,8 +625,45 @@ impl Board {
         let key = container.is_map.then_some(id);
         let text =
             crate::merge::with_appended(&matrix, &path, key, &raw).ok_or(MoveError::NoPlace)?;
-        let unsaved = self.unsaved() + 1;
-        self.rebuilt(text, unsaved)
+        self.rebuilt(text)
+    }
+
+    /// The lists the board reads requirements from (`Candidate::path`), in file order.
+    pub fn lists(&self) -> Vec<String> {
+        let mut lists: Vec<String> = Vec::new();
+        for entry in self.matrix.entries() {
+            if !lists.contains(&entry.position.container) {
+                lists.push(entry.position.container.clone());
+            }
+        }
+        if lists.is_empty() {
+            lists.extend(self.matrix.shape().chosen().map(|c| c.path.clone()));
+        }
+        lists
+    }
+
+    /// The list a new requirement `id` goes into: that of the last requirement whose id has
+    /// the same prefix (`FR-` for `FR-12`), else that of the last requirement.
+    pub fn list_for(&self, id: &str) -> Option<String> {
+        let prefix = |id: &str| id.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned();
+        let wanted = prefix(id);
+        let entries = self.matrix.entries();
+        let same = self
+            .cards()
+            .filter(|(_, c)| !wanted.is_empty() && prefix(c.id.as_str()) == wanted)
+            .last()
+            .and_then(|(i, _)| entries.get(i));
+        same.or(entries.last())
+            .map(|e| e.position.container.clone())
+            .or_else(|| self.lists().into_iter().next())
+    }
+
+    /// Whether a new requirement can have `part` (priority, type) written: its list's
+    /// requirements have a key for it, or the file follows the origin format.
+    pub fn new_can_have(&self, part: Part) -> bool {
+        let last = self.matrix.entries().len().checked_sub(1);
+        let value = last.and_then(|i| self.file_value(i)).unwrap_or_default();
+        self.key_in(&value, part).is_some()
     }
 
     /// The object of a new requirement: the keys its neighbour has that the board fills in
@@ -612,10 +687,29 @@ impl Board {
             .iter()
             .find(|p| p.get(like_this).is_some())
             .or_else(|| self.fields.id.first().filter(|_| !container.is_map))
-            .cloned()
-            .or_else(|| (!container.is_map).then(|| KeyPath::key("id")));
-        if let Some(key) = id_key {
-            parts.push((key.clone(), like(key.get(like_this), id)));
+            .cloned();
+        match id_key {
+            Some(key) => parts.push((key.clone(), like(key.get(like_this), id))),
+            // A file whose objects have no id: the board names them by a key they share
+            // ("scenario 3") or by place ("#3"). The new one gets that key's value, or nothing;
+            // the board's name for it is never written as an id.
+            None if !container.is_map => {
+                let named = id
+                    .split_once(' ')
+                    .filter(|(key, _)| NAME_KEYS.contains(key) && like_this.contains_key(*key));
+                let by_place = id
+                    .strip_prefix('#')
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                match named {
+                    Some((key, value)) => {
+                        let key = KeyPath::key(key);
+                        parts.push((key.clone(), like(key.get(like_this), value.trim())));
+                    }
+                    None if by_place => {}
+                    None => parts.push((KeyPath::key("id"), id.into())),
+                }
+            }
+            None => {}
         }
         let text_key = self
             .key_in(like_this, Part::Text)
@@ -684,18 +778,13 @@ impl Board {
 
     /// The board without entry `index`: its member and one separator leave the file.
     pub fn delete(&self, index: EntryIndex) -> Result<Board, MoveError> {
-        let entry = self.entries.get(index).ok_or(MoveError::NoSuchCard)?;
+        self.entries.get(index).ok_or(MoveError::NoSuchCard)?;
         let matrix = self.exported_matrix()?;
         if matrix.entries().len() != self.entries.len() {
             return Err(MoveError::NoPlace);
         }
         let text = crate::merge::with_removed(&matrix, index);
-        let was_unsaved = entry
-            .edited
-            .as_ref()
-            .is_some_and(|v| Some(v) != self.file_value(index).as_ref());
-        let unsaved = self.unsaved() + 1 - usize::from(was_unsaved);
-        self.rebuilt(text, unsaved).map_err(|e| match e {
+        self.rebuilt(text).map_err(|e| match e {
             MoveError::NoPlace if self.len() == 1 => MoveError::LastRequirement,
             other => other,
         })
@@ -711,20 +800,69 @@ impl Board {
         .map_err(|_| MoveError::NoPlace)
     }
 
-    /// A board of this file reading `text`: the file's text stays its base, `unsaved`
-    /// requirements differ from it, and the open conflicts stay on their cards.
-    fn rebuilt(&self, text: String, unsaved: usize) -> Result<Board, MoveError> {
-        let (mut board, _) =
-            Board::import_with(&self.file_name, text.into_bytes(), Some(&self.fields))
-                .map_err(|_| MoveError::NoPlace)?;
+    /// A board of this file reading `text`, in the file's style: the file's text stays its
+    /// base, what differs from it is unsaved, and the open conflicts stay on their cards.
+    fn rebuilt(&self, text: String) -> Result<Board, MoveError> {
+        let (mut board, _) = Board::import_in(
+            &self.file_name,
+            text.into_bytes(),
+            Some(&self.fields),
+            Some(self.matrix.style()),
+        )
+        .map_err(|_| MoveError::NoPlace)?;
         board.origin = self.origin;
         let base = self.base_text();
         if board.matrix.text() != base {
+            let (differs, removed) = board.against(base);
             board.disk = Some(base.to_owned());
-            board.carried = unsaved.max(1);
+            board.carried_entries = differs;
+            board.carried = removed;
         }
         board.mark_conflicts(self.open_conflicts());
         Ok(board)
+    }
+
+    /// Which entries differ from `base`, the file's text (changed or added), and how many of
+    /// its requirements the board no longer has: requirements are paired by their exact text,
+    /// then by id.
+    fn against(&self, base: &str) -> (Vec<bool>, usize) {
+        let n = self.entries.len();
+        let Ok(old) = Matrix::parse_in_style(
+            base.as_bytes().to_vec(),
+            self.fields.container.as_deref(),
+            Some(self.matrix.style()),
+        ) else {
+            return (vec![true; n], 0);
+        };
+        let mut by_text: HashMap<(Option<&str>, &str), Vec<usize>> = HashMap::new();
+        for i in (0..old.entries().len()).rev() {
+            by_text.entry(old.member(i)).or_default().push(i);
+        }
+        let mut differs = vec![false; n];
+        for (j, slot) in differs.iter_mut().enumerate() {
+            *slot = by_text
+                .get_mut(&self.matrix.member(j))
+                .and_then(Vec::pop)
+                .is_none();
+        }
+        let ids: Vec<&str> = (0..n)
+            .filter(|&j| differs[j])
+            .filter_map(|j| self.card(j).map(|c| c.id.as_str()))
+            .collect();
+        let removed = by_text
+            .into_values()
+            .flatten()
+            .filter(|&i| {
+                let key = old.entries().get(i).and_then(|e| e.key());
+                let id = old
+                    .raw(i)
+                    .and_then(|raw| serde_json::from_str::<Value>(raw).ok())
+                    .and_then(|v| Card::read_with(&self.fields, key, &v, None).ok())
+                    .map(|c| c.id.to_string());
+                !id.is_some_and(|id| ids.contains(&id.as_str()))
+            })
+            .count();
+        (differs, removed)
     }
 }
 

@@ -111,6 +111,7 @@ impl Board {
         }
         self.disk = None;
         self.carried = 0;
+        self.carried_entries = Vec::new();
         true
     }
 
@@ -141,9 +142,10 @@ impl Board {
             .iter()
             .enumerate()
             .filter(|(i, e)| {
-                e.edited
-                    .as_ref()
-                    .is_some_and(|v| Some(v) != self.file_value(*i).as_ref())
+                self.carried_entries.get(*i).copied().unwrap_or(false)
+                    || e.edited
+                        .as_ref()
+                        .is_some_and(|v| Some(v) != self.file_value(*i).as_ref())
             })
             .count();
         changed + self.carried
@@ -191,7 +193,7 @@ impl Board {
         let theirs = theirs.trim_start_matches('\u{FEFF}');
         if board.matrix.text() != theirs {
             board.disk = Some(theirs.to_owned());
-            board.carried = merged.ours_kept.len();
+            board.carried = merged.ours_kept.len() + merged.ours_removed.len();
         }
         Ok(self.finish_follow(
             board,
@@ -336,6 +338,7 @@ impl Board {
             fields: self.fields.clone(),
             disk: None,
             carried: 0,
+            carried_entries: Vec::new(),
             origin: self.origin,
         };
         board.flag_duplicates();

@@ -352,10 +352,12 @@ fn a_list_of_objects_gets_an_object_and_numbers_stay_numbers() {
         serde_json::json!([{"path": "t/a2.py", "kind": "unit"}, {"path": "t/b.py"}])
     );
     assert_eq!(value["priority"], serde_json::json!(3));
-    assert_eq!(
-        b.list_items(entry(&ws, "A-1"), Part::Tests),
-        ["t/a2.py", "t/b.py"]
-    );
+    let items: Vec<String> = b
+        .list_items(entry(&ws, "A-1"), Part::Tests)
+        .into_iter()
+        .map(|i| i.text)
+        .collect();
+    assert_eq!(items, ["t/a2.py", "t/b.py"]);
 }
 
 #[test]
@@ -390,6 +392,7 @@ fn a_new_requirement_is_appended_in_each_files_style_as_new_lines_only() {
             text: "When a card is created, the board shall put it in Backlog — «vite».".into(),
             priority: Some("medium".into()),
             kind: Some("functional".into()),
+            list: None,
         };
         ws.apply(Action::Create(new)).expect("creates");
         let out = board(&ws).export();
@@ -597,12 +600,12 @@ mod props {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
-        /// Any sequence of edits, creations and deletions, then undo of all of them, exports
-        /// the original bytes; each state on the way is valid JSON.
+        /// Any sequence of edits, creations, deletions and saves, then undo of all of them,
+        /// exports the original bytes; each state on the way is valid JSON.
         #[test]
         fn edits_then_undo_all_give_back_the_original_bytes(
             style in 0usize..STYLES.len(),
-            steps in proptest::collection::vec((0usize..3, an_edit(), 0u8..10), 1..12),
+            steps in proptest::collection::vec((0usize..64, an_edit(), 0u8..12), 1..12),
         ) {
             let text = STYLES[style].1;
             let mut ws = open(text);
@@ -610,12 +613,20 @@ mod props {
             for (which, edit, op) in steps {
                 let b = board(&ws);
                 let entry = which % b.len();
+                if op == 2 {
+                    // A save: the export written, the board told; undo still goes back.
+                    let (text, id, origin) = (b.export(), b.id(), b.origin());
+                    prop_assert!(ws.saved(&text, id, origin));
+                    prop_assert_eq!(board(&ws).unsaved(), 0);
+                    continue;
+                }
                 let action = match op {
                     0 => Action::Create(NewRequirement {
                         id: b.propose_id(),
                         text: "The board shall cope.".into(),
                         priority: Some("low".into()),
                         kind: None,
+                        list: None,
                     }),
                     1 if b.len() > 1 => Action::Delete { entry },
                     _ => Action::Edit { entry, edit },
@@ -631,5 +642,274 @@ mod props {
             }
             prop_assert_eq!(board(&ws).export(), text);
         }
+    }
+}
+
+/// Creations and deletions meeting saves, the file's own changes and conflicts.
+mod life {
+    use super::*;
+    use crate::board::{Followed, Resolution};
+
+    const F: &str = "{\n  \"requirements\": [\n    {\"id\": \"R1\", \"ears\": \"The system shall do a thing.\", \"status\": \"proposed\"},\n    {\"id\": \"R2\", \"ears\": \"The system shall do b thing.\", \"status\": \"proposed\"}\n  ]\n}\n";
+
+    fn new(id: &str) -> NewRequirement {
+        NewRequirement {
+            id: id.into(),
+            text: "The board shall cope.".into(),
+            priority: Some("high".into()),
+            kind: Some("functional".into()),
+            list: None,
+        }
+    }
+
+    /// The shell's reading of a changed file: merged, and the board that follows it opened.
+    fn follow(ws: &mut Workspace, disk: &str) -> Followed {
+        let mut followed = board(ws).follow(disk).expect("merges");
+        if let Some(next) = followed.board.take() {
+            ws.apply(Action::Follow {
+                board: Box::new(next),
+                message: String::new(),
+                changed: None,
+            })
+            .expect("follows");
+        }
+        followed
+    }
+
+    /// The shell's save: the export written, and the board told.
+    fn save(ws: &mut Workspace) -> String {
+        let text = board(ws).export();
+        let (id, origin) = (board(ws).id(), board(ws).origin());
+        assert!(ws.saved(&text, id, origin));
+        text
+    }
+
+    fn ids(ws: &Workspace) -> Vec<String> {
+        board(ws).cards().map(|(_, c)| c.id.to_string()).collect()
+    }
+
+    #[test]
+    fn undo_of_a_saved_creation_or_deletion_is_unsaved_and_the_next_save_keeps_it() {
+        let mut ws = open(F);
+        ws.apply(Action::Create(new("R3"))).expect("creates");
+        let on_disk = save(&mut ws);
+        assert_eq!(board(&ws).unsaved(), 0);
+        ws.undo().expect("undo");
+        assert_eq!(ids(&ws), ["R1", "R2"]);
+        assert_eq!(board(&ws).unsaved(), 1);
+        follow(&mut ws, &on_disk);
+        assert_eq!(ids(&ws), ["R1", "R2"], "the undone creation stays undone");
+
+        let mut ws = open(F);
+        ws.apply(Action::Delete { entry: 1 }).expect("deletes");
+        let on_disk = save(&mut ws);
+        ws.undo().expect("undo");
+        assert_eq!(board(&ws).unsaved(), 1);
+        follow(&mut ws, &on_disk);
+        assert_eq!(ids(&ws), ["R1", "R2"], "the undone deletion stays undone");
+    }
+
+    #[test]
+    fn the_unsaved_count_is_what_differs_from_the_file() {
+        let mut ws = open(F);
+        ws.apply(Action::Create(new("R3"))).expect("creates");
+        ws.apply(Action::Create(new("R4"))).expect("creates");
+        let r4 = entry(&ws, "R4");
+        ws.apply(Action::Delete { entry: r4 }).expect("deletes");
+        assert_eq!(board(&ws).unsaved(), 1, "only R3 differs");
+        edit(
+            &mut ws,
+            "R3",
+            Edit::Set {
+                part: Part::Text,
+                value: Some("The board shall cope well.".into()),
+            },
+        );
+        assert_eq!(board(&ws).unsaved(), 1, "R3 is still the one change");
+        ws.apply(Action::Delete { entry: 0 }).expect("deletes R1");
+        assert_eq!(board(&ws).unsaved(), 2, "R3 added, R1 removed");
+    }
+
+    #[test]
+    fn a_change_from_the_file_keeps_the_creation_and_the_deletion() {
+        let mut ws = open(F);
+        ws.apply(Action::Create(new("R3"))).expect("creates");
+        follow(&mut ws, &F.replace("do a thing", "do A thing"));
+        assert_eq!(ids(&ws), ["R1", "R2", "R3"]);
+        assert!(board(&ws).export().contains("do A thing"));
+        assert_eq!(board(&ws).unsaved(), 1);
+        save(&mut ws);
+        assert_eq!(board(&ws).unsaved(), 0);
+
+        let mut ws = open(F);
+        ws.apply(Action::Delete { entry: 1 }).expect("deletes");
+        follow(&mut ws, &F.replace("do a thing", "do A thing"));
+        assert_eq!(ids(&ws), ["R1"]);
+        assert!(board(&ws).export().contains("do A thing"));
+        assert_eq!(board(&ws).unsaved(), 1, "the deletion is still unsaved");
+    }
+
+    #[test]
+    fn keep_mine_on_a_deleted_requirement_the_file_changed_deletes_it() {
+        let mut ws = open(F);
+        ws.apply(Action::Delete { entry: 1 }).expect("deletes");
+        follow(&mut ws, &F.replace("do b thing", "do B thing"));
+        let r2 = entry(&ws, "R2");
+        assert_eq!(board(&ws).conflicts(r2).len(), 1);
+        ws.apply(Action::Resolve {
+            entry: r2,
+            how: Resolution::KeepMine,
+        })
+        .expect("resolves");
+        assert_eq!(ids(&ws), ["R1"]);
+        assert_eq!(board(&ws).conflict_count(), 0);
+        ws.undo().expect("undo");
+        assert_eq!(ids(&ws), ["R1", "R2"]);
+        assert_eq!(board(&ws).conflict_count(), 1);
+    }
+
+    #[test]
+    fn a_creation_keeps_open_conflicts() {
+        let mut ws = open(F);
+        edit(
+            &mut ws,
+            "R1",
+            Edit::Set {
+                part: Part::Text,
+                value: Some("The system shall do ours.".into()),
+            },
+        );
+        let disk = F.replace("do a thing", "do theirs");
+        assert_eq!(follow(&mut ws, &disk).conflicts.len(), 1);
+        ws.apply(Action::Create(new("R3"))).expect("creates");
+        assert_eq!(board(&ws).conflict_count(), 1);
+        assert_eq!(board(&ws).base_text(), disk);
+        let r1 = entry(&ws, "R1");
+        ws.apply(Action::Resolve {
+            entry: r1,
+            how: Resolution::TakeTheirs,
+        })
+        .expect("resolves");
+        let out = board(&ws).export();
+        assert!(out.contains("do theirs") && out.contains("R3"), "{out}");
+    }
+
+    #[test]
+    fn after_a_deletion_the_board_still_writes_the_files_escapes() {
+        // Python's json.dump: only R1 has a non-ASCII character, escaped.
+        let text = "{\n  \"requirements\": [\n    {\n      \"id\": \"R1\",\n      \"ears\": \"The system shall serve caf\\u00e9.\"\n    },\n    {\n      \"id\": \"R2\",\n      \"ears\": \"The system shall do b thing.\"\n    }\n  ]\n}";
+        let mut ws = open(text);
+        ws.apply(Action::Delete { entry: 0 }).expect("deletes");
+        edit(
+            &mut ws,
+            "R2",
+            Edit::Set {
+                part: Part::Text,
+                value: Some("The system shall do \u{e9} thing.".into()),
+            },
+        );
+        assert!(board(&ws).export().contains("\\u00e9 thing"));
+    }
+
+    #[test]
+    fn objects_without_ids_get_no_id_key_and_a_named_one_its_name() {
+        let by_place = "{\"requirements\": [\n  {\"text\": \"The system shall do a thing.\", \"status\": \"proposed\"},\n  {\"text\": \"The system shall do b thing.\", \"status\": \"proposed\"}\n]}\n";
+        let mut ws = open(by_place);
+        let id = board(&ws).propose_id();
+        assert_eq!(id, "#3");
+        ws.apply(Action::Create(new(&id))).expect("creates");
+        let out = board(&ws).export();
+        assert!(!out.contains("\"id\""), "{out}");
+        assert!(board(&ws).find("#3").is_some());
+
+        let by_key = "{\"requirements\": [\n  {\"scenario\": 1, \"text\": \"The system shall do a thing.\"},\n  {\"scenario\": 2, \"text\": \"The system shall do b thing.\"}\n]}\n";
+        let mut ws = open(by_key);
+        let id = board(&ws).propose_id();
+        assert_eq!(id, "scenario 3");
+        ws.apply(Action::Create(new(&id))).expect("creates");
+        let out = board(&ws).export();
+        assert!(
+            out.contains("{\"scenario\": 3, \"text\": \"The board shall cope.\"}"),
+            "{out}"
+        );
+        assert!(board(&ws).find("scenario 3").is_some());
+    }
+
+    #[test]
+    fn a_new_requirement_goes_to_the_list_of_its_prefix_or_the_one_chosen() {
+        let text = "{\n  \"functional_requirements\": [\n    {\"id\": \"FR-1\", \"ears\": \"The system shall do a thing.\"},\n    {\"id\": \"FR-2\", \"ears\": \"The system shall do b thing.\"}\n  ],\n  \"non_functional_requirements\": [\n    {\"id\": \"NFR-1\", \"ears\": \"The system shall do c thing.\"}\n  ]\n}\n";
+        let mut ws = open(text);
+        assert_eq!(
+            board(&ws).lists(),
+            ["functional_requirements", "non_functional_requirements"]
+        );
+        ws.apply(Action::Create(new("FR-3"))).expect("creates");
+        ws.apply(Action::Create(NewRequirement {
+            list: Some("non_functional_requirements".into()),
+            ..new("PERF-1")
+        }))
+        .expect("creates");
+        let value: Value = serde_json::from_str(&board(&ws).export()).expect("json");
+        let ids = |list: &str| -> Vec<String> {
+            value[list]
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        assert_eq!(ids("functional_requirements"), ["FR-1", "FR-2", "FR-3"]);
+        assert_eq!(ids("non_functional_requirements"), ["NFR-1", "PERF-1"]);
+        // The only member of a list deleted: the brackets close on their own line.
+        let nfr = entry(&ws, "NFR-1");
+        ws.apply(Action::Delete { entry: nfr }).expect("deletes");
+        let perf = entry(&ws, "PERF-1");
+        ws.apply(Action::Delete { entry: perf }).expect("deletes");
+        assert!(
+            board(&ws)
+                .export()
+                .contains("\"non_functional_requirements\": [\n  ]"),
+            "{}",
+            board(&ws).export()
+        );
+    }
+
+    #[test]
+    fn items_that_are_not_names_are_shown_but_not_rewritten() {
+        let text = r#"{"requirements": [{"id": "R1", "ears": "The system shall do a thing.", "tests": [{"kind": "unit", "line": 3}, "t/a.py"], "notes": [null]}]}"#;
+        let mut ws = open(text);
+        let items = board(&ws).list_items(0, Part::Tests);
+        assert!(!items[0].editable && items[1].editable);
+        assert!(!board(&ws).list_items(0, Part::Notes)[0].editable);
+        let refused = ws.apply(Action::Edit {
+            entry: 0,
+            edit: Edit::Replace {
+                list: Part::Tests,
+                index: 0,
+                item: "x".into(),
+            },
+        });
+        assert_eq!(refused.err(), Some(MoveError::NotEditable("That item")));
+        assert_eq!(board(&ws).export(), text);
+    }
+
+    #[test]
+    fn a_text_written_with_crlf_keeps_crlf() {
+        let text =
+            r#"{"requirements": [{"id": "R1", "ears": "The system shall:\r\n- do a thing."}]}"#;
+        let mut ws = open(text);
+        edit(
+            &mut ws,
+            "R1",
+            Edit::Set {
+                part: Part::Text,
+                value: Some("The system shall:\n- do a better thing.".into()),
+            },
+        );
+        assert!(
+            board(&ws)
+                .export()
+                .contains(r#""The system shall:\r\n- do a better thing.""#)
+        );
     }
 }

@@ -344,20 +344,24 @@ fn a_save_of_another_files_board_leaves_the_open_board_alone() {
 }
 
 #[test]
-fn take_the_files_for_a_requirement_the_file_removed_is_refused_and_keeps_it() {
+fn take_the_files_for_a_requirement_the_file_removed_removes_it_and_keep_mine_keeps_it() {
     let base = file(&[("REQ-1", "backlog"), ("REQ-2", "backlog")]);
     let mut ws = moved_here(&base);
     let disk = file(&[("REQ-2", "backlog")]);
     let followed = ws.board().unwrap().follow(&disk).unwrap();
     take(&mut ws, followed);
     let entry = ws.board().unwrap().find("REQ-1").unwrap();
-    let e = ws
-        .apply(Action::Resolve {
-            entry,
-            how: Resolution::TakeTheirs,
-        })
-        .unwrap_err();
-    assert_eq!(e, MoveError::RemovedInFile);
+    ws.apply(Action::Resolve {
+        entry,
+        how: Resolution::TakeTheirs,
+    })
+    .unwrap();
+    let board = ws.board().unwrap();
+    assert!(board.find("REQ-1").is_none());
+    assert_eq!(board.conflict_count(), 0);
+    assert_eq!(board.export(), disk, "the board is the file's now");
+    assert_eq!(board.unsaved(), 0);
+    ws.undo().unwrap();
     assert_eq!(ws.board().unwrap().conflict_count(), 1);
     ws.apply(Action::Resolve {
         entry,
@@ -365,6 +369,7 @@ fn take_the_files_for_a_requirement_the_file_removed_is_refused_and_keeps_it() {
     })
     .unwrap();
     assert!(ws.board().unwrap().export().contains("REQ-1"));
+    assert_eq!(ws.board().unwrap().conflict_count(), 0);
 }
 
 #[test]
