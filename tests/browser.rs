@@ -348,10 +348,15 @@ fn choose(root: &Element, id: &str, value: &str) {
         .unwrap_or_else(|| panic!("no select #{id}"))
         .unchecked_into();
     select.set_value(value);
+    fire(&select, "change");
+}
+
+/// Dispatches a bubbling event of `kind` (`input`, `change`) at `target`.
+fn fire(target: &web_sys::EventTarget, kind: &str) {
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    let event = web_sys::Event::new_with_event_init_dict("change", &init).unwrap();
-    select.dispatch_event(&event).unwrap();
+    let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -582,12 +587,8 @@ fn type_and_commit(root: &Element, selector: &str, value: &str) {
             .unchecked_into::<web_sys::HtmlInputElement>()
             .set_value(value),
     }
-    for kind in ["input", "change"] {
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::Event::new_with_event_init_dict(kind, &init).unwrap();
-        el.dispatch_event(&event).unwrap();
-    }
+    fire(&el, "input");
+    fire(&el, "change");
 }
 
 #[wasm_bindgen_test]

@@ -288,16 +288,8 @@ impl Workspace {
             }
             Action::Resolve { entry, how } if self.resolving_removes(entry, how) => {
                 // The side chosen removed the requirement: keeping it would lose that choice.
-                let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
-                let id = board
-                    .card(entry)
-                    .map(|c| c.id.to_string())
-                    .ok_or(MoveError::NoSuchCard)?;
-                let remaining = board.delete(entry)?;
-                let label = format!("remove {id} as chosen");
+                let (id, change) = self.delete(entry, "remove {id} as chosen")?;
                 let message = format!("Removed {id}, as the side you chose did.");
-                let other = self.board.replace(remaining).map(Box::new);
-                let change = Change::Board { other, label };
                 (change, Outcome::of(Touched::Board, message))
             }
             Action::Resolve { entry, how } => {
@@ -360,17 +352,11 @@ impl Workspace {
                 (change, Outcome::of(Touched::Board, message))
             }
             Action::Delete { entry } => {
-                let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
-                let id = board
-                    .card(entry)
-                    .map(|c| c.id.to_string())
-                    .ok_or(MoveError::NoSuchCard)?;
-                let remaining = board.delete(entry)?;
-                let label = format!("delete {id}");
-                let message = format!("Deleted {id}.");
-                let other = self.board.replace(remaining).map(Box::new);
-                let change = Change::Board { other, label };
-                (change, Outcome::of(Touched::Board, message))
+                let (id, change) = self.delete(entry, "delete {id}")?;
+                (
+                    change,
+                    Outcome::of(Touched::Board, format!("Deleted {id}.")),
+                )
             }
             Action::CloseBoard => {
                 let Some(before) = self.board.take() else {
@@ -451,6 +437,20 @@ impl Workspace {
                 .to_owned();
         }
         Ok(outcome)
+    }
+
+    /// Puts the board without `entry` in place of the open one; returns the requirement's id
+    /// and the change for undo, labelled `label` with `{id}` replaced.
+    fn delete(&mut self, entry: EntryIndex, label: &str) -> Result<(String, Change), MoveError> {
+        let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
+        let id = board
+            .card(entry)
+            .map(|c| c.id.to_string())
+            .ok_or(MoveError::NoSuchCard)?;
+        let remaining = board.delete(entry)?;
+        let label = label.replace("{id}", &id);
+        let other = self.board.replace(remaining).map(Box::new);
+        Ok((id, Change::Board { other, label }))
     }
 
     /// Whether settling entry `entry`'s conflict `how` means removing it: keeping the board's

@@ -245,21 +245,6 @@ fn set_at(value: &mut Map<String, Value>, path: &[String], to: Value) -> Result<
     Ok(())
 }
 
-/// Removes the value at `path`, if there is one.
-fn remove_at(value: &mut Map<String, Value>, path: &[String]) {
-    let Some((last, outer)) = path.split_last() else {
-        return;
-    };
-    let mut map = value;
-    for part in outer {
-        match map.get_mut(part) {
-            Some(Value::Object(inner)) => map = inner,
-            _ => return,
-        }
-    }
-    map.remove(last);
-}
-
 /// The list at `path`, to change in place.
 fn list_at<'a>(value: &'a mut Map<String, Value>, path: &KeyPath) -> Option<&'a mut Vec<Value>> {
     let (last, outer) = path.0.split_last()?;
@@ -431,7 +416,7 @@ impl Board {
             Edit::Set { value: None, .. } if part == Part::Text => {
                 return Err(MoveError::EmptyText);
             }
-            Edit::Set { value: None, .. } => remove_at(&mut value, &key.0),
+            Edit::Set { value: None, .. } => super::follow::set_path(&mut value, &key.0, None),
             Edit::Set {
                 value: Some(text), ..
             } => {

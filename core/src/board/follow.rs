@@ -551,7 +551,7 @@ impl Board {
 }
 
 /// Sets (or with `None` removes) the value at a dotted key path inside nested objects.
-fn set_path(value: &mut Map<String, Value>, path: &[String], to: Option<Value>) {
+pub(super) fn set_path(value: &mut Map<String, Value>, path: &[String], to: Option<Value>) {
     let Some((last, outer)) = path.split_last() else {
         return;
     };
