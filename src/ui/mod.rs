@@ -278,20 +278,6 @@ pub fn App() -> impl IntoView {
                                 <span class="visually-hidden">"Redo"</span>
                             </button>
                         </div>
-                        <div class="group view" role="group" aria-label="View">
-                            <label class="toggle">
-                                <input
-                                    type="checkbox"
-                                    prop:checked=move || state.show_deprecated.get()
-                                    on:change=move |ev| {
-                                        state.show_deprecated.set(event_target_checked(&ev));
-                                        state.refresh_columns();
-                                    }
-                                />
-                                "Show deprecated"
-                            </label>
-                            <TeamControls />
-                        </div>
                         // The rarer actions, in a disclosure whose items keep their names.
                         <div class="file-menu">
                             <button type="button" popovertarget="file-actions">
@@ -331,6 +317,20 @@ pub fn App() -> impl IntoView {
                                     "Close board"
                                 </button>
                             </div>
+                        </div>
+                        <div class="group view" role="group" aria-label="View">
+                            <label class="toggle">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || state.show_deprecated.get()
+                                    on:change=move |ev| {
+                                        state.show_deprecated.set(event_target_checked(&ev));
+                                        state.refresh_columns();
+                                    }
+                                />
+                                "Show deprecated"
+                            </label>
+                            <TeamControls />
                         </div>
                 </div>
                 <input
