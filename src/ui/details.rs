@@ -397,22 +397,28 @@ fn DetailsBody(
                     |why| format!("inferred: {why}"),
                 ),
             ));
-            Some(
-                rows.into_iter()
-                    .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
-                    .collect_view(),
-            )
+            Some(pairs(
+                "details-facts",
+                rows.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            ))
         })
     };
     let warnings = move || {
         shown.with(|s| {
             let s = s.as_ref()?;
-            let mut lines: Vec<String> = s.card.gaps().into_iter().map(|g| format!("Gap: {g}.")).collect();
+            let mut lines: Vec<String> = s
+                .card
+                .gaps()
+                .into_iter()
+                .map(|g| format!("Gap: {g}."))
+                .collect();
             if s.duplicate {
                 lines.push("Another requirement before it has the same id.".into());
             }
             if s.card.unknown_status {
-                lines.push("Its status word is not one the board knows; it is kept as written.".into());
+                lines.push(
+                    "Its status word is not one the board knows; it is kept as written.".into(),
+                );
             }
             if s.card.history_not_a_list {
                 lines.push("Its tdd_history is not a list, so moves cannot be recorded.".into());
@@ -421,53 +427,56 @@ fn DetailsBody(
                 lines.push("A plain text in the file: shown, never changed.".into());
             }
             if s.conflicts > 0 {
-                lines.push(format!("{} conflict(s) with the file wait for a choice on the card.", s.conflicts));
+                lines.push(format!(
+                    "{} conflict(s) with the file wait for a choice on the card.",
+                    s.conflicts
+                ));
             }
-            (!lines.is_empty()).then(|| view! {
-                <section class="details-section">
-                    <h3>"Warnings"</h3>
-                    <ul class="details-warnings">{lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-                </section>
-            })
+            section("Warnings", "details-warnings", plain(lines))
         })
     };
     let steps = move || {
         shown.with(|s| {
             let steps = s.as_ref().map(|s| history(&s.value)).unwrap_or_default();
-            if steps.is_empty() {
-                return view! { <p class="muted">"No moves recorded yet."</p> }.into_any();
-            }
-            view! {
-                <ol class="timeline">
-                    {steps.into_iter().map(|step| view! {
-                        <li>
-                            <span class="timeline-move">{format!("{} → {}", stage_title(&step.from), stage_title(&step.to))}</span>
-                            <time datetime=step.at.clone()>{shown_time(&step.at)}</time>
-                            <span>{if step.by.is_empty() { String::new() } else { format!("by {}", step.by) }}</span>
-                            {step.note.map(|n| view! { <span class="timeline-note">{n}</span> })}
-                        </li>
-                    }).collect_view()}
-                </ol>
-            }
-            .into_any()
+            let lines = steps
+                .into_iter()
+                .map(|step| {
+                    let mut rest = shown_time(&step.at);
+                    if !step.by.is_empty() {
+                        rest.push_str(&format!(" · by {}", step.by));
+                    }
+                    if let Some(note) = step.note {
+                        rest.push_str(&format!(" · {note}"));
+                    }
+                    let moved = format!("{} → {} ", stage_title(&step.from), stage_title(&step.to));
+                    (moved, rest)
+                })
+                .collect();
+            section("History", "timeline", lines).or_else(|| {
+                Some(pairs(
+                    "details-facts",
+                    vec![("History".into(), "No moves recorded yet.".into())],
+                ))
+            })
         })
     };
     let others = move || {
         shown.with(|s| {
             let s = s.as_ref()?;
-            let mut rows = Vec::new();
-            for (key, value) in &s.value {
-                if !is_shown_key(key) {
-                    rows.push((key.clone(), pretty(value.to_string())));
+            let rows: Vec<(String, String)> = s
+                .value
+                .iter()
+                .filter(|(key, _)| !is_shown_key(key))
+                .map(|(key, value)| (key.clone(), pretty(value.to_string())))
+                .collect();
+            (!rows.is_empty()).then(|| {
+                view! {
+                    <details class="details-section">
+                        <summary>{format!("Other keys ({})", rows.len())}</summary>
+                        {pairs("details-json", rows)}
+                    </details>
                 }
-            }
-            (!rows.is_empty()).then(|| view! {
-                <details class="details-section">
-                    <summary>{format!("Other keys ({})", rows.len())}</summary>
-                    <dl class="details-json">
-                        {rows.into_iter().map(|(k, v)| view! { <dt><code>{k}</code></dt><dd><pre>{v}</pre></dd> }).collect_view()}
-                    </dl>
-                </details>
+                .into_any()
             })
         })
     };
@@ -487,34 +496,29 @@ fn DetailsBody(
                 .filter(|p| !own.contains(p))
                 .cloned()
                 .collect();
-            (!extra.is_empty()).then(|| view! {
-                <section class="details-section">
-                    <h3>"Linked from elsewhere in the file"</h3>
-                    <ul class="details-items">{extra.into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}</ul>
-                </section>
-            })
+            section(
+                "Linked from elsewhere in the file",
+                "details-items mono",
+                plain(extra),
+            )
         })
     };
-    let artefacts = move || {
-        shown.with(|s| {
-            let s = s.as_ref()?;
-            let lists: Vec<(String, Vec<String>)> = ["ux_artifacts", "arch_artifacts"]
-                .into_iter()
-                .filter_map(|k| match s.value.get(k) {
-                    Some(Value::Array(items)) if !items.is_empty() => Some((
-                        k.to_owned(),
-                        items.iter().map(traceboard_core::board::item_text).collect(),
-                    )),
-                    _ => None,
-                })
-                .collect();
-            (!lists.is_empty()).then(|| lists.into_iter().map(|(k, items)| view! {
-                <section class="details-section">
-                    <h3><code>{k}</code></h3>
-                    <ul class="details-items">{items.into_iter().map(|i| view! { <li><code>{i}</code></li> }).collect_view()}</ul>
-                </section>
-            }).collect_view())
-        })
+    let artefacts = move |key: &'static str| {
+        move || {
+            shown.with(|s| match s.as_ref()?.value.get(key) {
+                Some(Value::Array(items)) => section(
+                    key,
+                    "details-items mono",
+                    plain(
+                        items
+                            .iter()
+                            .map(traceboard_core::board::item_text)
+                            .collect(),
+                    ),
+                ),
+                _ => None,
+            })
+        }
     };
     let deprecated = move || shown.with(|s| s.as_ref().is_some_and(|s| s.card.deprecated));
     let id = card.id.to_string();
@@ -565,7 +569,7 @@ fn DetailsBody(
             <div class="details-columns">
                 <section class="details-section">
                     <h3>"State"</h3>
-                    <dl class="details-facts">{facts}</dl>
+                    {facts}
                     <div class="details-turn"><TurnChip stage=card.stage /></div>
                 </section>
                 <section class="details-section details-picks">
@@ -613,12 +617,10 @@ fn DetailsBody(
             {first.lists.iter().map(|(part, editable, _)| {
                 view! { <ListEditor part=*part editable=*editable shown entry edit folder /> }
             }).collect_view()}
-            {artefacts}
+            {artefacts("ux_artifacts")}
+            {artefacts("arch_artifacts")}
             {linked}
-            <section class="details-section">
-                <h3>"History"</h3>
-                {steps}
-            </section>
+            {steps}
             {warnings}
             {others}
             <section class="details-section details-actions" aria-label="Requirement actions">
@@ -631,6 +633,37 @@ fn DetailsBody(
                 </div>
             </section>
         </div>
+    }
+    .into_any()
+}
+
+/// Lines without a strong part.
+fn plain(lines: Vec<String>) -> Vec<(String, String)> {
+    lines.into_iter().map(|l| (String::new(), l)).collect()
+}
+
+/// A titled section listing `lines`, each a strong part and the rest; `None` when empty. One
+/// shape for every read-only list of the details keeps the page's code small.
+fn section(title: &str, class: &'static str, lines: Vec<(String, String)>) -> Option<AnyView> {
+    (!lines.is_empty()).then(|| {
+        view! {
+            <section class="details-section">
+                <h3>{title.to_owned()}</h3>
+                <ul class=class>
+                    {lines.into_iter().map(|(strong, rest)| view! { <li><strong>{strong}</strong>{rest}</li> }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// Terms and their descriptions.
+fn pairs(class: &'static str, rows: Vec<(String, String)>) -> AnyView {
+    view! {
+        <dl class=class>
+            {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+        </dl>
     }
     .into_any()
 }

@@ -23,6 +23,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.setViewportSize({ width: 1400, height: 900 });
     await openDetails(page);
     await page.screenshot({ path: shot(`details-${scheme}`) });
+    // The end of the details: history, other keys, actions.
+    await page.getByRole('button', { name: 'Deprecate' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot(`details-end-${scheme}`) });
     expect((await new AxeBuilder({ page }).include('dialog[open]').analyze()).violations).toEqual([]);
     await page.getByRole('button', { name: 'Close details' }).click();
 
