@@ -291,6 +291,9 @@ pub enum MoveError {
     NoPlace,
     /// A board needs at least one requirement.
     LastRequirement,
+    /// The file's requirements have no id key: a new one is named as the board names them
+    /// (the example is the form, such as "scenario 4" or "#4").
+    IdForm(String),
 }
 
 impl fmt::Display for MoveError {
@@ -331,6 +334,10 @@ impl fmt::Display for MoveError {
             MoveError::NoPlace => write!(
                 f,
                 "The file has no list of requirements the board could change in its own style."
+            ),
+            MoveError::IdForm(example) => write!(
+                f,
+                "This file's requirements have no id of their own; the board names them, so a new one is named the same way: {example}."
             ),
             MoveError::LastRequirement => write!(
                 f,

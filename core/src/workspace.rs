@@ -496,23 +496,41 @@ impl Workspace {
     /// changes stay unsaved. `false`, and nothing changed, when no board or a board of
     /// another file is open.
     pub fn saved(&mut self, text: &str, board: BoardId, origin: BoardId) -> bool {
-        if self.board.as_ref().is_none_or(|b| b.origin() != origin) {
-            return false;
-        }
-        // The boards of this file that undo or redo would bring back (before a creation, a
-        // deletion, a merge) now stand against the written file too: brought back, they are
-        // merged with it, so what they lack (a requirement created since) is removed by the
-        // next save, not kept from the file.
-        for step in self.undo.iter_mut().chain(self.redo.iter_mut()) {
-            if let Change::Board {
-                other: Some(other), ..
-            } = &mut step.change
-                && other.origin() == origin
-            {
-                other.written(text);
+        // The boards of this file that undo or redo would bring back and that stood on the
+        // same text of the file as the written one (before a creation or a deletion, not
+        // before a change from the file) now stand against the written file: brought back,
+        // they are merged with it, so what they lack (a requirement created since) is
+        // removed by the next save, not kept from the file. A board from before a change
+        // from the file keeps its older base, so the next save merges that change in.
+        let boards = || {
+            self.board
+                .iter()
+                .chain(
+                    self.undo
+                        .iter()
+                        .chain(&self.redo)
+                        .filter_map(|s| match &s.change {
+                            Change::Board { other, .. } => other.as_deref(),
+                            _ => None,
+                        }),
+                )
+        };
+        let base = boards()
+            .find(|b| b.id() == board)
+            .map(|b| b.base_text().to_owned());
+        if let Some(base) = base {
+            for step in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+                if let Change::Board {
+                    other: Some(other), ..
+                } = &mut step.change
+                    && other.origin() == origin
+                    && other.base_text() == base
+                {
+                    other.written(text);
+                }
             }
         }
-        let Some(open) = self.board.as_mut() else {
+        let Some(open) = self.board.as_mut().filter(|b| b.origin() == origin) else {
             return false;
         };
         if open.id() != board || open.export() != text {

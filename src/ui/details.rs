@@ -19,7 +19,9 @@ use wasm_bindgen::JsCast;
 use super::board::{focus_card, pretty, sync_modal};
 use super::state::AppState;
 use super::team::TurnChip;
-use traceboard_core::board::{Edit, EntryIndex, ListItem, NewRequirement, Part, history};
+use traceboard_core::board::{
+    Edit, EntryIndex, ListItem, MoveError, NewRequirement, Part, history,
+};
 use traceboard_core::ears::Pattern;
 use traceboard_core::requirement::Card;
 use traceboard_core::stage::Stage;
@@ -174,7 +176,12 @@ pub fn DetailsDialog() -> impl IntoView {
     let confirm_delete = RwSignal::new(false);
     // Closing hands what is typed to the board first, then puts focus back on the card.
     let close = move || {
-        commit_open_fields(state, dialog);
+        // What was typed goes to the board first; a box it refuses (a text emptied) keeps the
+        // details open, saying why.
+        if let Err(why) = commit_open_fields(state, dialog) {
+            error.set(Some(why));
+            return;
+        }
         let entry = state.details_entry_untracked();
         state.details_typing.set(false);
         state.details_for.set(None);
@@ -235,14 +242,17 @@ pub fn DetailsDialog() -> impl IntoView {
 }
 
 /// Hands every text box of the details whose value differs from the board to the board.
-fn commit_open_fields(state: AppState, dialog: NodeRef<leptos::html::Dialog>) {
+fn commit_open_fields(
+    state: AppState,
+    dialog: NodeRef<leptos::html::Dialog>,
+) -> Result<(), String> {
     let Some(dialog) = dialog.get_untracked() else {
-        return;
+        return Ok(());
     };
     // Only the boxes a person typed in: a box shows its value as it reads (trimmed, an
     // object by its path), so handing back an untouched one could rewrite the file.
     let Ok(fields) = dialog.query_selector_all("[data-part][data-dirty]") else {
-        return;
+        return Ok(());
     };
     for i in 0..fields.length() {
         let Some(el) = fields
@@ -264,7 +274,7 @@ fn commit_open_fields(state: AppState, dialog: NodeRef<leptos::html::Dialog>) {
             continue;
         };
         let Some(entry) = state.details_entry_untracked() else {
-            return;
+            return Ok(());
         };
         let edit = match index.as_deref() {
             Some("new") if !value.trim().is_empty() => Edit::Add {
@@ -280,14 +290,22 @@ fn commit_open_fields(state: AppState, dialog: NodeRef<leptos::html::Dialog>) {
                 },
                 Err(_) => continue,
             },
+            // A picked part emptied is taken away, as its own box does.
+            None if part != Part::Text && value.trim().is_empty() => {
+                Edit::Set { part, value: None }
+            }
             None => Edit::Set {
                 part,
                 value: Some(value),
             },
         };
-        // Unchanged fields are refused as "nothing changed", quietly.
-        let _ = state.try_apply(traceboard_core::workspace::Action::Edit { entry, edit });
+        match state.try_apply(traceboard_core::workspace::Action::Edit { entry, edit }) {
+            // Unchanged fields are refused as "nothing changed", quietly.
+            Err(why) if why != MoveError::NoChange.to_string() => return Err(why),
+            _ => {}
+        }
     }
+    Ok(())
 }
 
 /// A person typed in a box of the details: it is marked, to be committed if the details
@@ -358,7 +376,27 @@ fn DetailsBody(
         Err(why) if why == "Nothing changed." => error.set(None),
         Err(why) => error.set(Some(why)),
     };
-    let edit = move |edit: Edit| report(state.edit(entry, edit));
+    let edit = move |edit: Edit| {
+        // A test or code path added or changed is looked for in the project folder again.
+        let paths = matches!(
+            edit,
+            Edit::Add {
+                list: Part::Tests | Part::Code,
+                ..
+            } | Edit::Replace {
+                list: Part::Tests | Part::Code,
+                ..
+            }
+        );
+        let result = state.edit(entry, edit);
+        if paths
+            && result.is_ok()
+            && let Some(link) = link.filter(|l| l.has_folder())
+        {
+            link.find_missing(state);
+        }
+        report(result)
+    };
     let text = move || shown.with(|s| s.as_ref().map(|s| s.card.text.clone()).unwrap_or_default());
     // What is typed, until it is committed.
     let draft = RwSignal::new(None::<String>);
@@ -550,6 +588,7 @@ fn DetailsBody(
                 <textarea
                     id="details-text"
                     data-part="Text"
+                    on:blur=move |_| state.details_typing.set(false)
                     rows="4"
                     readonly=!first.text_editable
                     prop:value=typed
@@ -585,7 +624,7 @@ fn DetailsBody(
                             let list_id = format!("{field_id}-choices");
                             view! {
                                 <label for=field_id.clone()>{part.label()}</label>
-                                <input id=field_id.clone() data-part=part.label() list=list_id.clone() disabled=!editable
+                                <input id=field_id.clone() data-part=part.label() on:blur=move |_| state.details_typing.set(false) list=list_id.clone() disabled=!editable
                                     prop:value=move || current().unwrap_or_default()
                                     on:input=move |ev| typing(state, &ev)
                                     on:change=move |ev| { committed(state, &ev); picked(ev) } />
@@ -759,6 +798,7 @@ fn ListEditor(
                                     id=base.clone()
                                     class:mono=mono
                                     data-part=title
+                                    on:blur=move |_| state.details_typing.set(false)
                                     data-index=i
                                     aria-label=format!("{capital} {n}")
                                     readonly=!changeable
@@ -797,6 +837,7 @@ fn ListEditor(
                         id=add_id.clone()
                         class:mono=mono
                         data-part=title
+                        on:blur=move |_| state.details_typing.set(false)
                         data-index="new"
                         aria-label=format!("New {name}")
                         placeholder=format!("New {name}")

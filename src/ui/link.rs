@@ -618,7 +618,7 @@ impl Link {
     }
 
     /// Works out which test and code paths of the board the project folder lacks.
-    fn find_missing(&self, state: AppState) {
+    pub(crate) fn find_missing(&self, state: AppState) {
         let Some(folder) = self.folder.get_value() else {
             return;
         };

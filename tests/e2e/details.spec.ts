@@ -215,3 +215,21 @@ test('undo inside the details takes back the last edit, and the toolbar opens Ne
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog', { name: 'New requirement' })).toBeHidden();
 });
+
+test('a text emptied and closed with Escape keeps the details open and says why', async ({ page }) => {
+  const original = readFixture('journey_python.json');
+  await page.goto('/');
+  await importMatrix(page, fixture('journey_python.json'));
+  await card(page, 'REQ-003').click();
+  const dialog = details(page, 'REQ-003');
+  await dialog.getByRole('textbox', { name: 'Text' }).fill('');
+  await page.keyboard.press('Escape');
+  await expect(dialog.getByRole('alert')).toHaveText('A requirement needs a text.');
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Text' }).fill('The system shall keep its text.');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(card(page, 'REQ-003')).toContainText('The system shall keep its text.');
+  await page.keyboard.press('Control+z');
+  expect((await download(page)).text).toBe(original);
+});

@@ -204,6 +204,17 @@ test('a project folder: the matrix in docs/, the agents from .claude/agents, and
   // REQ-001's test and code exist; REQ-002's do not.
   await expect(card(page, 'REQ-002')).toContainText('missing on disk');
   await expect(card(page, 'REQ-001')).not.toContainText('missing on disk');
+
+  // The details say of each path whether the folder has it, and look again for one added.
+  await card(page, 'REQ-002').click();
+  const details = page.getByRole('dialog', { name: /^REQ-002\b/ });
+  await expect(details.getByRole('listitem').filter({ hasText: 'missing on disk' })).not.toHaveCount(0);
+  const newTest = details.getByRole('textbox', { name: 'New test' });
+  await newTest.fill('tests/test_req_001.py');
+  await newTest.press('Enter');
+  const added = details.getByRole('listitem').filter({ has: page.getByRole('textbox', { name: /^Test \d+$/ }) }).last();
+  await expect(added).toContainText('on disk');
+  await expect(added).not.toContainText('missing');
 });
 
 test('without the API the board works on a copy, and a newer version re-applies unsaved moves', async ({ page }) => {

@@ -574,6 +574,13 @@ impl Board {
         if new.text.trim().is_empty() {
             return Err(MoveError::EmptyText);
         }
+        // A file without ids gets none: the new requirement is named as the others are.
+        if self.fields.id.is_empty()
+            && !self.matrix.shape().chosen().any(|c| c.is_map)
+            && !self.named_like_the_others(id)
+        {
+            return Err(MoveError::IdForm(self.propose_id()));
+        }
         let matrix = self.exported_matrix()?;
         let path = match &new.list {
             Some(list) if self.lists().contains(list) => list.clone(),
@@ -611,6 +618,22 @@ impl Board {
         let text =
             crate::merge::with_appended(&matrix, &path, key, &raw).ok_or(MoveError::NoPlace)?;
         self.rebuilt(text)
+    }
+
+    /// Whether `id` is a name the board gives in a file without ids: `#4`, or the naming
+    /// key and a value (`scenario 4`) when the others are named so.
+    fn named_like_the_others(&self, id: &str) -> bool {
+        if let Some(n) = id.strip_prefix('#') {
+            return !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        }
+        let Some((key, value)) = id.split_once(' ') else {
+            return false;
+        };
+        !value.trim().is_empty()
+            && NAME_KEYS.contains(&key)
+            && self
+                .cards()
+                .any(|(_, c)| c.id.as_str().split_once(' ').is_some_and(|(k, _)| k == key))
     }
 
     /// The lists the board reads requirements from (`Candidate::path`), in file order.
@@ -685,13 +708,10 @@ impl Board {
                 let by_place = id
                     .strip_prefix('#')
                     .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-                match named {
-                    Some((key, value)) => {
-                        let key = KeyPath::key(key);
-                        parts.push((key.clone(), like(key.get(like_this), value.trim())));
-                    }
-                    None if by_place => {}
-                    None => parts.push((KeyPath::key("id"), id.into())),
+                // `create` took only these two forms.
+                if let (Some((key, value)), false) = (named, by_place) {
+                    let key = KeyPath::key(key);
+                    parts.push((key.clone(), like(key.get(like_this), value.trim())));
                 }
             }
             None => {}
@@ -798,13 +818,22 @@ impl Board {
         board.origin = self.origin;
         let base = self.base_text();
         if board.matrix.text() != base {
-            let (differs, removed) = board.against(base);
             board.disk = Some(base.to_owned());
-            board.carried_entries = differs;
-            board.carried = removed;
+            board.recount();
         }
         board.mark_conflicts(self.open_conflicts());
         Ok(board)
+    }
+
+    /// Counts again what differs from the file's text as last read or written (`disk`):
+    /// `carried_entries` and `carried` (see `against`).
+    pub(super) fn recount(&mut self) {
+        if let Some(disk) = self.disk.take() {
+            let (differs, removed) = self.against(&disk);
+            self.carried_entries = differs;
+            self.carried = removed;
+            self.disk = Some(disk);
+        }
     }
 
     /// Which entries differ from `base`, the file's text (changed or added), and how many of

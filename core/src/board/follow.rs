@@ -81,7 +81,11 @@ impl Board {
     pub(crate) fn remember_disk(&mut self, disk: Option<String>, unsaved: usize) {
         if disk.is_some() {
             self.disk = disk;
-            self.carried = unsaved;
+            self.recount();
+            // Never fewer than the save said: a change it counted stays unsaved.
+            if self.unsaved() < unsaved {
+                self.carried += unsaved - self.unsaved();
+            }
         }
     }
 
@@ -119,6 +123,7 @@ impl Board {
     /// export as it is now: the next merge starts from it, and the changes stay unsaved.
     pub(crate) fn written(&mut self, text: &str) {
         self.disk = Some(text.trim_start_matches('\u{FEFF}').to_owned());
+        self.recount();
         // Something differs (a move or an undo since the export): never "nothing unsaved".
         if self.unsaved() == 0 && self.export() != text {
             self.carried = 1;
@@ -193,7 +198,7 @@ impl Board {
         let theirs = theirs.trim_start_matches('\u{FEFF}');
         if board.matrix.text() != theirs {
             board.disk = Some(theirs.to_owned());
-            board.carried = merged.ours_kept.len() + merged.ours_removed.len();
+            board.recount();
         }
         Ok(self.finish_follow(
             board,

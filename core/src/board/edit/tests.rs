@@ -893,6 +893,80 @@ mod life {
         assert_eq!(board(&ws).export(), text);
     }
 
+    /// The shell's save (`link::save_now`): the file read and merged when it differs from the
+    /// base, the export written, the workspace told.
+    fn shell_save(ws: &mut Workspace, on_disk: &str) -> String {
+        if board(ws).base_text() != on_disk {
+            follow(ws, on_disk);
+        }
+        save(ws)
+    }
+
+    #[test]
+    fn undo_of_a_change_from_the_file_after_a_save_keeps_the_files_change() {
+        let mut ws = open(F);
+        edit(
+            &mut ws,
+            "R1",
+            Edit::Set {
+                part: Part::Text,
+                value: Some("The system shall do mine.".into()),
+            },
+        );
+        let agent = F.replace("do b thing", "do AGENT thing");
+        follow(&mut ws, &agent);
+        let on_disk = shell_save(&mut ws, &agent);
+        assert!(on_disk.contains("AGENT") && on_disk.contains("mine"));
+        ws.undo().expect("undo the change from the file");
+        let on_disk = shell_save(&mut ws, &on_disk);
+        assert!(on_disk.contains("AGENT"), "{on_disk}");
+    }
+
+    #[test]
+    fn a_save_landing_while_another_file_is_open_still_counts_for_undo() {
+        let mut ws = open(F);
+        ws.apply(Action::Create(new("R3"))).expect("creates");
+        let written = board(&ws).export();
+        let (id, origin) = (board(&ws).id(), board(&ws).origin());
+        let other = Board::import("o.json", br#"[{"id":"X1","ears":"x"}]"#)
+            .expect("imports")
+            .0;
+        ws.apply(Action::OpenBoard(Box::new(other))).expect("opens");
+        assert!(!ws.saved(&written, id, origin));
+        ws.undo().expect("back to m.json");
+        ws.undo().expect("undo the creation");
+        assert_eq!(ids(&ws), ["R1", "R2"]);
+        let out = shell_save(&mut ws, &written);
+        assert!(!out.contains("R3"), "{out}");
+    }
+
+    #[test]
+    fn in_a_file_without_ids_a_new_id_must_be_a_name_like_the_others() {
+        let by_key = "{\"requirements\": [\n  {\"scenario\": 1, \"text\": \"The system shall do a thing.\"},\n  {\"scenario\": 2, \"text\": \"The system shall do b thing.\"}\n]}\n";
+        let mut ws = open(by_key);
+        let refused = ws.apply(Action::Create(new("LOGIN-1")));
+        assert_eq!(refused.err(), Some(MoveError::IdForm("scenario 3".into())));
+        assert_eq!(board(&ws).export(), by_key);
+    }
+
+    #[test]
+    fn a_reload_keeps_counting_a_created_requirement_once() {
+        let mut ws = open(F);
+        ws.apply(Action::Create(new("R3"))).expect("creates");
+        let saved = crate::saved::SavedBoard::of(&ws, "t".into()).expect("saved");
+        let mut ws = saved.restore().workspace;
+        assert_eq!(board(&ws).unsaved(), 1);
+        edit(
+            &mut ws,
+            "R3",
+            Edit::Set {
+                part: Part::Text,
+                value: Some("The board shall cope better.".into()),
+            },
+        );
+        assert_eq!(board(&ws).unsaved(), 1);
+    }
+
     #[test]
     fn a_text_written_with_crlf_keeps_crlf() {
         let text =
