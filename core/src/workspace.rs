@@ -174,6 +174,14 @@ impl Change {
         }
     }
 
+    fn relabel(&mut self, to: String) {
+        match self {
+            Change::Entry { label, .. }
+            | Change::Board { label, .. }
+            | Change::Team { label, .. } => *label = to,
+        }
+    }
+
     fn label(&self) -> &str {
         match self {
             Change::Entry { label, .. }
@@ -293,11 +301,7 @@ impl Workspace {
                 (change, Outcome::of(Touched::Board, message))
             }
             Action::Resolve { entry, how } => {
-                let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
-                let before = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
-                board.resolve(entry, how)?;
-                let after = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
-                let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
+                let (id, mut change) = self.change_entry(entry, |b| b.resolve(entry, how))?;
                 let (label, message) = match how {
                     Resolution::KeepMine => (
                         format!("keep mine for {id}"),
@@ -314,31 +318,17 @@ impl Workspace {
                         format!("Kept both histories of {id}."),
                     ),
                 };
-                let change = Change::Entry {
-                    index: entry,
-                    before: Box::new(before),
-                    after: Box::new(after),
-                    label,
-                };
+                change.relabel(label);
                 (change, Outcome::of(Touched::Cards(vec![entry]), message))
             }
             Action::Edit { entry, edit } => {
-                let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
-                let before = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
-                board.apply_edit(entry, &edit)?;
-                let after = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
-                let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
+                let (id, mut change) = self.change_entry(entry, |b| b.apply_edit(entry, &edit))?;
                 let label = edit.describe(&id);
                 let message = match edit {
                     Edit::Deprecate => format!("Deprecated {id}."),
                     _ => format!("Saved: {label}."),
                 };
-                let change = Change::Entry {
-                    index: entry,
-                    before: Box::new(before),
-                    after: Box::new(after),
-                    label,
-                };
+                change.relabel(label);
                 (change, Outcome::of(Touched::Cards(vec![entry]), message))
             }
             Action::Create(new) => {
@@ -437,6 +427,27 @@ impl Workspace {
                 .to_owned();
         }
         Ok(outcome)
+    }
+
+    /// Changes entry `entry` of the open board with `change`; returns its id and the change
+    /// for undo (both states of the entry, labelled afterwards).
+    fn change_entry(
+        &mut self,
+        entry: EntryIndex,
+        change: impl FnOnce(&mut Board) -> Result<(), MoveError>,
+    ) -> Result<(String, Change), MoveError> {
+        let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
+        let before = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
+        change(board)?;
+        let after = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
+        let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
+        let change = Change::Entry {
+            index: entry,
+            before: Box::new(before),
+            after: Box::new(after),
+            label: String::new(),
+        };
+        Ok((id, change))
     }
 
     /// Puts the board without `entry` in place of the open one; returns the requirement's id
