@@ -15,6 +15,7 @@ pub mod join;
 pub mod matrix;
 pub mod merge;
 pub mod requirement;
+pub mod results;
 pub mod saved;
 pub mod stage;
 pub mod team;

@@ -60,6 +60,9 @@ pub enum Action {
     },
     /// Settles the conflicts of one card.
     Resolve { entry: EntryIndex, how: Resolution },
+    /// Moves several cards as one change, undone together ("Apply all" of the moves test
+    /// results suggest). All land or none: a move refused leaves every card where it was.
+    MoveAll(Vec<Move>),
     /// Changes one part of one requirement (its details).
     Edit { entry: EntryIndex, edit: Edit },
     /// Appends a new requirement to the file's list, in Backlog.
@@ -127,10 +130,10 @@ impl Outcome {
 /// A change as undo remembers it: the state before and after, so undo and redo are swaps.
 #[derive(Clone, Debug)]
 enum Change {
+    /// Entries changed in place (one for a move or an edit, several for "Apply all"): each
+    /// index with its state before and after.
     Entry {
-        index: EntryIndex,
-        before: Box<Entry>,
-        after: Box<Entry>,
+        states: Vec<(EntryIndex, Box<Entry>, Box<Entry>)>,
         label: String,
     },
     /// The board that is not open now: before the change while it is on the undo stack,
@@ -168,7 +171,10 @@ impl Change {
     fn memory_bytes(&self) -> usize {
         let own = std::mem::size_of::<Change>() + self.label().len();
         own + match self {
-            Change::Entry { before, after, .. } => before.memory_bytes() + after.memory_bytes(),
+            Change::Entry { states, .. } => states
+                .iter()
+                .map(|(_, before, after)| before.memory_bytes() + after.memory_bytes())
+                .sum(),
             Change::Board { other, .. } => other.as_deref().map_or(0, Board::memory_bytes),
             Change::Team { before, after, .. } => before.memory_bytes() + after.memory_bytes(),
         }
@@ -331,6 +337,32 @@ impl Workspace {
                 change.relabel(label);
                 (change, Outcome::of(Touched::Cards(vec![entry]), message))
             }
+            Action::MoveAll(moves) => {
+                let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
+                let mut states: Vec<(EntryIndex, Box<Entry>, Box<Entry>)> =
+                    Vec::with_capacity(moves.len());
+                for mv in &moves {
+                    let before = board.snapshot(mv.entry).ok_or(MoveError::NoSuchCard)?;
+                    if let Err(e) = board.apply_move(mv) {
+                        // Put back what moved already, latest first.
+                        for (index, before, _) in states.into_iter().rev() {
+                            board.restore(index, *before);
+                        }
+                        return Err(e);
+                    }
+                    let after = board.snapshot(mv.entry).ok_or(MoveError::NoSuchCard)?;
+                    states.push((mv.entry, Box::new(before), Box::new(after)));
+                }
+                let n = states.len();
+                let plural = if n == 1 { "" } else { "s" };
+                let touched = Touched::Cards(states.iter().map(|s| s.0).collect());
+                let change = Change::Entry {
+                    states,
+                    label: format!("{n} suggested move{plural}"),
+                };
+                let message = format!("Applied {n} suggested move{plural}.");
+                (change, Outcome::of(touched, message))
+            }
             Action::Create(new) => {
                 let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
                 let created = board.create(&new)?;
@@ -400,9 +432,7 @@ impl Workspace {
                 let message = format!("{id} moved from {} to {}.", moved.from, moved.to);
                 let label = format!("move {id} to {}", moved.to);
                 let change = Change::Entry {
-                    index: mv.entry,
-                    before: Box::new(before),
-                    after: Box::new(after),
+                    states: vec![(mv.entry, Box::new(before), Box::new(after))],
                     label,
                 };
                 let touched = Touched::Cards(vec![mv.entry]);
@@ -442,9 +472,7 @@ impl Workspace {
         let after = board.snapshot(entry).ok_or(MoveError::NoSuchCard)?;
         let id = after.card().map(|c| c.id.to_string()).unwrap_or_default();
         let change = Change::Entry {
-            index: entry,
-            before: Box::new(before),
-            after: Box::new(after),
+            states: vec![(entry, Box::new(before), Box::new(after))],
             label: String::new(),
         };
         Ok((id, change))
@@ -564,16 +592,12 @@ impl Workspace {
             .take_while(|c| !matches!(c, Change::Board { .. }));
         let mut pinned = Vec::new();
         for change in undo.chain(redo) {
-            if let Change::Entry {
-                index,
-                before,
-                after,
-                ..
-            } = change
-            {
-                for state in [before, after] {
-                    if state.edited.is_none() {
-                        pinned.push((&mut **state, *index));
+            if let Change::Entry { states, .. } = change {
+                for (index, before, after) in states {
+                    for state in [before, after] {
+                        if state.edited.is_none() {
+                            pinned.push((&mut **state, *index));
+                        }
                     }
                 }
             }
@@ -611,17 +635,16 @@ impl Workspace {
         let verb = if undoing { "Undid" } else { "Redid" };
         let message = format!("{verb} {}.", step.change.label());
         match &mut step.change {
-            Change::Entry {
-                index,
-                before,
-                after,
-                ..
-            } => {
-                let state = if undoing { before } else { after };
-                if let Some(board) = self.board.as_mut() {
-                    board.restore(*index, (**state).clone());
+            Change::Entry { states, .. } => {
+                let mut touched = Vec::with_capacity(states.len());
+                for (index, before, after) in states.iter() {
+                    let state = if undoing { before } else { after };
+                    if let Some(board) = self.board.as_mut() {
+                        board.restore(*index, (**state).clone());
+                    }
+                    touched.push(*index);
                 }
-                Outcome::of(Touched::Cards(vec![*index]), message)
+                Outcome::of(Touched::Cards(touched), message)
             }
             Change::Team { before, after, .. } => {
                 let state = if undoing { before } else { after };

@@ -1,0 +1,520 @@
+//! Test results as evidence: JUnit XML reports read, matched to requirements, and the stage
+//! moves they support.
+//!
+//! Owns: reading one JUnit XML report (`read_report`) as every producer writes it (nested
+//! `testsuites`, a bare `testsuite` root, `file` and `line` present or not, `classname` as a
+//! dotted module, a path or anything, `failure` / `error` / `skipped` / `flakyFailure`), saying
+//! where a broken one breaks; matching results to requirements through the test paths each
+//! lists, or through a requirement id written in a test's name (`Evidence::gather`); and the
+//! moves the results support (`Evidence::suggestions`). It moves nothing itself: a move is
+//! still a `Move` a person applies through `Workspace::apply`, with the report named as `by`.
+//!
+//! The XML is read with `roxmltree`, a small maintained reader (the smallest measured for the
+//! page); the matching rules are this board's own, as no library knows requirement test paths.
+
+use std::fmt;
+
+use crate::board::{Board, EntryIndex};
+use crate::stage::Stage;
+
+/// The largest report accepted: real ones are a few megabytes at most.
+pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// How one test case ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+/// One test case of a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestCase {
+    pub name: String,
+    pub classname: String,
+    /// The `file` attribute of the case or its suite, when the producer writes one.
+    pub file: Option<String>,
+    pub outcome: Outcome,
+    /// The first line of the failure's message (its `message` attribute, else its text).
+    pub message: Option<String>,
+    /// It failed and then passed on a rerun (`flakyFailure`, `flakyError`).
+    pub flaky: bool,
+}
+
+/// One report as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The report's file name, as the board names it in `tdd_history` (`by`).
+    pub source: String,
+    /// The first `timestamp` of its suites, as written.
+    pub timestamp: Option<String>,
+    pub cases: Vec<TestCase>,
+}
+
+/// Why a report could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportError {
+    pub source: String,
+    /// Where it breaks, counted from one; 0 when the problem is the whole file.
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for ReportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.source, self.message)
+        } else {
+            write!(
+                f,
+                "{}, line {}, column {}: {}",
+                self.source, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Reads one JUnit XML report. Never panics; a file that is not a readable report is an
+/// error naming the file and, for broken XML, the line and column.
+pub fn read_report(source: &str, bytes: &[u8]) -> Result<Report, ReportError> {
+    let error = |line: u32, column: u32, message: String| ReportError {
+        source: source.to_owned(),
+        line,
+        column,
+        message,
+    };
+    if bytes.len() > MAX_REPORT_BYTES {
+        return Err(error(
+            0,
+            0,
+            format!(
+                "the file is {}, more than a test report can be ({} at most)",
+                crate::matrix::megabytes(bytes.len() as u64),
+                crate::matrix::megabytes(MAX_REPORT_BYTES as u64)
+            ),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let before = &bytes[..e.valid_up_to()];
+        let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        error(line, 0, "the file is not UTF-8 text".to_owned())
+    })?;
+    let doc = roxmltree::Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        error(pos.row, pos.col, e.to_string())
+    })?;
+    let root = doc.root_element();
+    if !matches!(root.tag_name().name(), "testsuites" | "testsuite") {
+        return Err(error(
+            1,
+            1,
+            format!(
+                "this is not a JUnit XML report: its root is <{}>, not <testsuites> or <testsuite>",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    let timestamp = root
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite") || n.has_tag_name("testsuites"))
+        .find_map(|n| n.attribute("timestamp"))
+        .map(str::to_owned);
+    let mut cases = Vec::new();
+    for case in root.descendants().filter(|n| n.has_tag_name("testcase")) {
+        let suite_file = case
+            .ancestors()
+            .filter(|n| n.has_tag_name("testsuite"))
+            .find_map(|n| n.attribute("file"));
+        let mut outcome = Outcome::Passed;
+        let mut message = None;
+        let mut flaky = false;
+        for child in case.children().filter(|n| n.is_element()) {
+            match child.tag_name().name() {
+                "failure" | "error" => {
+                    outcome = Outcome::Failed;
+                    message = message.or_else(|| first_line(&child));
+                }
+                "skipped" if outcome == Outcome::Passed => outcome = Outcome::Skipped,
+                "flakyFailure" | "flakyError" => flaky = true,
+                _ => {}
+            }
+        }
+        cases.push(TestCase {
+            name: case.attribute("name").unwrap_or_default().trim().to_owned(),
+            classname: case
+                .attribute("classname")
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            file: case.attribute("file").or(suite_file).map(str::to_owned),
+            outcome,
+            message,
+            flaky,
+        });
+    }
+    Ok(Report {
+        source: source.to_owned(),
+        timestamp,
+        cases,
+    })
+}
+
+/// The first non-empty line of a failure: its `message`, else its text.
+fn first_line(node: &roxmltree::Node) -> Option<String> {
+    let text = node
+        .attribute("message")
+        .filter(|m| !m.trim().is_empty())
+        .or_else(|| node.text())?;
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| l.chars().take(300).collect())
+}
+
+/// A path in one spelling: forward slashes, no leading `./`, no extension, lower case.
+fn stem(path: &str) -> String {
+    let path = path.trim().replace('\\', "/");
+    let path = path.trim_start_matches("./").trim_start_matches('/');
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let cut = match file.find('.') {
+        // `x.test.ts`, `x.spec.js`: everything from the first dot of the file name.
+        Some(dot) if dot > 0 => path.len() - file.len() + dot,
+        _ => path.len(),
+    };
+    path[..cut].to_ascii_lowercase()
+}
+
+/// Whether `a` ends with `b` at a path boundary (or the other way round): `tests/auth/x`
+/// and `auth/x` are the same file seen from two roots.
+fn same_file(a: &str, b: &str) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    !short.is_empty()
+        && long.ends_with(short)
+        && (long.len() == short.len() || long.as_bytes()[long.len() - short.len() - 1] == b'/')
+}
+
+/// The files a case may come from, each as a `stem`: its `file`, its `classname` read as a
+/// path, as a dotted module (and without its last parts, a class), and as a Rust test binary
+/// (`crate::corpus` is `tests/corpus.rs`).
+fn case_files(case: &TestCase) -> Vec<String> {
+    let mut files = Vec::new();
+    if let Some(file) = &case.file {
+        files.push(stem(file));
+    }
+    let class = case.classname.as_str();
+    if class.contains('/') || class.contains('\\') || looks_like_file(class) {
+        files.push(stem(class));
+    } else if class.contains("::") {
+        // cargo-nextest: `binary-id` or `crate::integration_test`.
+        if let Some((_, test)) = class.rsplit_once("::") {
+            files.push(format!("tests/{}", test.to_ascii_lowercase()));
+        }
+    } else if class.contains('.') {
+        let parts: Vec<&str> = class.split('.').collect();
+        for keep in (1..=parts.len()).rev() {
+            files.push(parts[..keep].join("/").to_ascii_lowercase());
+        }
+    }
+    // A name written as a path (`tests/x.spec.ts > works`, Playwright's `x.spec.ts:12:3`).
+    let named = case.name.split([' ', '>']).next().unwrap_or_default();
+    if named.contains('/') {
+        files.push(stem(named.split(':').next().unwrap_or(named)));
+    }
+    files.retain(|f| !f.is_empty());
+    files
+}
+
+/// Whether a name is a source file's (`login.spec.ts`, `test_x.py`), not a dotted module.
+fn looks_like_file(name: &str) -> bool {
+    const EXTENSIONS: [&str; 16] = [
+        "ts", "tsx", "js", "jsx", "mjs", "cjs", "py", "rs", "go", "java", "kt", "rb", "php", "cs",
+        "swift", "feature",
+    ];
+    name.rsplit_once('.')
+        .is_some_and(|(_, ext)| EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
+}
+
+/// A test item of a requirement, as it matches results: a file, and a test in it when the
+/// item names one (`tests/x.py::test_y`, `tests/x.py::TestZ::test_y`), or a Rust test path
+/// (`board::tests::moves`).
+struct Wanted {
+    file: String,
+    test: Option<String>,
+    rust_path: Option<String>,
+    /// A Go test file's package directory: go-junit-report names the package, not the file.
+    package: Option<String>,
+}
+
+fn wanted(item: &str) -> Wanted {
+    let item = item.trim();
+    let (file, test) = match item.split_once("::") {
+        Some((file, test)) if file.contains('/') || file.contains('.') => (
+            file,
+            Some(test.rsplit("::").next().unwrap_or(test).to_owned()),
+        ),
+        _ => (item, None),
+    };
+    // `module::tests::name` with no file in it: a Rust test path.
+    let rust_path = (!file.contains('/') && item.contains("::")).then(|| item.to_owned());
+    let file = if rust_path.is_some() {
+        String::new()
+    } else {
+        stem(file)
+    };
+    let package = file
+        .ends_with("_test")
+        .then(|| item.split("::").next().unwrap_or(item))
+        .filter(|f| f.to_ascii_lowercase().ends_with("_test.go"))
+        .and_then(|_| file.rsplit_once('/').map(|(dir, _)| dir.to_owned()));
+    Wanted {
+        file,
+        test,
+        rust_path,
+        package,
+    }
+}
+
+impl Wanted {
+    fn matches(&self, case: &TestCase, files: &[String]) -> bool {
+        if let Some(path) = &self.rust_path {
+            return case.name == *path || case.name.starts_with(&format!("{path}::"));
+        }
+        let in_package = |f: &String| self.package.as_ref().is_some_and(|p| same_file(f, p));
+        if !files
+            .iter()
+            .any(|f| same_file(f, &self.file) || in_package(f))
+        {
+            return false;
+        }
+        match &self.test {
+            None => true,
+            Some(test) => {
+                case.name == *test
+                    || case.name.starts_with(&format!("{test}["))
+                    || case.name.ends_with(&format!("::{test}"))
+            }
+        }
+    }
+}
+
+/// The id of a requirement as it may be written in a test's name: `REQ-007` as `req_007`,
+/// `req-007` or `req007`, in any case.
+fn id_spellings(id: &str) -> Vec<String> {
+    let lower = id.to_ascii_lowercase();
+    let mut spellings = vec![lower.clone()];
+    for with in ["_", ""] {
+        let s = lower.replace('-', with);
+        if !spellings.contains(&s) {
+            spellings.push(s);
+        }
+    }
+    spellings
+}
+
+/// Whether `text` holds `spelling` as a word of its own (not inside `req-0071`).
+fn holds_word(text: &str, spelling: &str) -> bool {
+    if spelling.is_empty() {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(at) = text.get(from..).and_then(|rest| rest.find(spelling)) {
+        let start = from + at;
+        let end = start + spelling.len();
+        let before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+        let after = end == bytes.len() || !bytes[end].is_ascii_digit();
+        if before && after {
+            return true;
+        }
+        // On to the next character; `get` ends the loop past the end.
+        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
+}
+
+/// One result a requirement has: the case, and whether it matched by the requirement's id in
+/// its name rather than by a test path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Matched {
+    pub report: usize,
+    pub case: usize,
+    pub by_name: bool,
+}
+
+/// A requirement's results in a few numbers, for its card.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Tally {
+    /// "3 passed · 1 failed", or `None` with no result.
+    pub fn describe(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.passed, "passed"),
+            (self.failed, "failed"),
+            (self.skipped, "skipped"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}"))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+
+    /// Whether any test ran (was not skipped).
+    pub fn ran(&self) -> bool {
+        self.passed + self.failed > 0
+    }
+}
+
+/// Results matched to a board's requirements.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Evidence {
+    pub reports: Vec<Report>,
+    /// Per entry of the board, its results.
+    pub by_entry: Vec<Vec<Matched>>,
+    /// Results that match no requirement: (report, case).
+    pub unmatched: Vec<(usize, usize)>,
+}
+
+/// A move the results support.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub entry: EntryIndex,
+    pub id: String,
+    pub from: Stage,
+    pub to: Stage,
+    /// Why, in a few words: "2 of 3 tests failed".
+    pub why: String,
+    /// The report that justifies it, for the move's `by`: "test results: junit.xml".
+    pub by: String,
+    /// When, as the report says (its timestamp), if it says.
+    pub at: Option<String>,
+}
+
+impl Evidence {
+    /// Matches every case of `reports` to the requirements of `board`: through the test
+    /// items each lists (its own and those joined from beside it), and through a requirement
+    /// id written in the case's name or classname.
+    pub fn gather(board: &Board, reports: Vec<Report>) -> Evidence {
+        let cards: Vec<(EntryIndex, Vec<Wanted>, Vec<String>)> = board
+            .cards()
+            .map(|(i, c)| {
+                (
+                    i,
+                    c.tests.iter().map(|t| wanted(t)).collect(),
+                    id_spellings(c.id.as_str()),
+                )
+            })
+            .collect();
+        let mut by_entry = vec![Vec::new(); board.len()];
+        let mut unmatched = Vec::new();
+        for (r, report) in reports.iter().enumerate() {
+            for (c, case) in report.cases.iter().enumerate() {
+                let files = case_files(case);
+                let named = format!("{} {}", case.classname, case.name).to_ascii_lowercase();
+                let mut any = false;
+                for (entry, tests, ids) in &cards {
+                    let by_path = tests.iter().any(|w| w.matches(case, &files));
+                    let by_name = !by_path && ids.iter().any(|s| holds_word(&named, s));
+                    if by_path || by_name {
+                        any = true;
+                        if let Some(list) = by_entry.get_mut(*entry) {
+                            list.push(Matched {
+                                report: r,
+                                case: c,
+                                by_name,
+                            });
+                        }
+                    }
+                }
+                if !any {
+                    unmatched.push((r, c));
+                }
+            }
+        }
+        Evidence {
+            reports,
+            by_entry,
+            unmatched,
+        }
+    }
+
+    /// The results of one entry.
+    pub fn of(&self, entry: EntryIndex) -> impl Iterator<Item = (&TestCase, Matched)> {
+        self.by_entry
+            .get(entry)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| Some((self.reports.get(m.report)?.cases.get(m.case)?, *m)))
+    }
+
+    /// An entry's results counted.
+    pub fn tally(&self, entry: EntryIndex) -> Tally {
+        let mut tally = Tally::default();
+        for (case, _) in self.of(entry) {
+            match case.outcome {
+                Outcome::Passed => tally.passed += 1,
+                Outcome::Failed => tally.failed += 1,
+                Outcome::Skipped => tally.skipped += 1,
+            }
+        }
+        tally
+    }
+
+    /// The moves the results support, one per card at most, in file order: Test written to
+    /// Red when its tests ran and one failed; Red to Green when all that ran passed and it
+    /// lists code; Green or Reviewed back to Red when one fails (a regression).
+    pub fn suggestions(&self, board: &Board) -> Vec<Suggestion> {
+        let mut out = Vec::new();
+        for (entry, card) in board.cards() {
+            let tally = self.tally(entry);
+            if !tally.ran() || card.read_only || card.history_not_a_list {
+                continue;
+            }
+            let to = match card.stage {
+                Stage::TestWritten if tally.failed > 0 => Stage::Red,
+                Stage::Red if tally.failed == 0 && !card.code.is_empty() => Stage::Green,
+                Stage::Green | Stage::Reviewed if tally.failed > 0 => Stage::Red,
+                _ => continue,
+            };
+            if board.check_move(entry, to).is_err() {
+                continue;
+            }
+            let ran = tally.passed + tally.failed;
+            let why = if tally.failed > 0 {
+                format!("{} of {ran} tests failed", tally.failed)
+            } else {
+                format!("all {ran} tests passed")
+            };
+            // The latest report among its results names the move.
+            let report = self
+                .of(entry)
+                .map(|(_, m)| m.report)
+                .max()
+                .and_then(|r| self.reports.get(r));
+            out.push(Suggestion {
+                entry,
+                id: card.id.to_string(),
+                from: card.stage,
+                to,
+                why,
+                by: format!(
+                    "test results: {}",
+                    report.map_or("a report", |r| r.source.as_str())
+                ),
+                at: report.and_then(|r| r.timestamp.clone()),
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;
