@@ -12,6 +12,7 @@
 //! The XML is read with `roxmltree`, a small maintained reader (the smallest measured for the
 //! page); the matching rules are this board's own, as no library knows requirement test paths.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::board::{Board, EntryIndex};
@@ -300,39 +301,57 @@ impl Wanted {
     }
 }
 
-/// The id of a requirement as it may be written in a test's name: `REQ-007` as `req_007`,
-/// `req-007` or `req007`, in any case.
-fn id_spellings(id: &str) -> Vec<String> {
-    let lower = id.to_ascii_lowercase();
-    let mut spellings = vec![lower.clone()];
-    for with in ["_", ""] {
-        let s = lower.replace('-', with);
-        if !spellings.contains(&s) {
-            spellings.push(s);
-        }
-    }
-    spellings
+/// An id as it is looked for in test names: its letters and digits, lower case, when it
+/// ends in digits (`REQ-007` is `req007`, written `REQ-007`, `req_007` or `req007`). An id
+/// without a number is too likely a common word to be found in names.
+fn id_key(id: &str) -> Option<String> {
+    id.bytes().last().filter(u8::is_ascii_digit)?;
+    let key: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    key.bytes().any(|b| b.is_ascii_alphabetic()).then_some(key)
 }
 
-/// Whether `text` holds `spelling` as a word of its own (not inside `req-0071`).
-fn holds_word(text: &str, spelling: &str) -> bool {
-    if spelling.is_empty() {
-        return false;
-    }
+/// The ids a test's name may hold, as `id_key`s: each run of digits with the words before
+/// it, joined by `-` or `_` (up to three words: `auth-api-004`), each word whole
+/// (`prereq_007` holds `prereq007`, never `req007`) and the digits whole.
+fn id_keys_in(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(at) = text.get(from..).and_then(|rest| rest.find(spelling)) {
-        let start = from + at;
-        let end = start + spelling.len();
-        let before = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-        let after = end == bytes.len() || !bytes[end].is_ascii_digit();
-        if before && after {
-            return true;
+    let mut keys = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && bytes[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
         }
-        // On to the next character; `get` ends the loop past the end.
-        from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+        let digits_start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = &text[digits_start..i];
+        // Back over `[sep] letters` groups.
+        let mut start = digits_start;
+        let mut key = digits.to_owned();
+        for _ in 0..3 {
+            let mut j = start;
+            if j > 0 && matches!(bytes[j - 1], b'-' | b'_') {
+                j -= 1;
+            }
+            let word_end = j;
+            while j > 0 && bytes[j - 1].is_ascii_alphabetic() {
+                j -= 1;
+            }
+            if j == word_end {
+                break;
+            }
+            key = format!("{}{key}", text[j..word_end].to_ascii_lowercase());
+            keys.push(key.clone());
+            start = j;
+        }
     }
-    false
+    keys
 }
 
 /// One result a requirement has: the case, and whether it matched by the requirement's id in
@@ -403,39 +422,85 @@ impl Evidence {
     /// items each lists (its own and those joined from beside it), and through a requirement
     /// id written in the case's name or classname.
     pub fn gather(board: &Board, reports: Vec<Report>) -> Evidence {
-        let cards: Vec<(EntryIndex, Vec<Wanted>, Vec<String>)> = board
-            .cards()
-            .map(|(i, c)| {
-                (
-                    i,
-                    c.tests.iter().map(|t| wanted(t)).collect(),
-                    id_spellings(c.id.as_str()),
-                )
-            })
-            .collect();
-        let mut by_entry = vec![Vec::new(); board.len()];
-        let mut unmatched = Vec::new();
-        for (r, report) in reports.iter().enumerate() {
-            for (c, case) in report.cases.iter().enumerate() {
-                let files = case_files(case);
-                let named = format!("{} {}", case.classname, case.name).to_ascii_lowercase();
-                let mut any = false;
-                for (entry, tests, ids) in &cards {
-                    let by_path = tests.iter().any(|w| w.matches(case, &files));
-                    let by_name = !by_path && ids.iter().any(|s| holds_word(&named, s));
-                    if by_path || by_name {
-                        any = true;
-                        if let Some(list) = by_entry.get_mut(*entry) {
-                            list.push(Matched {
-                                report: r,
-                                case: c,
-                                by_name,
-                            });
+        // Every test item indexed by the last part of its file (or package) and every Rust
+        // test path by itself, and every id ending in digits by its letters and digits: a
+        // case then looks up only the items that could be its own, instead of all of them.
+        let mut wanted_of: Vec<Vec<Wanted>> = Vec::with_capacity(board.len());
+        let mut by_file: HashMap<String, Vec<(EntryIndex, usize)>> = HashMap::new();
+        let mut by_rust: HashMap<String, Vec<(EntryIndex, usize)>> = HashMap::new();
+        let mut by_id: HashMap<String, Vec<EntryIndex>> = HashMap::new();
+        for (entry, card) in board.cards() {
+            while wanted_of.len() < entry {
+                wanted_of.push(Vec::new());
+            }
+            let items: Vec<Wanted> = card.tests.iter().map(|t| wanted(t)).collect();
+            for (w, item) in items.iter().enumerate() {
+                match &item.rust_path {
+                    Some(path) => by_rust.entry(path.clone()).or_default().push((entry, w)),
+                    None => {
+                        for key in [Some(&item.file), item.package.as_ref()]
+                            .into_iter()
+                            .flatten()
+                        {
+                            let last = key.rsplit('/').next().unwrap_or(key).to_owned();
+                            by_file.entry(last).or_default().push((entry, w));
                         }
                     }
                 }
-                if !any {
+            }
+            wanted_of.push(items);
+            if let Some(key) = id_key(card.id.as_str()) {
+                by_id.entry(key).or_default().push(entry);
+            }
+        }
+        let mut by_entry = vec![Vec::new(); board.len()];
+        let mut unmatched = Vec::new();
+        let mut found: Vec<(EntryIndex, bool)> = Vec::new();
+        for (r, report) in reports.iter().enumerate() {
+            for (c, case) in report.cases.iter().enumerate() {
+                found.clear();
+                let files = case_files(case);
+                let mut consider = |candidates: Option<&Vec<(EntryIndex, usize)>>| {
+                    for &(entry, w) in candidates.into_iter().flatten() {
+                        let hit = wanted_of
+                            .get(entry)
+                            .and_then(|items| items.get(w))
+                            .is_some_and(|item| item.matches(case, &files));
+                        if hit && !found.iter().any(|f| f.0 == entry) {
+                            found.push((entry, false));
+                        }
+                    }
+                };
+                for file in &files {
+                    consider(by_file.get(file.rsplit('/').next().unwrap_or(file)));
+                }
+                let mut prefix = case.name.as_str();
+                loop {
+                    consider(by_rust.get(prefix));
+                    match prefix.rsplit_once("::") {
+                        Some((head, _)) => prefix = head,
+                        None => break,
+                    }
+                }
+                let named = format!("{} {}", case.classname, case.name);
+                for key in id_keys_in(&named) {
+                    for &entry in by_id.get(&key).into_iter().flatten() {
+                        if !found.iter().any(|f| f.0 == entry) {
+                            found.push((entry, true));
+                        }
+                    }
+                }
+                if found.is_empty() {
                     unmatched.push((r, c));
+                }
+                for &(entry, by_name) in &found {
+                    if let Some(list) = by_entry.get_mut(entry) {
+                        list.push(Matched {
+                            report: r,
+                            case: c,
+                            by_name,
+                        });
+                    }
                 }
             }
         }

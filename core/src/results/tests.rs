@@ -233,11 +233,15 @@ fn path_spellings_meet() {
     assert!(same_file("app/tests/unit/x", "tests/unit/x"));
     assert!(!same_file("app/tests/unit/ax", "x"));
     assert!(!same_file("", ""));
-    assert!(holds_word("test_req_007_works", "req_007"));
-    assert!(!holds_word("test_req_0071", "req_007"));
-    assert!(!holds_word("prereq_007", "req_007"));
-    assert!(!holds_word("1", ""));
-    assert!(holds_word("é req-7", "req-7"));
+    let has = |text: &str, id: &str| id_keys_in(text).contains(&id_key(id).expect("a key"));
+    assert!(has("test_req_007_works", "REQ-007"));
+    assert!(has("tests.auth REQ-007 login", "REQ-007"));
+    assert!(has("test_auth_api_004", "AUTH-API-004"));
+    assert!(!has("test_req_0071", "REQ-007"));
+    assert!(!has("prereq_007", "REQ-007"));
+    assert!(has("é req-7", "REQ-7"));
+    assert_eq!(id_key("LOGIN"), None);
+    assert_eq!(id_key("42"), None);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -268,7 +272,8 @@ mod props {
         fn matching_helpers_never_panic(a in "\\PC{0,20}", b in "\\PC{0,20}") {
             let _ = stem(&a);
             let _ = same_file(&a, &b);
-            let _ = holds_word(&a, &b);
+            let _ = id_keys_in(&a);
+            let _ = id_key(&b);
             let _ = wanted(&a);
             let _ = looks_like_file(&a);
         }
@@ -326,4 +331,63 @@ fn apply_all_moves_every_suggested_card_as_one_undoable_step_with_the_report_nam
     refused[1].to = Stage::Reviewed;
     assert!(ws.apply(Action::MoveAll(refused)).is_err());
     assert_eq!(ws.board().expect("open").export(), MATRIX);
+}
+
+/// Reports made by running the real runners (scripts/junit-fixtures.sh) on the projects in
+/// tests/fixtures/junit/projects, each failing one test on purpose.
+#[test]
+fn reports_of_real_runs_match_and_suggest() {
+    let real = |name: &str| fixture(&format!("real/{name}"));
+    let matrix = r#"{"requirements": [
+      {"id": "REQ-001", "ears": "a", "tdd_stage": "red", "tests": ["tests/auth/test_login.py::test_valid_password_opens_dashboard"], "code": ["app/login.py"]},
+      {"id": "REQ-002", "ears": "b", "tdd_stage": "test_written", "tests": ["tests/reset.feature"]},
+      {"id": "REQ-005", "ears": "c", "tdd_stage": "test_written", "tests": ["tests/auth/test_login.py::TestLockout::test_five_failures_lock_the_account", "tests::five_failures_lock_the_account"]},
+      {"id": "REQ-011", "ears": "d", "tdd_stage": "red", "tests": ["tests/session.rs"], "code": ["src/lib.rs"]},
+      {"id": "REQ-004", "ears": "e", "tdd_stage": "green", "tests": ["e2e/list_projects.spec.ts"], "code": ["src/projects.ts"], "tdd_history": [{"from": "red", "to": "green"}]}
+    ]}"#;
+    let board = Board::import("m.json", matrix.as_bytes())
+        .expect("imports")
+        .0;
+    for family in ["pytest_xunit2.xml", "pytest_xunit1.xml"] {
+        let evidence = Evidence::gather(
+            &board,
+            vec![real(family), real("nextest.xml"), real("playwright.xml")],
+        );
+        let tally = |id: &str| evidence.tally(board.find(id).expect("id"));
+        assert_eq!(
+            (tally("REQ-001").passed, tally("REQ-001").failed),
+            (1, 0),
+            "{family}"
+        );
+        // pytest's parametrized `test_req_002_…[30]` and `[60]`, matched by the id in the name.
+        assert_eq!(tally("REQ-002").passed, 2, "{family}");
+        // The Python class's test and the Rust unit test both fail.
+        assert_eq!(tally("REQ-005").failed, 2, "{family}");
+        assert_eq!(tally("REQ-011").passed, 1, "{family}");
+        assert_eq!(
+            (
+                tally("REQ-004").passed,
+                tally("REQ-004").failed,
+                tally("REQ-004").skipped
+            ),
+            (1, 1, 1),
+            "{family}"
+        );
+        let moves: Vec<(String, Stage)> = evidence
+            .suggestions(&board)
+            .into_iter()
+            .map(|s| (s.id, s.to))
+            .collect();
+        assert_eq!(
+            moves,
+            [
+                ("REQ-001".to_owned(), Stage::Green),
+                // REQ-002's tests pass before it was seen red: no move is suggested.
+                ("REQ-005".to_owned(), Stage::Red),
+                ("REQ-011".to_owned(), Stage::Green),
+                ("REQ-004".to_owned(), Stage::Red),
+            ],
+            "{family}"
+        );
+    }
 }

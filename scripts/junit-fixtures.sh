@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Makes the real JUnit XML reports in tests/fixtures/junit/real by running real test runners
+# on the small projects in tests/fixtures/junit/projects: pytest (both junit families),
+# cargo-nextest and Playwright's junit reporter. Each project fails one test on purpose.
+# Not part of `make test` (it needs pytest, which the test machines do not install); the
+# reports it wrote are committed, and core/src/results/tests.rs reads them.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+projects="$root/tests/fixtures/junit/projects"
+out="$root/tests/fixtures/junit/real"
+mkdir -p "$out"
+
+(cd "$projects/python" &&
+  python3 -m pytest -q -p no:cacheprovider --junitxml="$out/pytest_xunit2.xml" tests >/dev/null;
+  python3 -m pytest -q -p no:cacheprovider -o junit_family=xunit1 --junitxml="$out/pytest_xunit1.xml" tests >/dev/null)
+
+# nextest writes its report under the workspace's own target/nextest, whatever the build's
+# target directory; both are removed afterwards.
+(cd "$projects/rust" &&
+  CARGO_TARGET_DIR="${TMPDIR:-/tmp}/junit-fixture-target" cargo nextest run --no-fail-fast >/dev/null 2>&1;
+  cp target/nextest/default/junit.xml "$out/nextest.xml" && rm -rf target Cargo.lock)
+
+(cd "$projects/playwright" &&
+  PLAYWRIGHT_JUNIT_OUTPUT_NAME="$out/playwright.xml" "$root/node_modules/.bin/playwright" test \
+    --config playwright.config.ts >/dev/null 2>&1;
+  mv -f junit.xml "$out/playwright.xml" 2>/dev/null || true)
+
+ls -l "$out"
