@@ -511,6 +511,86 @@ impl Evidence {
         }
     }
 
+    /// Matches the results again for `entries` only, after their tests changed (an edit):
+    /// every case is tried against each, so it is for a few entries; a new board is gathered
+    /// anew.
+    pub fn refresh(&mut self, board: &Board, entries: &[EntryIndex]) {
+        if self.by_entry.len() != board.len() {
+            *self = Evidence::gather(board, std::mem::take(&mut self.reports));
+            return;
+        }
+        for &entry in entries {
+            let Some(card) = board.card(entry) else {
+                continue;
+            };
+            let items: Vec<Wanted> = card.tests.iter().map(|t| wanted(t)).collect();
+            let key = id_key(card.id.as_str());
+            let mut matched = Vec::new();
+            for (r, report) in self.reports.iter().enumerate() {
+                for (c, case) in report.cases.iter().enumerate() {
+                    let files = case_files(case);
+                    let by_path = items.iter().any(|w| w.matches(case, &files));
+                    let by_name = !by_path
+                        && key.as_ref().is_some_and(|k| {
+                            id_keys_in(&format!("{} {}", case.classname, case.name)).contains(k)
+                        });
+                    if by_path || by_name {
+                        matched.push(Matched {
+                            report: r,
+                            case: c,
+                            by_name,
+                        });
+                    }
+                }
+            }
+            if let Some(slot) = self.by_entry.get_mut(entry) {
+                *slot = matched;
+            }
+        }
+        let mut seen: HashMap<(usize, usize), ()> = HashMap::new();
+        for m in self.by_entry.iter().flatten() {
+            seen.insert((m.report, m.case), ());
+        }
+        self.unmatched = self
+            .reports
+            .iter()
+            .enumerate()
+            .flat_map(|(r, report)| (0..report.cases.len()).map(move |c| (r, c)))
+            .filter(|k| !seen.contains_key(k))
+            .collect();
+    }
+
+    /// Adds `reports`: a report of the same file name replaces the one read before, and a
+    /// test reported again (same class and name) replaces its older result.
+    pub fn add(&mut self, board: &Board, reports: Vec<Report>) {
+        let mut all = std::mem::take(&mut self.reports);
+        for report in reports {
+            all.retain(|r| r.source != report.source);
+            let newer: Vec<(&str, &str)> = report
+                .cases
+                .iter()
+                .map(|c| (c.classname.as_str(), c.name.as_str()))
+                .collect();
+            for older in &mut all {
+                older
+                    .cases
+                    .retain(|c| !newer.contains(&(c.classname.as_str(), c.name.as_str())));
+            }
+            all.push(report);
+        }
+        all.retain(|r| !r.cases.is_empty());
+        *self = Evidence::gather(board, all);
+    }
+
+    /// How many results there are in all.
+    pub fn len(&self) -> usize {
+        self.reports.iter().map(|r| r.cases.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The results of one entry.
     pub fn of(&self, entry: EntryIndex) -> impl Iterator<Item = (&TestCase, Matched)> {
         self.by_entry

@@ -391,3 +391,32 @@ fn reports_of_real_runs_match_and_suggest() {
         );
     }
 }
+
+#[test]
+fn a_newer_report_replaces_the_older_results_and_an_edit_matches_again() {
+    let board = Board::import("m.json", MATRIX.as_bytes())
+        .expect("imports")
+        .0;
+    let mut evidence = Evidence::gather(&board, vec![fixture("pytest_xunit2.xml")]);
+    let r5 = board.find("REQ-005").expect("id");
+    assert_eq!(evidence.tally(r5).failed, 1);
+    // The same tests run again and pass: xunit1's report replaces their results.
+    evidence.add(&board, vec![fixture("pytest_xunit1.xml")]);
+    assert_eq!(
+        (evidence.tally(r5).passed, evidence.tally(r5).failed),
+        (1, 0)
+    );
+    assert_eq!(evidence.len(), 5);
+    // REQ-013 lists no test that ran; given one, it matches without a full gather.
+    let text = MATRIX.replace("tests/nothing_ran.py", "tests/test_reset.py");
+    let edited = Board::import("m.json", text.as_bytes()).expect("imports").0;
+    let r13 = edited.find("REQ-013").expect("id");
+    assert_eq!(evidence.tally(r13).passed, 0);
+    evidence.refresh(&edited, &[r13]);
+    assert_eq!(evidence.tally(r13).passed, 1);
+    assert_eq!(evidence.tally(r13).skipped, 0);
+    assert_eq!(
+        evidence,
+        Evidence::gather(&edited, evidence.reports.clone())
+    );
+}
