@@ -633,10 +633,11 @@ impl Evidence {
                 continue;
             }
             let ran = tally.passed + tally.failed;
-            let why = if tally.failed > 0 {
-                format!("{} of {ran} tests failed", tally.failed)
-            } else {
-                format!("all {ran} tests passed")
+            let why = match (ran, tally.failed) {
+                (1, 0) => "its test passed".to_owned(),
+                (1, _) => "its test failed".to_owned(),
+                (_, 0) => format!("all {ran} tests passed"),
+                (_, failed) => format!("{failed} of {ran} tests failed"),
             };
             // The latest report among its results names the move.
             let report = self

@@ -20,6 +20,7 @@ use traceboard_core::stage::Stage;
 #[component]
 pub fn BoardView() -> impl IntoView {
     view! {
+        <super::evidence::SuggestedMoves />
         <div class="board">
             {Stage::ALL.into_iter().map(|stage| view! { <Column stage /> }).collect_view()}
         </div>
@@ -250,6 +251,11 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                 .with_untracked(|d| d.as_ref().is_some_and(|d| d.keyboard))
     };
     let gaps = card.gaps();
+    // Its test results, read once per drawing: a new report redraws every card.
+    let results = state.evidence.with_value(|e| {
+        let tally = e.tally(entry);
+        tally.describe().map(|text| (text, tally.failed > 0))
+    });
     let priority = card.priority.clone();
     let stage = card.stage;
     let id = card.id.to_string();
@@ -304,6 +310,7 @@ fn Card(key: CardKey, window: Option<Memo<Vec<Slot>>>) -> impl IntoView {
                     {duplicate.then(|| view! { <span class="chip warn" title="Another requirement has the same id">"duplicate id"</span> })}
                     {card.deprecated.then(|| view! { <span class="chip">"deprecated"</span> })}
                     {gaps.into_iter().map(|gap| view! { <span class="chip warn">{gap}</span> }).collect_view()}
+                    {results.map(|(text, failed)| view! { <span class="chip results" class:warn=failed>{text}</span> })}
                     {missing}
                 </div>
             </div>

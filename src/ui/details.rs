@@ -39,6 +39,8 @@ struct Shown {
     /// Each picked part: whether it can be written, its value, the words offered.
     picks: Vec<(Part, bool, Option<String>, Vec<String>)>,
     text_editable: bool,
+    /// Its test results: the outcome, then the test, its first message line, how it matched.
+    results: Vec<(String, String)>,
 }
 
 /// The card named by the fragment, `#card=REQ-001`.
@@ -136,6 +138,7 @@ pub fn DetailsDialog() -> impl IntoView {
     Effect::new(move |_| sync_modal(dialog, state.details_for.with(Option::is_some)));
     let shown = Memo::new(move |_| {
         state.revision.track();
+        state.results_revision.track();
         let entry = state.details_entry()?;
         state.with_board(|b| {
             let b = b?;
@@ -156,7 +159,31 @@ pub fn DetailsDialog() -> impl IntoView {
                     )
                 })
                 .collect();
+            let results = state.evidence.with_value(|e| {
+                e.of(entry)
+                    .map(|(case, m)| {
+                        let outcome = match case.outcome {
+                            traceboard_core::results::Outcome::Passed => "passed ",
+                            traceboard_core::results::Outcome::Failed => "failed ",
+                            traceboard_core::results::Outcome::Skipped => "skipped ",
+                        };
+                        let mut rest = if case.classname.is_empty() {
+                            case.name.clone()
+                        } else {
+                            format!("{} › {}", case.classname, case.name)
+                        };
+                        if let Some(message) = &case.message {
+                            rest.push_str(&format!(" — {message}"));
+                        }
+                        if m.by_name {
+                            rest.push_str(" (matched by its id in the name)");
+                        }
+                        (outcome.to_owned(), rest)
+                    })
+                    .collect()
+            });
             Some(Shown {
+                results,
                 entry,
                 duplicate: b.entry(entry).is_some_and(|e| e.is_duplicate()),
                 conflicts: b.conflicts(entry).len(),
@@ -659,6 +686,7 @@ fn DetailsBody(
             {artefacts("ux_artifacts")}
             {artefacts("arch_artifacts")}
             {linked}
+            {move || shown.with(|s| section("Test results", "details-items", s.as_ref().map(|s| s.results.clone()).unwrap_or_default()))}
             {steps}
             {warnings}
             {others}

@@ -7,6 +7,7 @@
 pub mod board;
 pub mod details;
 pub mod drag;
+pub mod evidence;
 pub mod fields;
 pub mod files;
 pub mod icons;
@@ -298,6 +299,7 @@ pub fn App() -> impl IntoView {
                                     "Open project folder"
                                 </button>
                                 <AgentImportButtons />
+                                <evidence::ResultsImportButton />
                                 <button
                                     type="button"
                                     disabled=move || !state.board_open.get()
@@ -674,12 +676,19 @@ fn dropped(state: AppState, link: link::Link, ev: DragEvent) {
     };
     // The handles must be asked for during the drop event itself; they arrive later.
     let handles = dropped_handles(&transfer);
-    // Markdown files are agent definitions; anything else is taken as the matrix.
+    // Markdown files are agent definitions, XML files test results; anything else is taken
+    // as the matrix.
     let (agents, others): (Vec<File>, Vec<File>) = files::files_of(&list)
         .into_iter()
         .partition(|f| f.name().to_ascii_lowercase().ends_with(".md"));
+    let (results, others): (Vec<File>, Vec<File>) = others
+        .into_iter()
+        .partition(|f| f.name().to_ascii_lowercase().ends_with(".xml"));
     if !agents.is_empty() {
         import_agent_files(state, agents);
+    }
+    if !results.is_empty() {
+        evidence::import_result_files(state, results);
     }
     let Some(file) = others.into_iter().next() else {
         return;

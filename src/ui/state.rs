@@ -61,7 +61,7 @@ pub struct PendingOverride {
 
 #[derive(Clone, Copy)]
 pub struct AppState {
-    ws: StoredValue<Workspace>,
+    pub(crate) ws: StoredValue<Workspace>,
     versions: StoredValue<Vec<u32>>,
     pub columns: [RwSignal<Vec<CardKey>>; 5],
     pub board_open: RwSignal<bool>,
@@ -96,6 +96,10 @@ pub struct AppState {
     pub details_typing: RwSignal<bool>,
     /// The "New requirement" dialog is open, for the board of this lineage.
     pub new_requirement: RwSignal<Option<BoardId>>,
+    /// Test results read on this page, matched to the open board's requirements.
+    pub evidence: StoredValue<traceboard_core::results::Evidence>,
+    /// Bumped when test results arrive or are matched again.
+    pub results_revision: RwSignal<u64>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
@@ -131,6 +135,8 @@ impl AppState {
             shortcuts_open: RwSignal::new(false),
             fields_for: RwSignal::new(None),
             conflict_for: RwSignal::new(None),
+            evidence: StoredValue::new(Default::default()),
+            results_revision: RwSignal::new(0),
             details_for: RwSignal::new(None),
             details_typing: RwSignal::new(false),
             new_requirement: RwSignal::new(None),
@@ -410,6 +416,7 @@ impl AppState {
         let open = self.with_board(|b| b.is_some());
         match &outcome.touched {
             Touched::Board => {
+                self.match_results(None);
                 let len = self.with_board(|b| b.map_or(0, Board::len));
                 // Fresh versions after a board swap make every card render anew.
                 let base = self
@@ -423,6 +430,7 @@ impl AppState {
             }
             Touched::Team => self.team_revision.update(|r| *r += 1),
             Touched::Cards(entries) => self.versions.update_value(|v| {
+                self.match_results(Some(entries));
                 for &e in entries {
                     if let Some(version) = v.get_mut(e) {
                         *version += 1;
@@ -555,6 +563,39 @@ impl AppState {
     }
 
     /// Recomputes each column's card keys and sets only the columns that changed.
+    /// Draws every card anew (their results changed).
+    pub fn redraw_all(&self) {
+        self.versions.update_value(|v| {
+            for version in v.iter_mut() {
+                *version += 1;
+            }
+        });
+        self.refresh_columns();
+    }
+
+    /// Matches the test results again: for `entries` after their change, or for the whole
+    /// board after it was swapped (`None`). Nothing to do without results.
+    fn match_results(&self, entries: Option<&[EntryIndex]>) {
+        if self.evidence.with_value(|e| e.reports.is_empty()) {
+            return;
+        }
+        self.ws.with_value(|ws| {
+            self.evidence.update_value(|e| match ws.board() {
+                Some(board) => match entries {
+                    Some(entries) => e.refresh(board, entries),
+                    None => {
+                        *e = traceboard_core::results::Evidence::gather(
+                            board,
+                            std::mem::take(&mut e.reports),
+                        )
+                    }
+                },
+                None => *e = Default::default(),
+            })
+        });
+        self.results_revision.update(|r| *r += 1);
+    }
+
     pub fn refresh_columns(&self) {
         let filter = CardFilter {
             with_deprecated: self.show_deprecated.get_untracked(),

@@ -47,3 +47,16 @@ test('details and new requirement, narrow', async ({ page }) => {
   await page.getByRole('button', { name: 'New requirement in Backlog' }).click();
   await page.screenshot({ path: shot('new-requirement-narrow') });
 });
+
+test('test results: the suggested moves and a card with failures', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'File', exact: true }).click();
+  await page.getByRole('button', { name: 'Import test results', exact: true }).click();
+  await (await chooser).setFiles('tests/e2e/fixtures/example_results.xml');
+  await expect(page.getByRole('region', { name: 'Suggested moves' })).toBeVisible();
+  await page.screenshot({ path: shot('suggested-moves') });
+  expect((await new AxeBuilder({ page }).include('.suggested').analyze()).violations).toEqual([]);
+});

@@ -216,7 +216,7 @@ fn the_results_suggest_the_moves_they_support() {
     );
     let suggestion = &evidence.suggestions(&board)[0];
     assert_eq!(suggestion.by, "test results: pytest_xunit2.xml");
-    assert_eq!(suggestion.why, "1 of 1 tests failed");
+    assert_eq!(suggestion.why, "its test failed");
     assert_eq!(
         suggestion.at.as_deref(),
         Some("2026-11-29T10:15:02.118349+00:00")

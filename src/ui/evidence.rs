@@ -1,0 +1,196 @@
+//! Test results on the board: "Import test results" (and `.xml` files dropped on the page),
+//! and the "Suggested moves" panel the results support. Each card shows its own results
+//! (`ui::board`), and its details list them (`ui::details`).
+//!
+//! Reading and matching are the core's (`traceboard_core::results`); this module reads the
+//! chosen files, reports what was read, and applies the moves a person accepts, each through
+//! `Workspace::apply` with the report named as who moved it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::File;
+
+use super::files;
+use super::state::{AppState, Notice, now_iso};
+use traceboard_core::board::Move;
+use traceboard_core::results::{Report, Suggestion, read_report};
+use traceboard_core::workspace::Action;
+
+/// Reads chosen or dropped JUnit XML files and adds their results to the board.
+pub fn import_result_files(state: AppState, chosen: Vec<File>) {
+    spawn_local(async move {
+        let mut reports = Vec::new();
+        let mut problems = Vec::new();
+        for file in &chosen {
+            let read = files::read(file).await;
+            match read.bytes {
+                Ok(bytes) => match read_report(&read.name, &bytes) {
+                    Ok(report) => reports.push(report),
+                    Err(e) => problems.push(e.to_string()),
+                },
+                Err(e) => problems.push(e),
+            }
+        }
+        state.add_results(reports, problems);
+    });
+}
+
+impl AppState {
+    /// Adds read reports to the board's results and says what they gave; `problems` are the
+    /// files that could not be read, each with where it breaks.
+    pub fn add_results(&self, reports: Vec<Report>, problems: Vec<String>) {
+        if !self.board_open.get_untracked() {
+            self.notice.set(Some(Notice::Error(
+                "Open a matrix first: test results are matched to its requirements.".into(),
+            )));
+            return;
+        }
+        let read = reports.len();
+        let cases: usize = reports.iter().map(|r| r.cases.len()).sum();
+        self.ws.with_value(|ws| {
+            if let Some(board) = ws.board() {
+                self.evidence.update_value(|e| e.add(board, reports));
+            }
+        });
+        let unmatched = self.evidence.with_value(|e| e.unmatched.len());
+        let suggested = self.suggestions_untracked().len();
+        let mut message = String::new();
+        if read > 0 {
+            let plural = |n: usize, one: &str, many: &str| {
+                format!("{n} {}", if n == 1 { one } else { many })
+            };
+            message = format!(
+                "Read {} with {}: {} no requirement; {}.",
+                plural(read, "report", "reports"),
+                plural(cases, "result", "results"),
+                plural(unmatched, "matches", "match"),
+                plural(suggested, "move suggested", "moves suggested"),
+            );
+        }
+        if !problems.is_empty() {
+            message.push_str(&format!(" Could not read: {}", problems.join("; ")));
+        }
+        let message = message.trim().to_owned();
+        self.announcement.set(message.clone());
+        self.notice.set(Some(if read == 0 {
+            Notice::Error(message)
+        } else {
+            Notice::Info(message)
+        }));
+        self.results_revision.update(|r| *r += 1);
+        self.redraw_all();
+    }
+
+    /// The moves the results support on the open board now.
+    pub fn suggestions(&self) -> Vec<Suggestion> {
+        self.revision.track();
+        self.results_revision.track();
+        self.suggestions_untracked()
+    }
+
+    fn suggestions_untracked(&self) -> Vec<Suggestion> {
+        self.ws.with_value(|ws| {
+            ws.board()
+                .map(|b| self.evidence.with_value(|e| e.suggestions(b)))
+                .unwrap_or_default()
+        })
+    }
+
+    /// Applies suggested moves: one is a move like any other; several are one undo step.
+    pub fn apply_suggestions(&self, chosen: Vec<Suggestion>) {
+        let now = now_iso();
+        let mut moves: Vec<Move> = chosen
+            .into_iter()
+            .map(|s| Move {
+                entry: s.entry,
+                to: s.to,
+                by: s.by,
+                at: s.at.unwrap_or_else(|| now.clone()),
+                override_reason: None,
+            })
+            .collect();
+        let action = if moves.len() == 1 {
+            Action::MoveCard(moves.remove(0))
+        } else {
+            Action::MoveAll(moves)
+        };
+        self.dispatch(action);
+    }
+}
+
+/// "Import test results": one or many JUnit XML reports.
+#[component]
+pub fn ResultsImportButton() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let input = NodeRef::<leptos::html::Input>::new();
+    view! {
+        <button
+            type="button"
+            disabled=move || !state.board_open.get()
+            on:click=move |_| {
+                if let Some(input) = input.get_untracked() {
+                    input.set_value("");
+                    input.click();
+                }
+            }
+        >
+            "Import test results"
+        </button>
+        <input
+            class="visually-hidden"
+            type="file"
+            multiple
+            accept=".xml,application/xml,text/xml"
+            node_ref=input
+            tabindex="-1"
+            aria-hidden="true"
+            on:change=move |_| {
+                let chosen = input
+                    .get_untracked()
+                    .and_then(|i| i.files())
+                    .map(|list| files::files_of(&list))
+                    .unwrap_or_default();
+                if !chosen.is_empty() {
+                    import_result_files(state, chosen);
+                }
+            }
+        />
+    }
+}
+
+/// The moves the test results support, each with "Apply", and "Apply all".
+#[component]
+pub fn SuggestedMoves() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let suggestions = Memo::new(move |_| state.suggestions());
+    move || {
+        let list = suggestions.get();
+        (!list.is_empty()).then(|| {
+            let all = list.clone();
+            view! {
+                <section class="suggested" role="region" aria-labelledby="suggested-title">
+                    <h2 id="suggested-title">"Suggested moves"</h2>
+                    <ul>
+                        {list.into_iter().map(|s| {
+                            let label = format!("Apply: {} to {}", s.id, s.to);
+                            let line = format!("{}: {} → {}", s.id, s.from, s.to);
+                            let why = format!("{} ({})", s.why, s.by);
+                            view! {
+                                <li>
+                                    <strong>{line}</strong>
+                                    <span class="muted">{why}</span>
+                                    <button type="button" aria-label=label on:click=move |_| state.apply_suggestions(vec![s.clone()])>
+                                        "Apply"
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="primary" on:click=move |_| state.apply_suggestions(all.clone())>
+                        "Apply all"
+                    </button>
+                </section>
+            }
+        })
+    }
+}

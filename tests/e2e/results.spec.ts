@@ -1,0 +1,65 @@
+// Test results as evidence: a JUnit report imported, each card's results, the moves they
+// support applied one by one or all at once (one undo), and a broken report explained.
+import { expect, test, type Page } from '@playwright/test';
+import { card, column, download, expectCardIn, fileAction, fixture } from './helpers';
+
+async function importResults(page: Page, name: string) {
+  const chooser = page.waitForEvent('filechooser');
+  await (await fileAction(page, 'Import test results')).click();
+  await (await chooser).setFiles(fixture(name));
+}
+
+async function openExample(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-001')).toBeVisible();
+}
+
+test('a report lands on the cards and suggests moves; one applies, then all, undone as one', async ({ page }) => {
+  await openExample(page);
+  await importResults(page, 'example_results.xml');
+  await expect(page.getByRole('status').filter({ hasText: 'Read 1 report' })).toContainText(
+    'Read 1 report with 7 results: 1 matches no requirement; 3 moves suggested.',
+  );
+  await expect(card(page, 'REQ-005')).toContainText('1 failed');
+  await expect(card(page, 'REQ-008')).toContainText('1 passed');
+
+  // The details list each result with its message, and a result matched by the id in its name.
+  await card(page, 'REQ-005').click();
+  const details = page.getByRole('dialog', { name: /^REQ-005\b/ });
+  await expect(details.getByRole('listitem').filter({ hasText: 'test_five_failures_lock_the_account' })).toContainText(
+    'failed tests.auth.lockout_test › test_five_failures_lock_the_account — AssertionError: assert 4 == 5',
+  );
+  await page.keyboard.press('Escape');
+  await card(page, 'REQ-001').click();
+  await expect(page.getByRole('dialog', { name: /^REQ-001\b/ })).toContainText('(matched by its id in the name)');
+  await page.keyboard.press('Escape');
+
+  const panel = page.getByRole('region', { name: 'Suggested moves' });
+  await expect(panel.getByRole('listitem')).toHaveCount(3);
+  await panel.getByRole('button', { name: 'Apply: REQ-005 to Red' }).click();
+  await expectCardIn(page, 'REQ-005', 'Red');
+  await expect(panel.getByRole('listitem')).toHaveCount(2);
+
+  await panel.getByRole('button', { name: 'Apply all' }).click();
+  await expectCardIn(page, 'REQ-007', 'Green');
+  await expectCardIn(page, 'REQ-011', 'Red');
+  await expect(panel).toHaveCount(0);
+  const { text } = await download(page);
+  const history = JSON.parse(text).requirements.find((r: any) => r.id === 'REQ-011').tdd_history;
+  expect(history.at(-1)).toMatchObject({ from: 'reviewed', to: 'red', by: 'test results: example_results.xml', at: '2026-11-29T09:30:00+00:00' });
+
+  // "Apply all" is one step back.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expectCardIn(page, 'REQ-007', 'Red');
+  await expectCardIn(page, 'REQ-011', 'Reviewed');
+  await expect(page.getByRole('region', { name: 'Suggested moves' }).getByRole('listitem')).toHaveCount(2);
+  await expect(card(column(page, 'Red'), 'REQ-005')).toBeVisible();
+});
+
+test('a broken report is explained with its file and line, and the board is untouched', async ({ page }) => {
+  await openExample(page);
+  await importResults(page, 'broken_results.xml');
+  await expect(page.getByRole('alert')).toContainText('Could not read: broken_results.xml, line 4, column');
+  await expect(page.getByRole('region', { name: 'Suggested moves' })).toHaveCount(0);
+});
