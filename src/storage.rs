@@ -58,6 +58,8 @@ const OLD_KEY: &str = "traceboard.board.v1";
 const OLD_CORRUPT_KEY: &str = "traceboard.board.v1.unreadable";
 /// The linked file: `{ file, folder }`, the browser's handles to them (see `ui::link`).
 const LINK: &str = "link";
+/// The key of the test reports kept with the board (`keep_results`).
+const RESULTS: &str = "results";
 /// The channel on which tabs of this page announce the generation they wrote.
 const CHANNEL: &str = "traceboard.saves";
 /// The database's version: 2 added the unique index of claims.
@@ -545,6 +547,55 @@ pub async fn keep_link(
         }
     }
     done.await
+}
+
+/// Keeps the test reports read for the board (each file's name and text), or forgets them
+/// when there are none. They are the board's, not the matrix file's, so they live here.
+pub async fn keep_results(reports: &[(String, String)]) -> Result<(), StorageError> {
+    let db = open().await?;
+    let tx = transaction(&db, IdbTransactionMode::Readwrite)?;
+    let store = tx.object_store(STORE).map_err(failed)?;
+    let done = finished(&tx);
+    if reports.is_empty() {
+        store.delete(&RESULTS.into()).map_err(failed)?;
+    } else {
+        let list = js_sys::Array::new();
+        for (name, text) in reports {
+            let pair = js_sys::Array::of2(&name.into(), &text.into());
+            list.push(&pair);
+        }
+        let record = Object::new();
+        let _ = Reflect::set(&record, &"reports".into(), &list);
+        store
+            .put_with_key(&record, &RESULTS.into())
+            .map_err(failed)?;
+    }
+    done.await
+}
+
+/// The test reports `keep_results` kept, as (name, text).
+pub async fn kept_results() -> Vec<(String, String)> {
+    let Some(list) = kept(RESULTS, "reports").await else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&list)
+        .iter()
+        .filter_map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// The value under `field` of the record kept under `key`.
+async fn kept(key: &str, field: &str) -> Option<JsValue> {
+    let db = open().await.ok()?;
+    let tx = transaction(&db, IdbTransactionMode::Readonly).ok()?;
+    let store = tx.object_store(STORE).ok()?;
+    let record = request(store.get(&key.into()).ok()?).await.ok()?;
+    Reflect::get(&record, &field.into())
+        .ok()
+        .filter(|v| v.is_object())
 }
 
 /// The handles `keep_link` kept: the file's and, if it was found in one, the folder's.

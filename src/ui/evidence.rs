@@ -13,38 +13,80 @@ use web_sys::File;
 use super::files;
 use super::state::{AppState, Notice, now_iso};
 use traceboard_core::board::Move;
-use traceboard_core::results::{Report, Suggestion, read_report};
+use traceboard_core::results::{Suggestion, read_report};
 use traceboard_core::workspace::Action;
 
 /// Reads chosen or dropped JUnit XML files and adds their results to the board.
 pub fn import_result_files(state: AppState, chosen: Vec<File>) {
     spawn_local(async move {
-        let mut reports = Vec::new();
+        let mut read = Vec::new();
         let mut problems = Vec::new();
         for file in &chosen {
-            let read = files::read(file).await;
-            match read.bytes {
-                Ok(bytes) => match read_report(&read.name, &bytes) {
-                    Ok(report) => reports.push(report),
-                    Err(e) => problems.push(e.to_string()),
-                },
+            let file = files::read(file).await;
+            match file.bytes {
+                Ok(bytes) => read.push((file.name, String::from_utf8_lossy(&bytes).into_owned())),
                 Err(e) => problems.push(e),
             }
         }
-        state.add_results(reports, problems);
+        state.add_result_files(read, problems, false);
+    });
+}
+
+/// Brings back the test reports kept with the board at the last visit, once the board is.
+pub fn restore_results(state: AppState) {
+    let saving = use_context::<super::saving::Saving>();
+    spawn_local(async move {
+        let kept = crate::storage::kept_results().await;
+        if kept.is_empty() {
+            return;
+        }
+        super::saving::after_restore(saving, state, move || {
+            state.add_result_files(kept, Vec::new(), true)
+        });
     });
 }
 
 impl AppState {
-    /// Adds read reports to the board's results and says what they gave; `problems` are the
-    /// files that could not be read, each with where it breaks.
-    pub fn add_results(&self, reports: Vec<Report>, problems: Vec<String>) {
+    /// Reads report files (name, text) and adds their results to the board's, saying what
+    /// they gave (`quiet`: only to screen readers, for the reports kept from the last visit);
+    /// `problems` are the files that could not be read, each with where it breaks. The files
+    /// read are kept with the board, a newer file of the same name in place of the older.
+    pub fn add_result_files(
+        &self,
+        files: Vec<(String, String)>,
+        problems: Vec<String>,
+        quiet: bool,
+    ) {
+        let mut problems = problems;
+        let mut reports = Vec::new();
+        let mut kept = Vec::new();
+        for (name, text) in files {
+            match read_report(&name, text.as_bytes()) {
+                Ok(report) => {
+                    reports.push(report);
+                    kept.push((name, text));
+                }
+                Err(e) => problems.push(e.to_string()),
+            }
+        }
         if !self.board_open.get_untracked() {
-            self.notice.set(Some(Notice::Error(
-                "Open a matrix first: test results are matched to its requirements.".into(),
-            )));
+            if !quiet {
+                self.notice.set(Some(Notice::Error(
+                    "Open a matrix first: test results are matched to its requirements.".into(),
+                )));
+            }
             return;
         }
+        self.result_files.update_value(|files| {
+            for (name, text) in kept {
+                files.retain(|(n, _)| *n != name);
+                files.push((name, text));
+            }
+        });
+        let files = self.result_files.get_value();
+        spawn_local(async move {
+            let _ = crate::storage::keep_results(&files).await;
+        });
         let read = reports.len();
         let cases: usize = reports.iter().map(|r| r.cases.len()).sum();
         self.ws.with_value(|ws| {
@@ -72,6 +114,11 @@ impl AppState {
         }
         let message = message.trim().to_owned();
         self.announcement.set(message.clone());
+        if quiet {
+            self.results_revision.update(|r| *r += 1);
+            self.redraw_all();
+            return;
+        }
         self.notice.set(Some(if read == 0 {
             Notice::Error(message)
         } else {

@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
     page_shortcuts(state, link);
     page_file_drop(state, link);
     link::start(state, link);
+    evidence::restore_results(state);
     let in_place = link::supported();
 
     let file_input = NodeRef::<leptos::html::Input>::new();

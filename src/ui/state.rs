@@ -98,6 +98,8 @@ pub struct AppState {
     pub new_requirement: RwSignal<Option<BoardId>>,
     /// Test results read on this page, matched to the open board's requirements.
     pub evidence: StoredValue<traceboard_core::results::Evidence>,
+    /// The reports' files (name, text) behind `evidence`, kept with the board in storage.
+    pub result_files: StoredValue<Vec<(String, String)>>,
     /// Bumped when test results arrive or are matched again.
     pub results_revision: RwSignal<u64>,
     /// Bumped after every change, for autosave.
@@ -137,6 +139,7 @@ impl AppState {
             conflict_for: RwSignal::new(None),
             evidence: StoredValue::new(Default::default()),
             results_revision: RwSignal::new(0),
+            result_files: StoredValue::new(Vec::new()),
             details_for: RwSignal::new(None),
             details_typing: RwSignal::new(false),
             new_requirement: RwSignal::new(None),
@@ -593,6 +596,13 @@ impl AppState {
                 None => *e = Default::default(),
             })
         });
+        // Closing the board lets its results go, here and in storage.
+        if self.ws.with_value(|ws| ws.board().is_none()) {
+            self.result_files.set_value(Vec::new());
+            leptos::task::spawn_local(async move {
+                let _ = crate::storage::keep_results(&[]).await;
+            });
+        }
         self.results_revision.update(|r| *r += 1);
     }
 

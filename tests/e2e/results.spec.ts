@@ -63,3 +63,17 @@ test('a broken report is explained with its file and line, and the board is unto
   await expect(page.getByRole('alert')).toContainText('Could not read: broken_results.xml, line 4, column');
   await expect(page.getByRole('region', { name: 'Suggested moves' })).toHaveCount(0);
 });
+
+test('the results are kept with the board: a reload shows them again', async ({ page }) => {
+  await openExample(page);
+  await importResults(page, 'example_results.xml');
+  await expect(card(page, 'REQ-005')).toContainText('1 failed');
+  await page.waitForTimeout(700);
+  await page.reload();
+  await expect(card(page, 'REQ-005')).toContainText('1 failed');
+  await expect(page.getByRole('region', { name: 'Suggested moves' }).getByRole('listitem')).toHaveCount(3);
+  // Closing the board lets them go.
+  await (await fileAction(page, 'Close board')).click();
+  await page.getByRole('button', { name: 'Try the example board' }).click();
+  await expect(card(page, 'REQ-005')).not.toContainText('failed');
+});
