@@ -19,6 +19,8 @@ pub struct CardFilter {
     pub search: String,
     /// Show only the cards where it is this agent's turn (`Team::turn`).
     pub turn: Option<String>,
+    /// Show only the entries marked here (a kind of finding of the health panel).
+    pub only: Option<Vec<bool>>,
 }
 
 impl CardFilter {
@@ -46,6 +48,13 @@ pub fn columns(
 ) -> [Vec<EntryIndex>; 5] {
     let mut columns: [Vec<EntryIndex>; 5] = Default::default();
     for (entry, card) in board.cards() {
+        if filter
+            .only
+            .as_ref()
+            .is_some_and(|only| !only.get(entry).copied().unwrap_or(false))
+        {
+            continue;
+        }
         if filter.shows(card, team, &lower) {
             columns[card.stage.index()].push(entry);
         }
@@ -92,6 +101,7 @@ mod tests {
             with_deprecated,
             search: search.to_owned(),
             turn: turn.map(str::to_owned),
+            only: None,
         }
     }
 

@@ -79,6 +79,13 @@ pub struct Card {
     /// The status word is not in the board's table (`vocabulary::STATUS_WORDS`): shown and
     /// kept, never guessed.
     pub unknown_status: bool,
+    /// How many tasks its `tasks` list holds; `None` when it has no such list.
+    pub tasks: Option<usize>,
+    /// Where it breaks the origin schema's types: "tests is a string, not a list".
+    pub schema: Vec<String>,
+    /// A forward move in its history that skipped a stage the gates require, with no override
+    /// note: "Test written → Green".
+    pub skipped: Option<String>,
     /// What the stage is worked out from again when links arrive.
     facts: Facts,
 }
@@ -287,7 +294,9 @@ impl Card {
                 .flatten()
         });
         let family = status.as_deref().and_then(StatusFamily::of);
-        let (was_red, was_green, last_move) = read_history(obj.get("tdd_history"));
+        let (was_red, was_green, last_move, skipped) = read_history(obj.get("tdd_history"));
+        let tasks = obj.get("tasks").and_then(Value::as_array).map(Vec::len);
+        let schema = schema_problems(obj);
         let approved = obj
             .get("governance_status")
             .and_then(scalar_text)
@@ -327,6 +336,9 @@ impl Card {
             owner: one(&fields.owner, OWNER_KEYS),
             story: one(&fields.story, STORY_KEYS),
             read_only: false,
+            tasks,
+            schema,
+            skipped,
             facts: Facts {
                 approved,
                 history: (was_red, was_green),
@@ -392,6 +404,9 @@ impl Card {
             story: None,
             read_only: true,
             unknown_status: false,
+            tasks: None,
+            schema: Vec::new(),
+            skipped: None,
             facts: Facts {
                 keep_reason: true,
                 ..Facts::default()
@@ -654,29 +669,80 @@ fn sort_paths(items: Vec<String>, tests: &mut Vec<String>, code: &mut Vec<String
 }
 
 /// Reads `tdd_history` for whether the card was ever Red or Green, and its last move.
-fn read_history(history: Option<&Value>) -> (bool, bool, Option<(String, String)>) {
+/// What a `tdd_history` says: whether the card was Red, Green, its last move (by, at), and
+/// the first forward move that skipped Red before Green or Green before Reviewed with no note.
+type History = (bool, bool, Option<(String, String)>, Option<String>);
+
+fn read_history(history: Option<&Value>) -> History {
     let Some(Value::Array(moves)) = history else {
-        return (false, false, None);
+        return (false, false, None, None);
     };
     let mut was_red = false;
     let mut was_green = false;
+    let mut skipped = None;
     for step in moves {
-        match step
-            .get("to")
-            .and_then(scalar_text)
-            .as_deref()
-            .and_then(Stage::parse)
-        {
+        let stage = |key: &str| {
+            step.get(key)
+                .and_then(scalar_text)
+                .as_deref()
+                .and_then(Stage::parse)
+        };
+        let (from, to) = (stage("from"), stage("to"));
+        match to {
             Some(Stage::Red) => was_red = true,
             Some(Stage::Green) => was_green = true,
             _ => {}
+        }
+        let skips = |from: Stage, to: Stage| {
+            from < to
+                && ((to == Stage::Green && from != Stage::Red)
+                    || (to == Stage::Reviewed && from != Stage::Green))
+        };
+        if let (Some(from), Some(to), None) = (from, to, skipped.as_ref())
+            && skips(from, to)
+            && step.get("note").and_then(scalar_text).is_none()
+        {
+            skipped = Some(format!("{from} → {to}"));
         }
     }
     let last_move = moves.last().map(|step| {
         let field = |k: &str| step.get(k).and_then(scalar_text).unwrap_or_default();
         (field("by"), field("at"))
     });
-    (was_red, was_green, last_move)
+    (was_red, was_green, last_move, skipped)
+}
+
+/// Where a requirement object breaks the origin schema's types: its lists that are not lists,
+/// its words that are not texts.
+fn schema_problems(obj: &Map<String, Value>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for key in [
+        "tests",
+        "code",
+        "tasks",
+        "notes",
+        "ux_artifacts",
+        "arch_artifacts",
+    ] {
+        match obj.get(key) {
+            None | Some(Value::Null | Value::Array(_)) => {}
+            Some(other) => problems.push(format!("{key} is a {}, not a list", json_kind(other))),
+        }
+    }
+    for key in [
+        "ears",
+        "priority",
+        "type",
+        "status",
+        "risk_level",
+        "governance_status",
+    ] {
+        match obj.get(key) {
+            None | Some(Value::Null | Value::String(_)) => {}
+            Some(other) => problems.push(format!("{key} is a {}, not a text", json_kind(other))),
+        }
+    }
+    problems
 }
 
 /// Paths from a `tests` or `code` value: a list of strings or of objects with a path, or

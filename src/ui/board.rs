@@ -20,6 +20,7 @@ use traceboard_core::stage::Stage;
 #[component]
 pub fn BoardView() -> impl IntoView {
     view! {
+        <super::evidence::HealthPanel />
         <super::evidence::SuggestedMoves />
         <div class="board">
             {Stage::ALL.into_iter().map(|stage| view! { <Column stage /> }).collect_view()}

@@ -241,3 +241,133 @@ pub fn SuggestedMoves() -> impl IntoView {
         })
     }
 }
+
+/// The board's health: gaps, contradictions with the evidence, duplicate ids, schema
+/// problems and the counts, folded into one line until opened; each finding focuses its card,
+/// each kind can be shown alone on the board, and "Copy summary" copies it as Markdown.
+#[component]
+pub fn HealthPanel() -> impl IntoView {
+    use traceboard_core::health::{Kind, health};
+    let state = expect_context::<AppState>();
+    let health = Memo::new(move |_| {
+        state.revision.track();
+        state.results_revision.track();
+        state.ws.with_value(|ws| {
+            ws.board()
+                .map(|b| state.evidence.with_value(|e| health(b, e)))
+                .unwrap_or_default()
+        })
+    });
+    let open = RwSignal::new(false);
+    let headline = move || {
+        health.with(|h| {
+            let n = |kinds: &[Kind]| kinds.iter().map(|k| h.of(*k).count()).sum::<usize>();
+            let gaps = n(&[Kind::NoTests, Kind::NoCode, Kind::NoTasks]);
+            let against = n(&[
+                Kind::GreenWithoutCode,
+                Kind::RedWithoutTests,
+                Kind::ReviewedFailing,
+                Kind::SkippedStage,
+            ]);
+            format!(
+                "Health: {gaps} gaps · {against} against the evidence · {} duplicate ids · {} schema problems",
+                n(&[Kind::DuplicateId]),
+                n(&[Kind::Schema])
+            )
+        })
+    };
+    let show_only = move |kind: Option<Kind>| {
+        state.health_filter.set(kind);
+        state.refresh_columns();
+    };
+    let copy = move |_| {
+        let text = health.with_untracked(|h| h.markdown());
+        spawn_local(async move {
+            let said = match files::copy(&text).await {
+                Ok(()) => "Copied the health summary as Markdown.".to_owned(),
+                Err(e) => format!("Could not copy to the clipboard: {e}"),
+            };
+            state.announcement.set(said.clone());
+            state.notice.set(Some(Notice::Info(said)));
+        });
+    };
+    let kinds = move || {
+        (open.get()).then(|| {
+            health.with(|h| {
+                Kind::ALL
+                    .into_iter()
+                    .filter_map(|kind| {
+                        let findings: Vec<_> = h.of(kind).cloned().collect();
+                        (!findings.is_empty()).then(|| {
+                            let more = findings.len().saturating_sub(50);
+                            let title = format!("{} ({})", kind.title(), findings.len());
+                            view! {
+                                <li class="health-kind">
+                                    <strong>{title}</strong>
+                                    <button type="button" class="link" on:click=move |_| show_only(Some(kind))>
+                                        {format!("Show only these: {}", kind.title())}
+                                    </button>
+                                    <ul>
+                                        {findings.into_iter().take(50).map(|f| {
+                                            let entry = f.entry;
+                                            let detail = if f.detail.is_empty() { String::new() } else { format!(" {}", f.detail) };
+                                            // Named apart from the card, which starts with the id.
+                                            let go = format!("Go to {}", f.id);
+                                            view! {
+                                                <li>
+                                                    <button type="button" class="link mono" aria-label=go on:click=move |_| {
+                                                        if let Some(card) = state.card_ref(entry) {
+                                                            super::board::focus_card(state, card);
+                                                        }
+                                                    }>{f.id}</button>
+                                                    {detail}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                        {(more > 0).then(|| view! { <li class="muted">{format!("and {more} more")}</li> })}
+                                    </ul>
+                                </li>
+                            }
+                        })
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let counts = move || {
+        health.with(|h| {
+            let line = |counts: &[(String, usize)]| {
+                counts
+                    .iter()
+                    .map(|(w, n)| format!("{w} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            format!(
+                "By status: {}. By priority: {}.",
+                line(&h.by_status),
+                line(&h.by_priority)
+            )
+        })
+    };
+    view! {
+        <section class="health" aria-label="Health">
+            <details prop:open=move || open.get() on:toggle=move |ev| {
+                let details: web_sys::HtmlDetailsElement = leptos::wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::Element>(&ev));
+                open.set(details.open());
+            }>
+                <summary>{headline}</summary>
+                <p class="muted">{counts}</p>
+                <div class="health-actions">
+                    <button type="button" on:click=copy>"Copy summary"</button>
+                    {move || state.health_filter.get().map(|kind| view! {
+                        <button type="button" on:click=move |_| show_only(None)>
+                            {format!("Show all cards (now: {})", kind.title())}
+                        </button>
+                    })}
+                </div>
+                <ul class="health-kinds">{kinds}</ul>
+            </details>
+        </section>
+    }
+}

@@ -96,6 +96,8 @@ pub struct AppState {
     pub details_typing: RwSignal<bool>,
     /// The "New requirement" dialog is open, for the board of this lineage.
     pub new_requirement: RwSignal<Option<BoardId>>,
+    /// The kind of finding of the health panel the columns show alone, if one.
+    pub health_filter: RwSignal<Option<traceboard_core::health::Kind>>,
     /// Test results read on this page, matched to the open board's requirements.
     pub evidence: StoredValue<traceboard_core::results::Evidence>,
     /// The reports' files (name, text) behind `evidence`, kept with the board in storage.
@@ -137,6 +139,7 @@ impl AppState {
             shortcuts_open: RwSignal::new(false),
             fields_for: RwSignal::new(None),
             conflict_for: RwSignal::new(None),
+            health_filter: RwSignal::new(None),
             evidence: StoredValue::new(Default::default()),
             results_revision: RwSignal::new(0),
             result_files: StoredValue::new(Vec::new()),
@@ -607,10 +610,29 @@ impl AppState {
     }
 
     pub fn refresh_columns(&self) {
+        // A kind of finding of the health panel shown alone: the cards it names now.
+        let only = self.health_filter.get_untracked().map(|kind| {
+            self.ws.with_value(|ws| {
+                let board = ws.board();
+                let mut mask = vec![false; board.map_or(0, Board::len)];
+                if let Some(board) = board {
+                    let health = self
+                        .evidence
+                        .with_value(|e| traceboard_core::health::health(board, e));
+                    for finding in health.of(kind) {
+                        if let Some(slot) = mask.get_mut(finding.entry) {
+                            *slot = true;
+                        }
+                    }
+                }
+                mask
+            })
+        });
         let filter = CardFilter {
             with_deprecated: self.show_deprecated.get_untracked(),
             search: self.search.with_untracked(|s| super::lower_case(s.trim())),
             turn: self.turn_filter.get_untracked(),
+            only,
         };
         let mut columns: [Vec<CardKey>; 5] = Default::default();
         self.ws.with_value(|ws| {

@@ -77,3 +77,27 @@ test('the results are kept with the board: a reload shows them again', async ({ 
   await page.getByRole('button', { name: 'Try the example board' }).click();
   await expect(card(page, 'REQ-005')).not.toContainText('failed');
 });
+
+test('the health panel: findings focus their cards, a kind shows alone, the summary copies', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openExample(page);
+  await importResults(page, 'example_results.xml');
+  const health = page.getByRole('region', { name: 'Health' });
+  await expect(health).toContainText('Health:');
+  await health.getByText(/^Health:/).click();
+  await expect(health.getByText('Reviewed with failing tests (1)')).toBeVisible();
+  await health.getByRole('listitem').filter({ hasText: 'Reviewed with failing tests' }).getByRole('button', { name: 'Go to REQ-011' }).click();
+  await expect(card(page, 'REQ-011')).toBeFocused();
+
+  await health.getByRole('button', { name: 'Show only these: Reviewed with failing tests' }).click();
+  await expect(card(page, 'REQ-011')).toBeVisible();
+  await expect(card(page, 'REQ-010')).toHaveCount(0);
+  await expect(card(page, 'REQ-001')).toHaveCount(0);
+  await health.getByRole('button', { name: /^Show all cards/ }).click();
+  await expect(card(page, 'REQ-010')).toBeVisible();
+
+  await health.getByRole('button', { name: 'Copy summary' }).click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('## Traceability: 12 requirements');
+  expect(copied).toContain('### Reviewed with failing tests (1)\n\n- REQ-011: 1 failing');
+});

@@ -59,4 +59,7 @@ test('test results: the suggested moves and a card with failures', async ({ page
   await expect(page.getByRole('region', { name: 'Suggested moves' })).toBeVisible();
   await page.screenshot({ path: shot('suggested-moves') });
   expect((await new AxeBuilder({ page }).include('.suggested').analyze()).violations).toEqual([]);
+  await page.getByRole('region', { name: 'Health' }).getByText(/^Health:/).click();
+  await page.screenshot({ path: shot('health') });
+  expect((await new AxeBuilder({ page }).include('.health').analyze()).violations).toEqual([]);
 });
