@@ -106,6 +106,45 @@ async function typeOnce(page) {
   );
 }
 
+/** A JUnit report of about 2 MB for the generated board's tests: a third fail, with bodies. */
+function junitFor(requirements) {
+  const body = 'E   AssertionError: the response took too long &amp; nothing was logged\n'.repeat(30);
+  const cases = [];
+  let bytes = 0;
+  for (let i = 0; bytes < 2 * 1024 * 1024; i++) {
+    const r = requirements[(i * 7) % requirements.length];
+    const [file, name] = r.tests[i % r.tests.length].split('::');
+    const classname = file.replace(/\.py$/, '').replaceAll('/', '.');
+    const failure = i % 3 === 0 ? `<failure message="assert ${i} == 0">${body}</failure>` : '';
+    const one = `<testcase classname="${classname}" name="${name}" time="0.01">${failure}</testcase>\n`;
+    cases.push(one);
+    bytes += one.length;
+  }
+  return `<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" timestamp="2026-11-29T10:00:00">\n${cases.join('')}</testsuite></testsuites>`;
+}
+
+/** "Import test results": the file input's change → the notice saying what was read. */
+async function importReport(page, file) {
+  await page.evaluate(() => {
+    window.__results = new Promise((done) => {
+      let start = null;
+      addEventListener('change', (e) => { if (e.target.accept?.includes('xml')) start = performance.now(); }, { capture: true });
+      new MutationObserver((_, obs) => {
+        if (start !== null && document.querySelector('.notice.info:not([hidden])')?.textContent.includes('Read 1 report')) {
+          obs.disconnect();
+          done(performance.now() - start);
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+  });
+  await page.evaluate(() => document.querySelector('.notice.info .dismiss')?.click());
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'File', exact: true }).click();
+  await page.getByRole('button', { name: 'Import test results', exact: true }).click();
+  await (await chooser).setFiles(file);
+  return page.evaluate(() => window.__results);
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const work = mkdtempSync(join(tmpdir(), 'traceboard-details-'));
@@ -140,6 +179,13 @@ async function main() {
       }
       await page.getByRole('button', { name: new RegExp(`^${ids[0]}\\b`) }).click();
       for (let i = 0; i < opts.runs; i++) typed.push(await typeOnce(page));
+      await page.keyboard.press('Escape');
+      // A 2 MB JUnit report of about 1,000 results for this board's tests, imported.
+      const report = join(work, `junit${size}.xml`);
+      writeFileSync(report, junitFor(JSON.parse(text).requirements));
+      const imported = [];
+      for (let i = 0; i < Math.min(opts.runs, 5); i++) imported.push(await importReport(page, report));
+      log(`${size}: test report imported: ${imported.map((t) => t.toFixed(0)).join(', ')} ms`);
       log(`${size}: typing, next frame after each key: ${typed.map((t) => t.toFixed(1)).join(', ')} ms`);
       await context.close();
       const cell = (s) => (s ? `${s.median.toFixed(1)} ms (${s.min.toFixed(1)}–${s.max.toFixed(1)})` : '—');
@@ -149,6 +195,8 @@ async function main() {
       rows.push(['Click → details in the DOM', size, cell(dom), '≤ 16.7 ms', dom && dom.median <= FRAME_MS ? '✓' : '✗']);
       rows.push(['Click → details painted', size, cell(painted), '—', '']);
       rows.push(['Key in "Text" → next frame painted', size, cell(type), '≤ 16.7 ms', type && type.median <= FRAME_MS ? '✓' : '✗']);
+      const results = summary(imported);
+      rows.push(['2 MB JUnit report (about 1,000 results): file chosen → read, matched, suggestions shown', size, cell(results), '≤ 200 ms', results && results.median <= 200 ? '✓' : '✗']);
     }
   } finally {
     await browser.close();

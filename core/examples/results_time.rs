@@ -75,6 +75,25 @@ fn main() {
         matched = i - evidence.unmatched.len();
         assert!(!suggestions.is_empty());
     }
+    // The health panel's work after a move: one pass over the cards with the results.
+    let evidence = Evidence::gather(
+        &board,
+        vec![read_report("junit.xml", report.as_bytes()).expect("reads")],
+    );
+    let mut health_times = Vec::new();
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let h = traceboard_core::health::health(&board, &evidence);
+        health_times.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(h.total, size);
+    }
+    health_times.sort_by(f64::total_cmp);
+    println!(
+        "health of {size} requirements: median {:.1} ms (min {:.1}, max {:.1})",
+        health_times[health_times.len() / 2],
+        health_times[0],
+        health_times[health_times.len() - 1]
+    );
     times.sort_by(f64::total_cmp);
     println!(
         "report {:.1} MB, {i} cases ({matched} matched) against {size} requirements: median {:.1} ms (min {:.1}, max {:.1}, {} runs)",

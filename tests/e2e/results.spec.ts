@@ -1,6 +1,7 @@
 // Test results as evidence: a JUnit report imported, each card's results, the moves they
 // support applied one by one or all at once (one undo), and a broken report explained.
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { card, column, download, expectCardIn, fileAction, fixture } from './helpers';
 
 async function importResults(page: Page, name: string) {
@@ -100,4 +101,22 @@ test('the health panel: findings focus their cards, a kind shows alone, the summ
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toContain('## Traceability: 12 requirements');
   expect(copied).toContain('### Reviewed with failing tests (1)\n\n- REQ-011: 1 failing');
+});
+
+test('reports dropped on the page: several at once, a broken one named, the others read', async ({ page }) => {
+  await openExample(page);
+  const good = readFileSync(fixture('example_results.xml'), 'utf8');
+  const broken = readFileSync(fixture('broken_results.xml'), 'utf8');
+  await page.evaluate(([good, broken]) => {
+    const files = new DataTransfer();
+    files.items.add(new File([good], 'junit.xml', { type: 'text/xml' }));
+    files.items.add(new File([broken], 'broken.xml', { type: 'text/xml' }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+  }, [good, broken]);
+  await expect(page.getByRole('status').filter({ hasText: 'Read 1 report' })).toContainText(
+    'Could not read: broken.xml, line 4, column',
+  );
+  await expect(card(page, 'REQ-005')).toContainText('1 failed');
+  // The board is still the example's: a report is never taken for a matrix.
+  await expect(card(page, 'REQ-012')).toBeVisible();
 });
