@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Makes the real JUnit XML reports in tests/fixtures/junit/real by running real test runners
 # on the small projects in tests/fixtures/junit/projects: pytest (both junit families),
-# cargo-nextest and Playwright's junit reporter. Each project fails one test on purpose.
-# Not part of `make test` (it needs pytest, which the test machines do not install); the
-# reports it wrote are committed, and core/src/results/tests.rs reads them.
+# cargo-nextest, vitest's junit reporter and Playwright's. Each project fails one test on
+# purpose. Not part of `make test` (it needs pytest, and installs vitest into a scratch
+# folder); the reports it wrote are committed, and core/src/results/tests.rs reads them.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 projects="$root/tests/fixtures/junit/projects"
@@ -24,5 +24,11 @@ mkdir -p "$out"
   PLAYWRIGHT_JUNIT_OUTPUT_NAME="$out/playwright.xml" "$root/node_modules/.bin/playwright" test \
     --config playwright.config.ts >/dev/null 2>&1;
   mv -f junit.xml "$out/playwright.xml" 2>/dev/null || true)
+
+vitest="${TMPDIR:-/tmp}/junit-fixture-vitest"
+[ -x "$vitest/node_modules/.bin/vitest" ] ||
+  npm install --prefix "$vitest" --no-audit --no-fund --silent vitest@3 >/dev/null
+(cd "$projects/vitest" &&
+  "$vitest/node_modules/.bin/vitest" run --root . --reporter=junit --outputFile="$out/vitest.xml" >/dev/null 2>&1)
 
 ls -l "$out"

@@ -334,6 +334,32 @@ pub fn HealthPanel() -> impl IntoView {
             })
         })
     };
+    // The test results that belong to no requirement, named so the links can be fixed.
+    let unmatched = move || {
+        state.results_revision.track();
+        if !open.get() {
+            return None;
+        }
+        let names: Vec<String> = state.evidence.with_value(|e| {
+            e.unmatched
+                .iter()
+                .filter_map(|&(r, c)| e.reports.get(r)?.cases.get(c))
+                .map(|case| format!("{} › {}", case.classname, case.name))
+                .collect()
+        });
+        (!names.is_empty()).then(|| {
+            let more = names.len().saturating_sub(50);
+            view! {
+                <li class="health-kind">
+                    <strong>{format!("Results that match no requirement ({})", names.len())}</strong>
+                    <ul>
+                        {names.into_iter().take(50).map(|n| view! { <li class="mono">{n}</li> }).collect_view()}
+                        {(more > 0).then(|| view! { <li class="muted">{format!("and {more} more")}</li> })}
+                    </ul>
+                </li>
+            }
+        })
+    };
     let counts = move || {
         health.with(|h| {
             let line = |counts: &[(String, usize)]| {
@@ -366,7 +392,7 @@ pub fn HealthPanel() -> impl IntoView {
                         </button>
                     })}
                 </div>
-                <ul class="health-kinds">{kinds}</ul>
+                <ul class="health-kinds">{kinds}{unmatched}</ul>
             </details>
         </section>
     }

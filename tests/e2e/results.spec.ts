@@ -87,6 +87,8 @@ test('the health panel: findings focus their cards, a kind shows alone, the summ
   await expect(health).toContainText('Health:');
   await health.getByText(/^Health:/).click();
   await expect(health.getByText('Reviewed with failing tests (1)')).toBeVisible();
+  await expect(health.getByText('Results that match no requirement (1)')).toBeVisible();
+  await expect(health.getByText('tests.misc › test_other')).toBeVisible();
   await health.getByRole('listitem').filter({ hasText: 'Reviewed with failing tests' }).getByRole('button', { name: 'Go to REQ-011' }).click();
   await expect(card(page, 'REQ-011')).toBeFocused();
 

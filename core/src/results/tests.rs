@@ -343,7 +343,8 @@ fn reports_of_real_runs_match_and_suggest() {
       {"id": "REQ-002", "ears": "b", "tdd_stage": "test_written", "tests": ["tests/reset.feature"]},
       {"id": "REQ-005", "ears": "c", "tdd_stage": "test_written", "tests": ["tests/auth/test_login.py::TestLockout::test_five_failures_lock_the_account", "tests::five_failures_lock_the_account"]},
       {"id": "REQ-011", "ears": "d", "tdd_stage": "red", "tests": ["tests/session.rs"], "code": ["src/lib.rs"]},
-      {"id": "REQ-004", "ears": "e", "tdd_stage": "green", "tests": ["e2e/list_projects.spec.ts"], "code": ["src/projects.ts"], "tdd_history": [{"from": "red", "to": "green"}]}
+      {"id": "REQ-004", "ears": "e", "tdd_stage": "green", "tests": ["e2e/list_projects.spec.ts"], "code": ["src/projects.ts"], "tdd_history": [{"from": "red", "to": "green"}]},
+      {"id": "REQ-006", "ears": "f", "tdd_stage": "test_written", "tests": ["web/src/avatar/upload.test.ts"]}
     ]}"#;
     let board = Board::import("m.json", matrix.as_bytes())
         .expect("imports")
@@ -351,7 +352,12 @@ fn reports_of_real_runs_match_and_suggest() {
     for family in ["pytest_xunit2.xml", "pytest_xunit1.xml"] {
         let evidence = Evidence::gather(
             &board,
-            vec![real(family), real("nextest.xml"), real("playwright.xml")],
+            vec![
+                real(family),
+                real("nextest.xml"),
+                real("playwright.xml"),
+                real("vitest.xml"),
+            ],
         );
         let tally = |id: &str| evidence.tally(board.find(id).expect("id"));
         assert_eq!(
@@ -364,6 +370,12 @@ fn reports_of_real_runs_match_and_suggest() {
         // The Python class's test and the Rust unit test both fail.
         assert_eq!(tally("REQ-005").failed, 2, "{family}");
         assert_eq!(tally("REQ-011").passed, 1, "{family}");
+        // vitest: the file in `classname`, a describe block in the name.
+        assert_eq!(
+            (tally("REQ-006").passed, tally("REQ-006").failed),
+            (1, 1),
+            "{family}"
+        );
         assert_eq!(
             (
                 tally("REQ-004").passed,
@@ -386,6 +398,7 @@ fn reports_of_real_runs_match_and_suggest() {
                 ("REQ-005".to_owned(), Stage::Red),
                 ("REQ-011".to_owned(), Stage::Green),
                 ("REQ-004".to_owned(), Stage::Red),
+                ("REQ-006".to_owned(), Stage::Red),
             ],
             "{family}"
         );
