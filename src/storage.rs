@@ -551,7 +551,7 @@ pub async fn keep_link(
 
 /// Keeps the test reports read for the board (each file's name and text), or forgets them
 /// when there are none. They are the board's, not the matrix file's, so they live here.
-pub async fn keep_results(reports: &[(String, String)]) -> Result<(), StorageError> {
+pub async fn keep_results(board: &str, reports: &[(String, String)]) -> Result<(), StorageError> {
     let db = open().await?;
     let tx = transaction(&db, IdbTransactionMode::Readwrite)?;
     let store = tx.object_store(STORE).map_err(failed)?;
@@ -566,6 +566,7 @@ pub async fn keep_results(reports: &[(String, String)]) -> Result<(), StorageErr
         }
         let record = Object::new();
         let _ = Reflect::set(&record, &"reports".into(), &list);
+        let _ = Reflect::set(&record, &"board".into(), &board.into());
         store
             .put_with_key(&record, &RESULTS.into())
             .map_err(failed)?;
@@ -573,18 +574,19 @@ pub async fn keep_results(reports: &[(String, String)]) -> Result<(), StorageErr
     done.await
 }
 
-/// The test reports `keep_results` kept, as (name, text).
-pub async fn kept_results() -> Vec<(String, String)> {
-    let Some(list) = kept(RESULTS, "reports").await else {
-        return Vec::new();
-    };
-    js_sys::Array::from(&list)
+/// The test reports `keep_results` kept, as (name, text), with the name of the board's file
+/// they belong to.
+pub async fn kept_results() -> Option<(String, Vec<(String, String)>)> {
+    let board = kept(RESULTS, "board").await?.as_string()?;
+    let list = kept(RESULTS, "reports").await?;
+    let reports = js_sys::Array::from(&list)
         .iter()
         .filter_map(|pair| {
             let pair = js_sys::Array::from(&pair);
             Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
         })
-        .collect()
+        .collect();
+    Some((board, reports))
 }
 
 /// The value under `field` of the record kept under `key`.
@@ -595,7 +597,7 @@ async fn kept(key: &str, field: &str) -> Option<JsValue> {
     let record = request(store.get(&key.into()).ok()?).await.ok()?;
     Reflect::get(&record, &field.into())
         .ok()
-        .filter(|v| v.is_object())
+        .filter(|v| v.is_object() || v.is_string())
 }
 
 /// The handles `keep_link` kept: the file's and, if it was found in one, the folder's.

@@ -87,6 +87,27 @@ fn count(counts: &mut Vec<(String, usize)>, word: Option<&str>) {
     }
 }
 
+/// Text from the file made safe in Markdown: one line, and no character that would start a
+/// heading, a table cell, emphasis, a link or HTML.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+    {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Health {
     /// The findings of one kind.
     pub fn of(&self, kind: Kind) -> impl Iterator<Item = &Finding> {
@@ -102,7 +123,10 @@ impl Health {
         }
         out.push('\n');
         for (title, counts) in [("Status", &self.by_status), ("Priority", &self.by_priority)] {
-            let parts: Vec<String> = counts.iter().map(|(w, n)| format!("{w} {n}")).collect();
+            let parts: Vec<String> = counts
+                .iter()
+                .map(|(w, n)| format!("{} {n}", plain(w)))
+                .collect();
             out.push_str(&format!("\n**{title}:** {}\n", parts.join(" · ")));
         }
         let found: Vec<Kind> = Kind::ALL
@@ -117,9 +141,9 @@ impl Health {
             out.push_str(&format!("\n### {} ({})\n\n", kind.title(), findings.len()));
             for f in findings.iter().take(50) {
                 if f.detail.is_empty() {
-                    out.push_str(&format!("- {}\n", f.id));
+                    out.push_str(&format!("- {}\n", plain(&f.id)));
                 } else {
-                    out.push_str(&format!("- {}: {}\n", f.id, f.detail));
+                    out.push_str(&format!("- {}: {}\n", plain(&f.id), plain(&f.detail)));
                 }
             }
             if findings.len() > 50 {
@@ -270,7 +294,7 @@ mod tests {
         );
         assert!(
             md.contains(
-                "**Status:** implemented 1 · in_progress 1 · tested 1 · none 1 · deprecated 1"
+                "**Status:** implemented 1 · in\\_progress 1 · tested 1 · none 1 · deprecated 1"
             ),
             "{md}"
         );

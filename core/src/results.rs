@@ -18,6 +18,9 @@ use std::fmt;
 use crate::board::{Board, EntryIndex};
 use crate::stage::Stage;
 
+/// Deeper nesting than this is refused: real reports nest suites two or three deep.
+const MAX_DEPTH: usize = 64;
+
 /// The largest report accepted: real ones are a few megabytes at most.
 pub const MAX_REPORT_BYTES: usize = 64 * 1024 * 1024;
 
@@ -124,11 +127,29 @@ pub fn read_report(source: &str, bytes: &[u8]) -> Result<Report, ReportError> {
         .find_map(|n| n.attribute("timestamp"))
         .map(str::to_owned);
     let mut cases = Vec::new();
-    for case in root.descendants().filter(|n| n.has_tag_name("testcase")) {
-        let suite_file = case
-            .ancestors()
-            .filter(|n| n.has_tag_name("testsuite"))
-            .find_map(|n| n.attribute("file"));
+    // Top down, each suite handing its `file` to what it holds: one visit per element, and a
+    // depth no real report reaches ends the walk with a message instead of freezing the tab.
+    let mut stack = vec![(root, None::<&str>, 0usize)];
+    while let Some((node, suite_file, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Err(error(
+                0,
+                0,
+                format!("suites are nested more than {MAX_DEPTH} deep; no test runner writes that"),
+            ));
+        }
+        if !node.has_tag_name("testcase") {
+            let file = if node.has_tag_name("testsuite") {
+                node.attribute("file").or(suite_file)
+            } else {
+                suite_file
+            };
+            for child in node.children().filter(|n| n.is_element()).rev() {
+                stack.push((child, file, depth + 1));
+            }
+            continue;
+        }
+        let case = node;
         let mut outcome = Outcome::Passed;
         let mut message = None;
         let mut flaky = false;
@@ -179,13 +200,20 @@ fn first_line(node: &roxmltree::Node) -> Option<String> {
 fn stem(path: &str) -> String {
     let path = path.trim().replace('\\', "/");
     let path = path.trim_start_matches("./").trim_start_matches('/');
-    let file = path.rsplit('/').next().unwrap_or(path);
-    let cut = match file.find('.') {
-        // `x.test.ts`, `x.spec.js`: everything from the first dot of the file name.
-        Some(dot) if dot > 0 => path.len() - file.len() + dot,
-        _ => path.len(),
-    };
-    path[..cut].to_ascii_lowercase()
+    let mut stem = path.to_ascii_lowercase();
+    // The extension, then a test suffix (`x.test.ts`, `x.spec.js`, `x.e2e.ts`): the file's own
+    // name keeps its other dots (`users.service.spec.ts` is `users.service`).
+    let file_start = stem.rfind('/').map_or(0, |i| i + 1);
+    if let Some(dot) = stem[file_start..].rfind('.').filter(|&d| d > 0) {
+        stem.truncate(file_start + dot);
+    }
+    for suffix in [".test", ".spec", ".e2e", ".it", ".unit"] {
+        if stem.len() > file_start + suffix.len() && stem.ends_with(suffix) {
+            stem.truncate(stem.len() - suffix.len());
+            break;
+        }
+    }
+    stem
 }
 
 /// Whether `a` ends with `b` at a path boundary (or the other way round): `tests/auth/x`
@@ -218,6 +246,9 @@ fn case_files(case: &TestCase) -> Vec<String> {
         for keep in (1..=parts.len()).rev() {
             files.push(parts[..keep].join("/").to_ascii_lowercase());
         }
+    } else if !class.contains(' ') {
+        // A module at the root (pytest's `test_login` for `test_login.py`).
+        files.push(class.to_ascii_lowercase());
     }
     // A name written as a path (`tests/x.spec.ts > works`, Playwright's `x.spec.ts:12:3`).
     let named = case.name.split([' ', '>']).next().unwrap_or_default();
@@ -252,14 +283,19 @@ struct Wanted {
 fn wanted(item: &str) -> Wanted {
     let item = item.trim();
     let (file, test) = match item.split_once("::") {
-        Some((file, test)) if file.contains('/') || file.contains('.') => (
-            file,
-            Some(test.rsplit("::").next().unwrap_or(test).to_owned()),
-        ),
+        Some((file, test)) if file.contains('/') || file.contains('.') => {
+            // `Class::test[a::b]`: the test's own name, before any parameters.
+            let plain = test.split('[').next().unwrap_or(test);
+            (
+                file,
+                Some(plain.rsplit("::").next().unwrap_or(plain).to_owned()),
+            )
+        }
         _ => (item, None),
     };
     // `module::tests::name` with no file in it: a Rust test path.
-    let rust_path = (!file.contains('/') && item.contains("::")).then(|| item.to_owned());
+    let rust_path = (!file.contains('/') && !file.contains('.') && item.contains("::"))
+        .then(|| item.to_owned());
     let file = if rust_path.is_some() {
         String::new()
     } else {
@@ -305,13 +341,23 @@ impl Wanted {
 /// ends in digits (`REQ-007` is `req007`, written `REQ-007`, `req_007` or `req007`). An id
 /// without a number is too likely a common word to be found in names.
 fn id_key(id: &str) -> Option<String> {
-    id.bytes().last().filter(u8::is_ascii_digit)?;
-    let key: String = id
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    key.bytes().any(|b| b.is_ascii_alphabetic()).then_some(key)
+    // Only the plain form, words then one number (`REQ-007`, `AUTH_API-4`): an id such as
+    // `REQ-1.2` would read as `req12` and take another requirement's tests.
+    let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let (words, number) = id.split_at(id.len() - digits);
+    let plain = digits > 0
+        && words.bytes().any(|b| b.is_ascii_alphabetic())
+        && words
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'-' | b'_'));
+    plain.then(|| {
+        let letters: String = words
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        format!("{letters}{number}")
+    })
 }
 
 /// The ids a test's name may hold, as `id_key`s: each run of digits with the words before
@@ -346,7 +392,18 @@ fn id_keys_in(text: &str) -> Vec<String> {
             if j == word_end {
                 break;
             }
-            key = format!("{}{key}", text[j..word_end].to_ascii_lowercase());
+            let word = &text[j..word_end];
+            // In `TestREQ007Login` the id's word is the capitals that end the run.
+            let capitals = word.len()
+                - word
+                    .bytes()
+                    .rev()
+                    .take_while(u8::is_ascii_uppercase)
+                    .count();
+            if capitals > 0 && capitals < word.len() && start == digits_start {
+                keys.push(format!("{}{key}", word[capitals..].to_ascii_lowercase()));
+            }
+            key = format!("{}{key}", word.to_ascii_lowercase());
             keys.push(key.clone());
             start = j;
         }
@@ -400,6 +457,18 @@ pub struct Evidence {
     pub by_entry: Vec<Vec<Matched>>,
     /// Results that match no requirement: (report, case).
     pub unmatched: Vec<(usize, usize)>,
+    /// Per entry, what its matches were worked out from (its id and test items), so a change
+    /// that leaves them alone (a move) is not matched again.
+    signatures: Vec<u64>,
+}
+
+/// What a card's matches depend on, hashed: its id and its test items.
+fn signature(card: &crate::requirement::Card) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    card.id.as_str().hash(&mut hasher);
+    card.tests.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A move the results support.
@@ -504,10 +573,15 @@ impl Evidence {
                 }
             }
         }
+        let mut signatures = vec![0; board.len()];
+        for (entry, card) in board.cards() {
+            signatures[entry] = signature(card);
+        }
         Evidence {
             reports,
             by_entry,
             unmatched,
+            signatures,
         }
     }
 
@@ -515,14 +589,27 @@ impl Evidence {
     /// every case is tried against each, so it is for a few entries; a new board is gathered
     /// anew.
     pub fn refresh(&mut self, board: &Board, entries: &[EntryIndex]) {
-        if self.by_entry.len() != board.len() {
+        // Only the entries whose id or tests changed (a move changes neither); many of them,
+        // or another board, are gathered anew through the index.
+        let changed: Vec<EntryIndex> = entries
+            .iter()
+            .copied()
+            .filter(|&e| board.card(e).map(signature) != self.signatures.get(e).copied())
+            .collect();
+        if changed.is_empty() {
+            return;
+        }
+        if self.by_entry.len() != board.len() || changed.len() > 16 {
             *self = Evidence::gather(board, std::mem::take(&mut self.reports));
             return;
         }
-        for &entry in entries {
+        for &entry in &changed {
             let Some(card) = board.card(entry) else {
                 continue;
             };
+            if let Some(slot) = self.signatures.get_mut(entry) {
+                *slot = signature(card);
+            }
             let items: Vec<Wanted> = card.tests.iter().map(|t| wanted(t)).collect();
             let key = id_key(card.id.as_str());
             let mut matched = Vec::new();
@@ -566,15 +653,20 @@ impl Evidence {
         let mut all = std::mem::take(&mut self.reports);
         for report in reports {
             all.retain(|r| r.source != report.source);
-            let newer: Vec<(&str, &str)> = report
+            // A test is its file, class and name: suites of different files may share titles.
+            let newer: Vec<(&str, &str, Option<&str>)> = report
                 .cases
                 .iter()
-                .map(|c| (c.classname.as_str(), c.name.as_str()))
+                .map(|c| (c.classname.as_str(), c.name.as_str(), c.file.as_deref()))
                 .collect();
             for older in &mut all {
-                older
-                    .cases
-                    .retain(|c| !newer.contains(&(c.classname.as_str(), c.name.as_str())));
+                older.cases.retain(|c| {
+                    !newer.iter().any(|&(class, name, file)| {
+                        class == c.classname
+                            && name == c.name
+                            && (file.is_none() || c.file.is_none() || file == c.file.as_deref())
+                    })
+                });
             }
             all.push(report);
         }
@@ -620,12 +712,28 @@ impl Evidence {
         let mut out = Vec::new();
         for (entry, card) in board.cards() {
             let tally = self.tally(entry);
-            if !tally.ran() || card.read_only || card.history_not_a_list {
+            if !tally.ran() || card.read_only || card.history_not_a_list || card.deprecated {
+                continue;
+            }
+            // Only results newer than the card's last move say anything about its stage now.
+            let newest = self
+                .of(entry)
+                .filter_map(|(_, m)| self.reports.get(m.report)?.timestamp.as_deref())
+                .filter_map(minute)
+                .max();
+            let moved = card.last_move.as_ref().and_then(|(_, at)| minute(at));
+            if let (Some(newest), Some(moved)) = (newest, moved)
+                && newest < moved
+            {
                 continue;
             }
             let to = match card.stage {
                 Stage::TestWritten if tally.failed > 0 => Stage::Red,
-                Stage::Red if tally.failed == 0 && !card.code.is_empty() => Stage::Green,
+                Stage::Red
+                    if tally.failed == 0 && !card.code.is_empty() && self.all_ran(entry, card) =>
+                {
+                    Stage::Green
+                }
                 Stage::Green | Stage::Reviewed if tally.failed > 0 => Stage::Red,
                 _ => continue,
             };
@@ -639,9 +747,10 @@ impl Evidence {
                 (_, 0) => format!("all {ran} tests passed"),
                 (_, failed) => format!("{failed} of {ran} tests failed"),
             };
-            // The latest report among its results names the move.
+            // The report of a failure names a move to Red; else the latest of its results.
             let report = self
                 .of(entry)
+                .filter(|(c, _)| to != Stage::Red || c.outcome == Outcome::Failed)
                 .map(|(_, m)| m.report)
                 .max()
                 .and_then(|r| self.reports.get(r));
@@ -655,11 +764,45 @@ impl Evidence {
                     "test results: {}",
                     report.map_or("a report", |r| r.source.as_str())
                 ),
-                at: report.and_then(|r| r.timestamp.clone()),
+                // A timestamp the history can trust: ISO 8601 with its zone; else the move
+                // takes the time it is applied.
+                at: report
+                    .and_then(|r| r.timestamp.clone())
+                    .filter(|t| zoned_iso(t)),
             });
         }
         out
     }
+}
+
+impl Evidence {
+    /// Whether every test item the card lists has a result (a test it names that never ran
+    /// leaves Green unproven).
+    fn all_ran(&self, entry: EntryIndex, card: &crate::requirement::Card) -> bool {
+        card.tests.iter().map(|t| wanted(t)).all(|w| {
+            self.of(entry).any(|(case, _)| {
+                case.outcome != Outcome::Skipped && w.matches(case, &case_files(case))
+            })
+        })
+    }
+}
+
+/// An ISO 8601 time cut to the minute (`2026-11-29T10:15`), for comparing times written by
+/// different tools; `None` when the text is not one.
+fn minute(at: &str) -> Option<&str> {
+    let head = at.get(..16)?;
+    let b = head.as_bytes();
+    let shape = b[4] == b'-' && b[7] == b'-' && matches!(b[10], b'T' | b' ') && b[13] == b':';
+    shape.then_some(head)
+}
+
+/// Whether `at` is an ISO 8601 time with its zone (`Z` or `±hh:mm`), as `tdd_history` writes.
+fn zoned_iso(at: &str) -> bool {
+    minute(at).is_some()
+        && (at.ends_with('Z')
+            || at
+                .get(at.len().saturating_sub(6)..)
+                .is_some_and(|z| z.starts_with(['+', '-']) && z.as_bytes().get(3) == Some(&b':')))
 }
 
 #[cfg(test)]

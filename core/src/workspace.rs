@@ -341,15 +341,27 @@ impl Workspace {
                 let board = self.board.as_mut().ok_or(MoveError::NoSuchCard)?;
                 let mut states: Vec<(EntryIndex, Box<Entry>, Box<Entry>)> =
                     Vec::with_capacity(moves.len());
-                for mv in &moves {
-                    let before = board.snapshot(mv.entry).ok_or(MoveError::NoSuchCard)?;
-                    if let Err(e) = board.apply_move(mv) {
-                        // Put back what moved already, latest first.
-                        for (index, before, _) in states.into_iter().rev() {
-                            board.restore(index, *before);
-                        }
-                        return Err(e);
+                // One move per card: undo puts each card back from one state.
+                for (i, mv) in moves.iter().enumerate() {
+                    if moves[..i].iter().any(|m| m.entry == mv.entry) {
+                        return Err(MoveError::NoSuchCard);
                     }
+                }
+                for mv in &moves {
+                    let applied = board
+                        .snapshot(mv.entry)
+                        .ok_or(MoveError::NoSuchCard)
+                        .and_then(|before| board.apply_move(mv).map(|_| before));
+                    let before = match applied {
+                        Ok(before) => before,
+                        Err(e) => {
+                            // Put back what moved already, latest first.
+                            for (index, before, _) in states.into_iter().rev() {
+                                board.restore(index, *before);
+                            }
+                            return Err(e);
+                        }
+                    };
                     let after = board.snapshot(mv.entry).ok_or(MoveError::NoSuchCard)?;
                     states.push((mv.entry, Box::new(before), Box::new(after)));
                 }

@@ -23,8 +23,13 @@ pub fn import_result_files(state: AppState, chosen: Vec<File>) {
         let mut problems = Vec::new();
         for file in &chosen {
             let file = files::read(file).await;
-            match file.bytes {
-                Ok(bytes) => read.push((file.name, String::from_utf8_lossy(&bytes).into_owned())),
+            match file.bytes.map(String::from_utf8) {
+                Ok(Ok(text)) => read.push((file.name, text)),
+                // The reader says where the text stops being UTF-8.
+                Ok(Err(e)) => match read_report(&file.name, e.as_bytes()) {
+                    Err(e) => problems.push(e.to_string()),
+                    Ok(_) => problems.push(format!("{}: not UTF-8 text", file.name)),
+                },
                 Err(e) => problems.push(e),
             }
         }
@@ -32,16 +37,19 @@ pub fn import_result_files(state: AppState, chosen: Vec<File>) {
     });
 }
 
-/// Brings back the test reports kept with the board at the last visit, once the board is.
+/// Brings back the test reports kept with the board at the last visit, once the board is,
+/// when it reads the same file.
 pub fn restore_results(state: AppState) {
     let saving = use_context::<super::saving::Saving>();
     spawn_local(async move {
-        let kept = crate::storage::kept_results().await;
-        if kept.is_empty() {
+        let Some((board, kept)) = crate::storage::kept_results().await else {
             return;
-        }
+        };
         super::saving::after_restore(saving, state, move || {
-            state.add_result_files(kept, Vec::new(), true)
+            let same = state.with_board(|b| b.is_some_and(|b| b.file_name() == board));
+            if same {
+                state.add_result_files(kept, Vec::new(), true);
+            }
         });
     });
 }
@@ -77,15 +85,18 @@ impl AppState {
             }
             return;
         }
+        // Results of another board give way to this one's.
+        let this = self.with_board(|b| b.map(|b| (b.origin(), b.file_name().to_owned())));
+        if self.results_for.get_value() != this {
+            self.result_files.set_value(Vec::new());
+            self.evidence.set_value(Default::default());
+            self.results_for.set_value(this.clone());
+        }
         self.result_files.update_value(|files| {
             for (name, text) in kept {
                 files.retain(|(n, _)| *n != name);
                 files.push((name, text));
             }
-        });
-        let files = self.result_files.get_value();
-        spawn_local(async move {
-            let _ = crate::storage::keep_results(&files).await;
         });
         let read = reports.len();
         let cases: usize = reports.iter().map(|r| r.cases.len()).sum();
@@ -93,6 +104,17 @@ impl AppState {
             if let Some(board) = ws.board() {
                 self.evidence.update_value(|e| e.add(board, reports));
             }
+        });
+        // Files whose every result a newer report replaced are let go.
+        let names: Vec<String> = self
+            .evidence
+            .with_value(|e| e.reports.iter().map(|r| r.source.clone()).collect());
+        self.result_files
+            .update_value(|files| files.retain(|(n, _)| names.contains(n)));
+        let files = self.result_files.get_value();
+        let board = this.map(|t| t.1).unwrap_or_default();
+        spawn_local(async move {
+            let _ = crate::storage::keep_results(&board, &files).await;
         });
         let unmatched = self.evidence.with_value(|e| e.unmatched.len());
         let suggested = self.suggestions_untracked().len();
@@ -378,6 +400,12 @@ pub fn HealthPanel() -> impl IntoView {
     };
     view! {
         <section class="health" aria-label="Health">
+            // Outside the fold: a filtered board always shows the way back.
+            {move || state.health_filter.get().map(|kind| view! {
+                <button type="button" class="health-filter" on:click=move |_| show_only(None)>
+                    {format!("Show all cards (now: {})", kind.title())}
+                </button>
+            })}
             <details prop:open=move || open.get() on:toggle=move |ev| {
                 let details: web_sys::HtmlDetailsElement = leptos::wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::Element>(&ev));
                 open.set(details.open());
@@ -386,11 +414,6 @@ pub fn HealthPanel() -> impl IntoView {
                 <p class="muted">{counts}</p>
                 <div class="health-actions">
                     <button type="button" on:click=copy>"Copy summary"</button>
-                    {move || state.health_filter.get().map(|kind| view! {
-                        <button type="button" on:click=move |_| show_only(None)>
-                            {format!("Show all cards (now: {})", kind.title())}
-                        </button>
-                    })}
                 </div>
                 <ul class="health-kinds">{kinds}{unmatched}</ul>
             </details>

@@ -102,6 +102,8 @@ pub struct AppState {
     pub evidence: StoredValue<traceboard_core::results::Evidence>,
     /// The reports' files (name, text) behind `evidence`, kept with the board in storage.
     pub result_files: StoredValue<Vec<(String, String)>>,
+    /// The board the results belong to: its lineage and its file's name.
+    pub results_for: StoredValue<Option<(BoardId, String)>>,
     /// Bumped when test results arrive or are matched again.
     pub results_revision: RwSignal<u64>,
     /// Bumped after every change, for autosave.
@@ -143,6 +145,7 @@ impl AppState {
             evidence: StoredValue::new(Default::default()),
             results_revision: RwSignal::new(0),
             result_files: StoredValue::new(Vec::new()),
+            results_for: StoredValue::new(None),
             details_for: RwSignal::new(None),
             details_typing: RwSignal::new(false),
             new_requirement: RwSignal::new(None),
@@ -582,29 +585,43 @@ impl AppState {
     /// Matches the test results again: for `entries` after their change, or for the whole
     /// board after it was swapped (`None`). Nothing to do without results.
     fn match_results(&self, entries: Option<&[EntryIndex]>) {
-        if self.evidence.with_value(|e| e.reports.is_empty()) {
+        if self.result_files.with_value(Vec::is_empty) {
             return;
         }
-        self.ws.with_value(|ws| {
-            self.evidence.update_value(|e| match ws.board() {
-                Some(board) => match entries {
-                    Some(entries) => e.refresh(board, entries),
-                    None => {
-                        *e = traceboard_core::results::Evidence::gather(
-                            board,
-                            std::mem::take(&mut e.reports),
-                        )
-                    }
-                },
-                None => *e = Default::default(),
-            })
-        });
-        // Closing the board lets its results go, here and in storage.
-        if self.ws.with_value(|ws| ws.board().is_none()) {
-            self.result_files.set_value(Vec::new());
-            leptos::task::spawn_local(async move {
-                let _ = crate::storage::keep_results(&[]).await;
+        if let Some(entries) = entries {
+            self.ws.with_value(|ws| {
+                if let Some(board) = ws.board() {
+                    self.evidence.update_value(|e| e.refresh(board, entries));
+                }
             });
+        } else {
+            // Another board: the results are its own when it reads the same file (the same
+            // lineage, or the file imported again); another file's board never gets them,
+            // and they come back when undo brings their board back.
+            let files = self.result_files.get_value();
+            let reports = self.ws.with_value(|ws| {
+                let board = ws.board()?;
+                let ours = self.results_for.with_value(|f| {
+                    f.as_ref().is_some_and(|(origin, name)| {
+                        *origin == board.origin() || name == board.file_name()
+                    })
+                });
+                ours.then(|| {
+                    files
+                        .iter()
+                        .filter_map(|(name, text)| {
+                            traceboard_core::results::read_report(name, text.as_bytes()).ok()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            });
+            let evidence = self.ws.with_value(|ws| match (ws.board(), reports) {
+                (Some(board), Some(reports)) => {
+                    traceboard_core::results::Evidence::gather(board, reports)
+                }
+                _ => Default::default(),
+            });
+            self.evidence.set_value(evidence);
         }
         self.results_revision.update(|r| *r += 1);
     }

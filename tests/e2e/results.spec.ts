@@ -2,7 +2,7 @@
 // support applied one by one or all at once (one undo), and a broken report explained.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { card, column, download, expectCardIn, fileAction, fixture } from './helpers';
+import { card, column, download, expectCardIn, fileAction, fixture, importMatrix } from './helpers';
 
 async function importResults(page: Page, name: string) {
   const chooser = page.waitForEvent('filechooser');
@@ -73,10 +73,14 @@ test('the results are kept with the board: a reload shows them again', async ({ 
   await page.reload();
   await expect(card(page, 'REQ-005')).toContainText('1 failed');
   await expect(page.getByRole('region', { name: 'Suggested moves' }).getByRole('listitem')).toHaveCount(3);
-  // Closing the board lets them go.
-  await (await fileAction(page, 'Close board')).click();
-  await page.getByRole('button', { name: 'Try the example board' }).click();
+  // Another file's board never gets them; undo brings back the board they belong to, and
+  // them with it.
+  await importMatrix(page, fixture('journey_python.json'));
+  await expect(card(page, 'REQ-005')).toBeVisible();
   await expect(card(page, 'REQ-005')).not.toContainText('failed');
+  await expect(page.getByRole('region', { name: 'Suggested moves' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(card(page, 'REQ-005')).toContainText('1 failed');
 });
 
 test('the health panel: findings focus their cards, a kind shows alone, the summary copies', async ({ page, context }) => {

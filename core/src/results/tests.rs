@@ -433,3 +433,58 @@ fn a_newer_report_replaces_the_older_results_and_an_edit_matches_again() {
         Evidence::gather(&edited, evidence.reports.clone())
     );
 }
+
+#[test]
+fn review_cases_match_and_suggest_only_what_the_evidence_says() {
+    // File names with dots of their own, bare pytest items, parameters with `::`, CamelCase.
+    assert_eq!(
+        stem("src/users/users.service.spec.ts"),
+        "src/users/users.service"
+    );
+    assert_ne!(
+        stem("src/users/users.controller.spec.ts"),
+        stem("src/users/users.service.spec.ts")
+    );
+    assert_eq!(stem("tests/test.auth.py"), "tests/test.auth");
+    assert!(wanted("test_login.py::test_valid").rust_path.is_none());
+    assert_eq!(
+        wanted("x.py::TestZ::test_y[a::b]").test.as_deref(),
+        Some("test_y")
+    );
+    assert!(id_keys_in("TestREQ007Login").contains(&"req007".to_owned()));
+    assert_eq!(id_key("REQ-1.2"), None);
+    // Suites nested past any real report are refused at once, not walked for minutes.
+    let deep = format!(
+        "{}<testcase name=\"x\"/>{}",
+        "<testsuite>".repeat(500),
+        "</testsuite>".repeat(500)
+    );
+    assert!(read_report("deep.xml", deep.as_bytes()).is_err());
+
+    let matrix = r#"{"requirements": [
+      {"id": "S-1", "ears": "a", "tdd_stage": "green", "tests": ["src/users/users.service.spec.ts"], "code": ["c"], "tdd_history": [{"from": "red", "to": "green"}]},
+      {"id": "S-2", "ears": "b", "tdd_stage": "green", "status": "deprecated", "tests": ["src/users/users.controller.spec.ts"], "code": ["c"], "tdd_history": [{"from": "red", "to": "green"}]},
+      {"id": "S-3", "ears": "c", "tdd_stage": "green", "tests": ["test_login.py::test_valid"], "code": ["c"],
+       "tdd_history": [{"from": "red", "to": "green", "at": "2026-12-01T09:00:00Z"}]},
+      {"id": "S-4", "ears": "d", "tdd_stage": "red", "tests": ["a_test.py", "b_test.py"], "code": ["c"]}
+    ]}"#;
+    let board = Board::import("m.json", matrix.as_bytes())
+        .expect("imports")
+        .0;
+    let report = br#"<testsuites><testsuite timestamp="2026-11-30T10:00:00">
+      <testcase classname="src/users/users.controller.spec.ts" name="fails"><failure message="x"/></testcase>
+      <testcase classname="src/users/users.service.spec.ts" name="passes"/>
+      <testcase classname="test_login" name="test_valid"><failure message="old"/></testcase>
+      <testcase classname="a_test" name="only_a_ran"/>
+    </testsuite></testsuites>"#;
+    let evidence = Evidence::gather(&board, vec![read_report("r.xml", report).expect("reads")]);
+    let tally = |id: &str| evidence.tally(board.find(id).expect("id"));
+    assert_eq!((tally("S-1").passed, tally("S-1").failed), (1, 0));
+    assert_eq!(tally("S-3").failed, 1);
+    // S-2 is deprecated, S-3's failure is older than its last move, S-4's b_test never ran.
+    assert!(
+        evidence.suggestions(&board).is_empty(),
+        "{:?}",
+        evidence.suggestions(&board)
+    );
+}
