@@ -712,18 +712,21 @@ fn read_history(history: Option<&Value>) -> History {
     (was_red, was_green, last_move, skipped)
 }
 
+/// The origin schema's lists of a requirement (arrays of strings).
+pub const ORIGIN_LISTS: [&str; 6] = [
+    "tests",
+    "code",
+    "tasks",
+    "notes",
+    "ux_artifacts",
+    "arch_artifacts",
+];
+
 /// Where a requirement object breaks the origin schema's types: its lists that are not lists,
 /// its words that are not texts.
 fn schema_problems(obj: &Map<String, Value>) -> Vec<String> {
     let mut problems = Vec::new();
-    for key in [
-        "tests",
-        "code",
-        "tasks",
-        "notes",
-        "ux_artifacts",
-        "arch_artifacts",
-    ] {
+    for key in ORIGIN_LISTS {
         match obj.get(key) {
             None | Some(Value::Null | Value::Array(_)) => {}
             Some(other) => problems.push(format!("{key} is a {}, not a list", json_kind(other))),

@@ -747,14 +747,7 @@ impl Board {
             .chain(&self.fields.code)
             .cloned()
             .collect();
-        for key in [
-            "tests",
-            "code",
-            "tasks",
-            "notes",
-            "ux_artifacts",
-            "arch_artifacts",
-        ] {
+        for key in crate::requirement::ORIGIN_LISTS {
             lists.push(KeyPath::key(key));
         }
         for key in lists {
