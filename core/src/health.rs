@@ -40,6 +40,26 @@ impl Kind {
         Kind::NoTasks,
     ];
 
+    /// The kind as a word for a link (`#health=no-tests`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::NoTests => "no-tests",
+            Kind::NoCode => "no-code",
+            Kind::NoTasks => "no-tasks",
+            Kind::GreenWithoutCode => "green-without-code",
+            Kind::RedWithoutTests => "red-without-tests",
+            Kind::ReviewedFailing => "reviewed-failing",
+            Kind::SkippedStage => "skipped-stage",
+            Kind::DuplicateId => "duplicate-id",
+            Kind::Schema => "schema",
+        }
+    }
+
+    /// The kind a `key` names.
+    pub fn parse(key: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     /// The kind as a heading.
     pub fn title(self) -> &'static str {
         match self {

@@ -73,6 +73,8 @@ pub struct Card {
     pub history_not_a_list: bool,
     pub owner: Option<String>,
     pub story: Option<String>,
+    /// `risk_level` (or `risk`) as the file writes it.
+    pub risk: Option<String>,
     /// The requirement is a plain text in the file (a map of texts keyed by id): it shows,
     /// but a move would have to rewrite its shape, so it cannot move.
     pub read_only: bool,
@@ -99,6 +101,8 @@ struct Facts {
     history: (bool, bool),
     /// The file writes a stage the board reads: nothing is inferred.
     written: bool,
+    /// The `at` of the last `tdd_history` step into each stage, Backlog first.
+    entered: [Option<String>; 5],
     /// The reason already given (a `tdd_stage` that is not a stage, a plain text) stays.
     keep_reason: bool,
 }
@@ -294,7 +298,8 @@ impl Card {
                 .flatten()
         });
         let family = status.as_deref().and_then(StatusFamily::of);
-        let (was_red, was_green, last_move, skipped) = read_history(obj.get("tdd_history"));
+        let (was_red, was_green, last_move, skipped, entered) =
+            read_history(obj.get("tdd_history"));
         let tasks = obj.get("tasks").and_then(Value::as_array).map(Vec::len);
         let schema = schema_problems(obj);
         let approved = obj
@@ -335,6 +340,9 @@ impl Card {
             ),
             owner: one(&fields.owner, OWNER_KEYS),
             story: one(&fields.story, STORY_KEYS),
+            risk: ["risk_level", "risk"]
+                .into_iter()
+                .find_map(|k| obj.get(k).and_then(scalar_text)),
             read_only: false,
             tasks,
             schema,
@@ -344,6 +352,7 @@ impl Card {
                 history: (was_red, was_green),
                 written: stage.is_some(),
                 keep_reason,
+                entered,
             },
         };
         Ok(card)
@@ -402,6 +411,7 @@ impl Card {
             history_not_a_list: false,
             owner: None,
             story: None,
+            risk: None,
             read_only: true,
             unknown_status: false,
             tasks: None,
@@ -412,6 +422,12 @@ impl Card {
                 ..Facts::default()
             },
         }
+    }
+
+    /// When the card entered its current stage: the `at` of the last `tdd_history` step into
+    /// it, as the file writes it; `None` when no step records it.
+    pub fn stage_since(&self) -> Option<&str> {
+        self.facts.entered[self.stage.index()].as_deref()
     }
 
     /// Whether the card's id, text, tests or code contain `needle`, which must be lower case,
@@ -671,12 +687,19 @@ fn sort_paths(items: Vec<String>, tests: &mut Vec<String>, code: &mut Vec<String
 /// Reads `tdd_history` for whether the card was ever Red or Green, and its last move.
 /// What a `tdd_history` says: whether the card was Red, Green, its last move (by, at), and
 /// the first forward move that skipped Red before Green or Green before Reviewed with no note.
-type History = (bool, bool, Option<(String, String)>, Option<String>);
+type History = (
+    bool,
+    bool,
+    Option<(String, String)>,
+    Option<String>,
+    [Option<String>; 5],
+);
 
 fn read_history(history: Option<&Value>) -> History {
     let Some(Value::Array(moves)) = history else {
-        return (false, false, None, None);
+        return (false, false, None, None, Default::default());
     };
+    let mut entered: [Option<String>; 5] = Default::default();
     let mut was_red = false;
     let mut was_green = false;
     let mut skipped = None;
@@ -688,6 +711,9 @@ fn read_history(history: Option<&Value>) -> History {
                 .and_then(Stage::parse)
         };
         let (from, to) = (stage("from"), stage("to"));
+        if let (Some(to), Some(at)) = (to, step.get("at").and_then(scalar_text)) {
+            entered[to.index()] = Some(at);
+        }
         match to {
             Some(Stage::Red) => was_red = true,
             Some(Stage::Green) => was_green = true,
@@ -709,7 +735,7 @@ fn read_history(history: Option<&Value>) -> History {
         let field = |k: &str| step.get(k).and_then(scalar_text).unwrap_or_default();
         (field("by"), field("at"))
     });
-    (was_red, was_green, last_move, skipped)
+    (was_red, was_green, last_move, skipped, entered)
 }
 
 /// The origin schema's lists of a requirement (arrays of strings).

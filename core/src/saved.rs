@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::board::Board;
+use crate::columns::Layout;
 use crate::fields::Fields;
 use crate::team::{Owner, Team, read_agent_files};
 use crate::workspace::Workspace;
@@ -58,6 +59,10 @@ pub struct SavedBoard {
     /// `None` when there are none.
     #[serde(default)]
     pub conflicts: Option<String>,
+    /// The columns' limits, the sort and the lanes; saves written before it read as the
+    /// default layout.
+    #[serde(default)]
+    pub layout: Layout,
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -111,6 +116,7 @@ impl SavedBoard {
                 .map(Board::open_conflicts)
                 .filter(|c| !c.is_empty())
                 .map(|c| crate::merge::Conflict::list_to_json(&c)),
+            layout: ws.layout().clone(),
             matrix,
         })
     }
@@ -159,10 +165,9 @@ impl SavedBoard {
                 }
             }
         });
-        Restored {
-            workspace: Workspace::restored(board, self.team()),
-            problem,
-        }
+        let mut workspace = Workspace::restored(board, self.team());
+        workspace.set_layout(self.layout.clone());
+        Restored { workspace, problem }
     }
 
     /// Rebuilds the saved team: its agent files read again, then its owners.
@@ -210,9 +215,16 @@ mod tests {
             override_reason: None,
         }))
         .unwrap();
+        let layout = crate::columns::Layout {
+            wip_limits: [None, None, Some(5), None, None],
+            sort: crate::columns::SortBy::Id,
+            group: crate::columns::GroupBy::Story,
+        };
+        ws.set_layout(layout.clone());
         let saved = SavedBoard::of(&ws, "2026-11-29T10:00:00Z".into()).unwrap();
         let again = SavedBoard::from_json(&saved.to_json()).unwrap();
         assert_eq!(again, saved);
+        assert_eq!(again.restore().workspace.layout(), &layout);
         let restored = again.restore();
         assert!(restored.problem.is_none());
         let back = restored.workspace;

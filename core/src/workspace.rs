@@ -12,6 +12,7 @@
 
 use std::collections::VecDeque;
 
+use crate::columns::Layout;
 use crate::board::{
     Board, BoardId, Edit, Entry, EntryIndex, Move, MoveError, Moved, NewRequirement, Resolution,
 };
@@ -207,6 +208,9 @@ pub struct Workspace {
     redo: Vec<Step>,
     /// The most bytes the history keeps (see `UNDO_BUDGET_BYTES`).
     budget: usize,
+    /// How the person laid the board out: limits, sort and lanes. A view of the board, not a
+    /// change of it, so it is not undone; it is kept with the board (`SavedBoard::layout`).
+    layout: Layout,
 }
 
 impl Default for Workspace {
@@ -224,7 +228,18 @@ impl Workspace {
             undo: VecDeque::new(),
             redo: Vec::new(),
             budget: UNDO_BUDGET_BYTES,
+            layout: Layout::default(),
         }
+    }
+
+    /// How the board is laid out: limits, sort and lanes.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Lays the board out anew; not a change of the board, so not in the history.
+    pub fn set_layout(&mut self, layout: Layout) {
+        self.layout = layout;
     }
 
     /// An empty workspace whose history keeps about `bytes` at most instead of

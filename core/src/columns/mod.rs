@@ -1,0 +1,669 @@
+//! Which cards each column shows, and how: the board's cards grouped by stage after the
+//! person's filters (deprecated shown or hidden, search text, facets such as priority or
+//! whose turn), sorted within each column, and grouped into swimlanes; and the columns' work
+//! in progress limits.
+//!
+//! The shell recomputes the columns after every change and renders the lists it gets; keeping
+//! the rules here lets them be tested natively, without a browser. Like `Card::matches`, it
+//! takes the lower-casing from the caller, because the core carries no Unicode case tables.
+
+use std::cmp::Ordering;
+
+use serde::{Deserialize, Serialize};
+
+use crate::board::{Board, EntryIndex};
+use crate::health::{Kind, health};
+use crate::requirement::Card;
+use crate::results::Evidence;
+use crate::stage::{Stage, normalize_word};
+use crate::team::Team;
+
+/// What a card can be filtered by, beside the search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Facet {
+    Priority,
+    Kind,
+    Risk,
+    Story,
+    Owner,
+    /// Whose turn it is (`Team::turn`): an agent's name.
+    Turn,
+    /// A kind of finding of the health panel (`Kind::key`), or `any`.
+    Health,
+    /// `yes`: the stage was inferred; `no`: read from the file.
+    Inferred,
+    /// `failing`, `passing` or `none` (no test result matched).
+    Results,
+}
+
+/// The value of a facet that picks the cards with no value (no priority, no story).
+pub const NONE: &str = "none";
+
+impl Facet {
+    /// Every facet, in the order the filters show them.
+    pub const ALL: [Facet; 9] = [
+        Facet::Priority,
+        Facet::Kind,
+        Facet::Risk,
+        Facet::Story,
+        Facet::Owner,
+        Facet::Turn,
+        Facet::Health,
+        Facet::Inferred,
+        Facet::Results,
+    ];
+
+    /// Its name in a link (`#priority=high`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Facet::Priority => "priority",
+            Facet::Kind => "type",
+            Facet::Risk => "risk",
+            Facet::Story => "story",
+            Facet::Owner => "owner",
+            Facet::Turn => "turn",
+            Facet::Health => "health",
+            Facet::Inferred => "inferred",
+            Facet::Results => "results",
+        }
+    }
+
+    /// The facet a link's `key` names.
+    pub fn parse(key: &str) -> Option<Facet> {
+        Facet::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Its name as a label.
+    pub fn title(self) -> &'static str {
+        match self {
+            Facet::Priority => "Priority",
+            Facet::Kind => "Type",
+            Facet::Risk => "Risk level",
+            Facet::Story => "Story",
+            Facet::Owner => "Owner",
+            Facet::Turn => "Whose turn",
+            Facet::Health => "Health",
+            Facet::Inferred => "Stage read",
+            Facet::Results => "Test results",
+        }
+    }
+
+    /// The card's value of a facet read from its fields; `None` for the other facets.
+    fn word(self, card: &Card) -> Option<Option<&str>> {
+        let word = match self {
+            Facet::Priority => &card.priority,
+            Facet::Kind => &card.kind,
+            Facet::Risk => &card.risk,
+            Facet::Story => &card.story,
+            Facet::Owner => &card.owner,
+            _ => return None,
+        };
+        Some(word.as_deref().map(str::trim).filter(|w| !w.is_empty()))
+    }
+
+    /// How a value of the facet reads on a chip: "Priority: high", "Health: Missing tests".
+    pub fn describe(self, value: &str) -> String {
+        let shown = match (self, value) {
+            (Facet::Health, "any") => "any finding".to_owned(),
+            (Facet::Health, key) => Kind::parse(key).map_or_else(|| key.to_owned(), |k| k.title().to_owned()),
+            (Facet::Inferred, "yes") => "inferred".to_owned(),
+            (Facet::Inferred, _) => "from the file".to_owned(),
+            (Facet::Turn, agent) => agent.to_owned(),
+            (_, NONE) => format!("no {}", self.title().to_lowercase()),
+            (_, word) => word.to_owned(),
+        };
+        format!("{}: {shown}", self.title())
+    }
+}
+
+/// What the person chose to see. `Default` shows every card that is not deprecated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CardFilter {
+    /// Show deprecated requirements too.
+    pub with_deprecated: bool,
+    /// Show only the cards whose id, text, tests or code contain this text. It must already
+    /// be lower-cased (with the same `lower` given to `columns`) and trimmed; empty shows all.
+    pub search: String,
+    /// Show only the cards that have, for every facet named here, one of its values here.
+    pub facets: Vec<(Facet, String)>,
+}
+
+/// The values a filter chose for each facet; a facet with none chosen lets every card by.
+struct Chosen<'a> {
+    values: [Vec<&'a str>; 9],
+}
+
+impl CardFilter {
+    /// Adds a facet's value (once), keeping the facets in their order.
+    pub fn add(&mut self, facet: Facet, value: &str) {
+        if !self.facets.iter().any(|(f, v)| *f == facet && v == value) {
+            self.facets.push((facet, value.to_owned()));
+            self.facets.sort_by_key(|(f, _)| *f);
+        }
+    }
+
+    /// Whether any facet is chosen or any text searched for.
+    pub fn is_active(&self) -> bool {
+        !self.search.is_empty() || !self.facets.is_empty()
+    }
+
+    /// The facets as a link's pairs (`priority=high`), in order.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        self.facets.iter().map(|(f, v)| (f.key(), v.clone())).collect()
+    }
+
+    /// The facets a link's pairs name; pairs of other keys and empty values are left out.
+    pub fn facets_from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<(Facet, String)> {
+        let mut filter = CardFilter::default();
+        for (key, value) in pairs {
+            if let Some(facet) = Facet::parse(key)
+                && !value.trim().is_empty()
+            {
+                filter.add(facet, value.trim());
+            }
+        }
+        filter.facets
+    }
+
+    fn chosen(&self) -> Chosen<'_> {
+        let mut values: [Vec<&str>; 9] = Default::default();
+        for (facet, value) in &self.facets {
+            values[*facet as usize].push(value.as_str());
+        }
+        Chosen { values }
+    }
+}
+
+/// What the cards are matched against beyond their own fields: the team for whose turn it
+/// is, the test results, and the health findings per entry (worked out only when a filter
+/// asks for them).
+struct Context<'a> {
+    team: &'a Team,
+    evidence: &'a Evidence,
+    /// Per entry, a bit per `Kind` (its index in `Kind::ALL`) found on it.
+    findings: Vec<u16>,
+}
+
+impl Context<'_> {
+    fn has(&self, facet: Facet, value: &str, entry: EntryIndex, card: &Card) -> bool {
+        if let Some(word) = facet.word(card) {
+            return match word {
+                None => value == NONE,
+                Some(word) => word.eq_ignore_ascii_case(value),
+            };
+        }
+        match facet {
+            Facet::Turn => self.team.turn(card.stage) == Some(value),
+            Facet::Health => {
+                let found = self.findings.get(entry).copied().unwrap_or(0);
+                match Kind::ALL.iter().position(|k| k.key() == value) {
+                    Some(bit) => found & (1 << bit) != 0,
+                    None => value == "any" && found != 0,
+                }
+            }
+            Facet::Inferred => card.inferred.is_some() == (value == "yes"),
+            Facet::Results => {
+                let tally = self.evidence.tally(entry);
+                match value {
+                    "failing" => tally.failed > 0,
+                    "passing" => tally.failed == 0 && tally.passed > 0,
+                    _ => tally.failed == 0 && tally.passed == 0,
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The health findings of every entry as bits, one per `Kind`.
+fn findings(board: &Board, evidence: &Evidence) -> Vec<u16> {
+    let mut bits = vec![0u16; board.len()];
+    for finding in health(board, evidence).findings {
+        let bit = Kind::ALL.iter().position(|k| *k == finding.kind).unwrap_or(0);
+        if let Some(slot) = bits.get_mut(finding.entry) {
+            *slot |= 1 << bit;
+        }
+    }
+    bits
+}
+
+/// The entries each column shows, Backlog first, each list in file order, and how many
+/// cards each column holds before the search and the facets (deprecated ones counted only
+/// when shown).
+pub fn columns(
+    board: &Board,
+    team: &Team,
+    evidence: &Evidence,
+    filter: &CardFilter,
+    lower: impl Fn(&str) -> String,
+) -> ([Vec<EntryIndex>; 5], [usize; 5]) {
+    let chosen = filter.chosen();
+    let context = Context {
+        team,
+        evidence,
+        findings: if chosen.values[Facet::Health as usize].is_empty() {
+            Vec::new()
+        } else {
+            findings(board, evidence)
+        },
+    };
+    let mut columns: [Vec<EntryIndex>; 5] = Default::default();
+    let mut totals = [0; 5];
+    for (entry, card) in board.cards() {
+        if card.deprecated && !filter.with_deprecated {
+            continue;
+        }
+        totals[card.stage.index()] += 1;
+        let facets = Facet::ALL.into_iter().all(|facet| {
+            let values = &chosen.values[facet as usize];
+            values.is_empty() || values.iter().any(|v| context.has(facet, v, entry, card))
+        });
+        // The search is the costly test, so it runs last.
+        if facets && (filter.search.is_empty() || card.matches(&filter.search, &lower)) {
+            columns[card.stage.index()].push(entry);
+        }
+    }
+    (columns, totals)
+}
+
+/// The values a facet takes on the board's cards, with how many cards have each, most
+/// common first; `NONE` counts the cards without one. For the facets read from the fields.
+pub fn values(board: &Board, facet: Facet) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for (_, card) in board.cards().filter(|(_, c)| !c.deprecated) {
+        let Some(word) = facet.word(card) else {
+            return Vec::new();
+        };
+        let word = word.unwrap_or(NONE);
+        match counts.iter_mut().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((word.to_owned(), 1)),
+        }
+    }
+    if facet == Facet::Priority {
+        counts.sort_by_key(|(w, _)| priority_rank(Some(w.as_str()).filter(|w| *w != NONE)));
+    } else {
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| natural(&a.0, &b.0)));
+    }
+    // "none" goes last, where a person looks for it.
+    counts.sort_by_key(|(w, _)| w == NONE);
+    counts
+}
+
+/// What the cards of each column are grouped by into swimlanes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    #[default]
+    None,
+    Story,
+    Priority,
+    Owner,
+    Kind,
+}
+
+impl GroupBy {
+    pub const ALL: [GroupBy; 5] = [
+        GroupBy::None,
+        GroupBy::Story,
+        GroupBy::Priority,
+        GroupBy::Owner,
+        GroupBy::Kind,
+    ];
+
+    /// Its name in a select's value.
+    pub fn key(self) -> &'static str {
+        match self {
+            GroupBy::None => "none",
+            GroupBy::Story => "story",
+            GroupBy::Priority => "priority",
+            GroupBy::Owner => "owner",
+            GroupBy::Kind => "type",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<GroupBy> {
+        GroupBy::ALL.into_iter().find(|g| g.key() == key)
+    }
+
+    /// Its name as an option of "Group by".
+    pub fn title(self) -> &'static str {
+        match self {
+            GroupBy::None => "None",
+            GroupBy::Story => "Story",
+            GroupBy::Priority => "Priority",
+            GroupBy::Owner => "Owner",
+            GroupBy::Kind => "Type",
+        }
+    }
+
+    fn facet(self) -> Option<Facet> {
+        match self {
+            GroupBy::None => None,
+            GroupBy::Story => Some(Facet::Story),
+            GroupBy::Priority => Some(Facet::Priority),
+            GroupBy::Owner => Some(Facet::Owner),
+            GroupBy::Kind => Some(Facet::Kind),
+        }
+    }
+
+    /// The lane a card goes in: its value, `None` for the lane of cards without one.
+    pub fn lane_of(self, card: &Card) -> Option<String> {
+        self.facet()
+            .and_then(|f| f.word(card).flatten())
+            .map(str::to_owned)
+    }
+
+    /// A lane's heading: "Story: Login", "No story".
+    pub fn lane_title(self, name: Option<&str>) -> String {
+        let what = self.title().to_lowercase();
+        match name {
+            Some(name) => format!("{}: {name}", self.title()),
+            None if self == GroupBy::None => "All cards".to_owned(),
+            None => format!("No {what}"),
+        }
+    }
+}
+
+/// A swimlane: the cards of one value of the grouping, per column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lane {
+    /// The value its cards share; `None` for the cards without one.
+    pub name: Option<String>,
+    pub columns: [Vec<EntryIndex>; 5],
+}
+
+impl Lane {
+    /// How many cards it shows in all.
+    pub fn len(&self) -> usize {
+        self.columns.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The columns split into lanes by `group`, each column keeping its order. Lanes come in the
+/// order of their values (priorities by rank, the others by name, numbers in them by value),
+/// the lane of cards without a value last. With `GroupBy::None`, one lane of every card.
+pub fn lanes(board: &Board, columns: [Vec<EntryIndex>; 5], group: GroupBy) -> Vec<Lane> {
+    if group == GroupBy::None {
+        return vec![Lane {
+            name: None,
+            columns,
+        }];
+    }
+    let mut lanes: Vec<Lane> = Vec::new();
+    for (stage, entries) in columns.into_iter().enumerate() {
+        for entry in entries {
+            let name = board.card(entry).and_then(|c| group.lane_of(c));
+            let at = match lanes.iter().position(|l| l.name == name) {
+                Some(at) => at,
+                None => {
+                    lanes.push(Lane {
+                        name,
+                        columns: Default::default(),
+                    });
+                    lanes.len() - 1
+                }
+            };
+            lanes[at].columns[stage].push(entry);
+        }
+    }
+    lanes.sort_by(|a, b| match (&a.name, &b.name) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Greater,
+        (Some(_), None) => Ordering::Less,
+        (Some(x), Some(y)) if group == GroupBy::Priority => priority_rank(Some(x))
+            .cmp(&priority_rank(Some(y)))
+            .then_with(|| natural(x, y)),
+        (Some(x), Some(y)) => natural(x, y),
+    });
+    lanes
+}
+
+/// How the cards of a column are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    /// The order of the file.
+    #[default]
+    File,
+    /// Most urgent first (critical, high, medium, low), then the file's order.
+    Priority,
+    /// By id, numbers by value: REQ-2 before REQ-10.
+    Id,
+    /// Longest in its stage first; cards whose history does not say last.
+    TimeInStage,
+    /// Most recently moved first; cards never moved last.
+    LastMoved,
+}
+
+impl SortBy {
+    pub const ALL: [SortBy; 5] = [
+        SortBy::File,
+        SortBy::Priority,
+        SortBy::Id,
+        SortBy::TimeInStage,
+        SortBy::LastMoved,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SortBy::File => "file",
+            SortBy::Priority => "priority",
+            SortBy::Id => "id",
+            SortBy::TimeInStage => "time_in_stage",
+            SortBy::LastMoved => "last_moved",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<SortBy> {
+        SortBy::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SortBy::File => "File order",
+            SortBy::Priority => "Priority",
+            SortBy::Id => "Id",
+            SortBy::TimeInStage => "Time in stage",
+            SortBy::LastMoved => "Last moved",
+        }
+    }
+}
+
+/// Orders a column's entries by `by`; ties keep the file's order.
+pub fn sort(board: &Board, column: &mut [EntryIndex], by: SortBy) {
+    let card = |entry: &EntryIndex| board.card(*entry);
+    match by {
+        SortBy::File => {}
+        SortBy::Priority => {
+            column.sort_by_cached_key(|e| priority_rank(card(e).and_then(|c| c.priority.as_deref())))
+        }
+        SortBy::Id => column.sort_by(|a, b| match (card(a), card(b)) {
+            (Some(x), Some(y)) => natural(x.id.as_str(), y.id.as_str()),
+            _ => Ordering::Equal,
+        }),
+        // Unknown times sort last: `None` is mapped above every time.
+        SortBy::TimeInStage => column.sort_by_cached_key(|e| {
+            card(e)
+                .and_then(|c| c.stage_since())
+                .and_then(seconds)
+                .map_or((1, 0), |t| (0, t))
+        }),
+        SortBy::LastMoved => column.sort_by_cached_key(|e| {
+            card(e)
+                .and_then(|c| c.last_move.as_ref())
+                .and_then(|(_, at)| seconds(at))
+                .map_or((1, 0), |t| (0, -t))
+        }),
+    }
+}
+
+/// How urgent a priority word is, 0 most: the words of MoSCoW, P0–P4 and the common scales.
+/// Words the table does not know come after those it knows, and no priority after all.
+pub fn priority_rank(word: Option<&str>) -> u8 {
+    let Some(word) = word else { return 9 };
+    match normalize_word(word).as_str() {
+        "critical" | "blocker" | "highest" | "urgent" | "p0" | "must" | "must_have" => 0,
+        "high" | "major" | "p1" | "should" | "should_have" => 1,
+        "medium" | "normal" | "moderate" | "p2" | "could" | "could_have" => 2,
+        "low" | "minor" | "p3" | "wont" | "won't" | "won't_have" | "wont_have" => 3,
+        "lowest" | "trivial" | "p4" => 4,
+        _ => 8,
+    }
+}
+
+/// Compares texts the way people read them: runs of digits by their value (`REQ-2` before
+/// `REQ-10`), the rest without regard to ASCII case.
+pub fn natural(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (a.first(), b.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (na, nb) = (run(a), run(b));
+                let strip = |s: &[u8]| {
+                    let zeros = s.iter().take_while(|c| **c == b'0').count();
+                    s[zeros..].to_vec()
+                };
+                let (da, db) = (strip(&a[..na]), strip(&b[..nb]));
+                let order = da.len().cmp(&db.len()).then_with(|| da.cmp(&db));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                a = &a[na..];
+                b = &b[nb..];
+            }
+            (Some(x), Some(y)) => {
+                let order = x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase());
+                if order != Ordering::Equal {
+                    return order;
+                }
+                a = &a[1..];
+                b = &b[1..];
+            }
+        }
+    }
+}
+
+/// Seconds since 1970-01-01 UTC of an ISO 8601 time (`2026-03-01T10:00:00Z`, with an offset,
+/// fractions of a second, or a bare date taken as midnight UTC); `None` when it is not one.
+/// Written here because a date crate would add tens of kilobytes to the page for a few lines
+/// of calendar arithmetic (the days-from-civil algorithm).
+pub fn seconds(at: &str) -> Option<i64> {
+    let at = at.trim();
+    let b = at.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let s = at.get(from..from + len)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut secs = days_from_civil(year, month, day) * 86_400;
+    if b.len() == 10 {
+        return Some(secs);
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 16 || b[13] != b':' {
+        return None;
+    }
+    let (hour, minute) = (num(11, 2)?, num(14, 2)?);
+    let mut rest = 16;
+    let mut second = 0;
+    if b.get(16) == Some(&b':') {
+        second = num(17, 2)?;
+        rest = 19;
+        if b.get(19) == Some(&b'.') {
+            rest = 20 + b[20..].iter().take_while(|c| c.is_ascii_digit()).count();
+        }
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    secs += hour * 3600 + minute * 60 + second;
+    let zone = &at[rest..];
+    let offset = match zone {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
+            if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            let (h, m): (i64, i64) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+            sign * (h * 3600 + m * 60)
+        }
+    };
+    Some(secs - offset)
+}
+
+/// Days since 1970-01-01 of a date of the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// How a person laid the board out: kept with the board (`SavedBoard::layout`), not in the
+/// file, unless they choose to write the limits there.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Layout {
+    /// Each column's work in progress limit, Backlog first; `None` for no limit.
+    #[serde(deserialize_with = "lenient")]
+    pub wip_limits: [Option<u32>; 5],
+    #[serde(deserialize_with = "lenient")]
+    pub sort: SortBy,
+    #[serde(deserialize_with = "lenient")]
+    pub group: GroupBy,
+}
+
+/// Reads a part of the layout, or its default when it is not what this version writes (a
+/// sort a later version added): a layout never keeps the saved board from opening.
+fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
+}
+
+/// A column's count against its limit, as a header says it to everyone: "Red: 7 of 5, over
+/// the limit", "Red: 3 of 5", or "Red: 3 cards" with no limit.
+pub fn limit_text(stage: Stage, count: usize, limit: Option<u32>) -> String {
+    match limit {
+        Some(limit) if count > limit as usize => {
+            format!("{stage}: {count} of {limit}, over the limit")
+        }
+        Some(limit) => format!("{stage}: {count} of {limit}"),
+        None => format!("{stage}: {count} card{}", if count == 1 { "" } else { "s" }),
+    }
+}
+
+#[cfg(test)]
+mod tests;
