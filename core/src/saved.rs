@@ -343,6 +343,7 @@ mod tests {
             disk: None,
             unsaved: 0,
             conflicts: None,
+            layout: Default::default(),
         };
         let restored = saved.restore();
         assert!(restored.workspace.board().is_none());
