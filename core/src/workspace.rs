@@ -12,10 +12,10 @@
 
 use std::collections::VecDeque;
 
-use crate::columns::Layout;
 use crate::board::{
     Board, BoardId, Edit, Entry, EntryIndex, Move, MoveError, Moved, NewRequirement, Resolution,
 };
+use crate::columns::Layout;
 use crate::stage::Stage;
 use crate::team::{Member, Team};
 

@@ -15,16 +15,26 @@ use crate::ui::drag::{on_card_blur, on_card_key, on_pointer_down, on_touch_move}
 use crate::ui::state::{AppState, CardKey};
 use crate::ui::team::{OwnerSelect, TurnChip};
 use traceboard_core::board::{CardRef, EntryIndex};
+use traceboard_core::columns::{GroupBy, lands_at, limit_text};
 use traceboard_core::stage::Stage;
 
 #[component]
 pub fn BoardView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let grouped = Memo::new(move |_| state.layout.with(|l| l.group) != GroupBy::None);
     view! {
         <super::evidence::HealthPanel />
         <super::evidence::SuggestedMoves />
-        <div class="board">
-            {Stage::ALL.into_iter().map(|stage| view! { <Column stage /> }).collect_view()}
-        </div>
+        <Show
+            when=move || grouped.get()
+            fallback=|| view! {
+                <div class="board">
+                    {Stage::ALL.into_iter().map(|stage| view! { <Column stage /> }).collect_view()}
+                </div>
+            }
+        >
+            <LanesBoard />
+        </Show>
         <DragGhost />
         <OverrideDialog />
         <ShortcutsDialog />
@@ -33,34 +43,331 @@ pub fn BoardView() -> impl IntoView {
     }
 }
 
+/// A column of a board not grouped into lanes: its header and its cards, one region.
 #[component]
 fn Column(stage: Stage) -> impl IntoView {
     let state = expect_context::<AppState>();
     let keys = state.columns[stage.index()];
     let heading_id = format!("column-{}", stage.key());
-    // Whether the lifted card is over this column, and whether the gates let it land here.
-    let drop_state = Memo::new(move |_| {
-        let drag = state.drag.with(|d| *d)?;
-        let entry = state.entry_of(drag.card)?;
-        (drag.over == Some(stage) && drag.from != stage).then(|| {
-            (
-                entry,
-                state.with_board(|b| b.map(|b| b.check_move(entry, stage))),
-            )
+    let cell = CellDrop::new(stage, None);
+    view! {
+        <section
+            class="column"
+            class:drop-target=move || cell.accepts()
+            class:drop-refused=move || cell.refuses()
+            class:drop-warn=move || cell.warns()
+            data-stage=stage.key()
+            role="region"
+            aria-labelledby=heading_id.clone()
+            aria-describedby=format!("limit-{}", stage.key())
+        >
+            <ColumnHeader stage heading_id=heading_id.clone() />
+            <DropHint cell />
+            <CardList keys=keys.into() cell />
+        </section>
+    }
+}
+
+/// A board grouped into swimlanes: the five column headers once, then a row per lane.
+#[component]
+fn LanesBoard() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let names = Memo::new(move |_| {
+        state
+            .lanes
+            .with(|lanes| lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
+    });
+    view! {
+        <div class="board lanes">
+            {Stage::ALL
+                .into_iter()
+                .map(|stage| {
+                    let heading_id = format!("column-{}", stage.key());
+                    view! {
+                        <div
+                            class="column lane-column-head"
+                            data-stage=stage.key()
+                            role="group"
+                            aria-labelledby=heading_id.clone()
+                            aria-describedby=format!("limit-{}", stage.key())
+                        >
+                            <ColumnHeader stage heading_id=heading_id.clone() />
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <For each=move || names.get() key=|name| name.clone() let(name)>
+                <Lane name />
+            </For>
+            <Show when=move || names.with(Vec::is_empty)>
+                <p class="lanes-empty">"No card matches the filters."</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A swimlane: its name and counts, foldable, and its cards in each of the five columns.
+/// Cards drop into a column of their own lane: lanes group cards, they do not edit them.
+#[component]
+fn Lane(name: Option<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let group = move || state.layout.with(|l| l.group);
+    let title = {
+        let name = name.clone();
+        move || group().lane_title(name.as_deref())
+    };
+    let cells: [Memo<Vec<CardKey>>; 5] = std::array::from_fn(|i| {
+        let name = name.clone();
+        Memo::new(move |_| {
+            state.lanes.with(|lanes| {
+                lanes
+                    .iter()
+                    .find(|l| l.name == name)
+                    .map(|l| l.columns[i].clone())
+                    .unwrap_or_default()
+            })
         })
     });
-    let accepts = move || matches!(drop_state.get(), Some((_, Some(Ok(())))));
-    let refuses = move || matches!(drop_state.get(), Some((_, Some(Err(_)))));
-    let refusal = move || match drop_state.get() {
-        Some((_, Some(Err(e)))) => e.to_string(),
-        _ => String::new(),
+    let count = move || cells.iter().map(|c| c.with(Vec::len)).sum::<usize>();
+    let open = {
+        let name = name.clone();
+        Memo::new(move |_| state.collapsed.with(|c| !c.contains(&name)))
     };
-    // Where the card would land: cards keep the file's order, so before the first card that
-    // comes after it in the file (`None`: at the end).
+    let toggle = {
+        let name = name.clone();
+        move |_| {
+            state
+                .collapsed
+                .update(|c| match c.iter().position(|n| *n == name) {
+                    Some(at) => {
+                        c.remove(at);
+                    }
+                    None => c.push(name.clone()),
+                });
+            state.refresh_columns();
+        }
+    };
+    let lane_id = format!("lane-{}", lane_slug(name.as_deref()));
+    view! {
+        <section class="lane" role="region" aria-label=title.clone()>
+            <h3 class="lane-head">
+                <button
+                    type="button"
+                    class="lane-toggle"
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls=lane_id.clone()
+                    on:click=toggle
+                >
+                    <span class="caret" aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
+                    {title.clone()}
+                </button>
+                <span class="lane-count">
+                    {move || {
+                        let n = count();
+                        format!("{n} card{}", if n == 1 { "" } else { "s" })
+                    }}
+                </span>
+            </h3>
+            <div class="lane-row" id=lane_id hidden=move || !open.get()>
+                {Stage::ALL
+                    .into_iter()
+                    .map(|stage| {
+                        let keys: Signal<Vec<CardKey>> = cells[stage.index()].into();
+                        let cell = CellDrop::new(stage, Some(name.clone()));
+                        view! {
+                            <div
+                                class="column lane-cell"
+                                class:drop-target=move || cell.accepts()
+                                class:drop-refused=move || cell.refuses()
+                                class:drop-warn=move || cell.warns()
+                                data-stage=stage.key()
+                                role="group"
+                                aria-label=stage.title()
+                            >
+                                <DropHint cell />
+                                <Show when=move || open.get()>
+                                    <CardList keys cell />
+                                </Show>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// A lane's name as a piece of an element id.
+fn lane_slug(name: Option<&str>) -> String {
+    match name {
+        None => "none".to_owned(),
+        Some(name) => {
+            name.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect::<String>()
+                + &format!("-{}", name.len())
+        }
+    }
+}
+
+/// A column's header: its name, how many cards it shows (of how many, while filtering),
+/// its limit, its menu and its owner.
+#[component]
+fn ColumnHeader(stage: Stage, heading_id: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let i = stage.index();
+    let shown = Memo::new(move |_| {
+        state
+            .lanes
+            .with(|lanes| lanes.iter().map(|l| l.columns[i].len()).sum::<usize>())
+    });
+    let total = move || state.totals.with(|t| t[i]);
+    let filtering = move || {
+        state.facets.with(|f| !f.is_empty())
+            || state.turn_filter.with(Option::is_some)
+            || state.search.with(|s| !s.trim().is_empty())
+    };
+    let limit = move || state.layout.with(|l| l.wip_limits[i]);
+    let active = move || state.active.with(|a| a[i]);
+    let over = move || limit().is_some_and(|l| active() > l as usize);
+    let count = move || {
+        if filtering() {
+            format!("{} of {}", shown.get(), total())
+        } else {
+            total().to_string()
+        }
+    };
+    view! {
+        <header class="column-header">
+            <h2 id=heading_id>{stage.title()}</h2>
+            <span class="count" class:filtered=filtering title=move || format!("{} cards shown of {}", shown.get(), total())>
+                {count}
+            </span>
+            {move || limit().map(|l| view! {
+                <span class="limit" class:over=over aria-hidden="true">
+                    {move || if over() { format!("over limit of {l}") } else { format!("limit {l}") }}
+                </span>
+            })}
+            <span class="visually-hidden" id=format!("limit-{}", stage.key())>
+                {move || limit_text(stage, active(), limit())}
+            </span>
+            {(stage == Stage::Backlog).then(|| view! {
+                <button
+                    type="button"
+                    class="icon-button column-add"
+                    aria-label="New requirement in Backlog"
+                    title="New requirement"
+                    on:click=move |_| state.open_new_requirement()
+                >
+                    "+"
+                </button>
+            })}
+            <super::filters::ColumnMenu stage />
+            <OwnerSelect stage />
+        </header>
+    }
+}
+
+/// The gates' word on a drop: `None` with no board open, else allowed or why not.
+type Verdict = Option<Result<(), String>>;
+
+/// Whether the lifted card is over a column (of its own lane, when grouped), and whether the
+/// gates let it land there; shared by the cell's look, its hint and its placeholder.
+#[derive(Clone, Copy)]
+struct CellDrop {
+    stage: Stage,
+    /// The entry lifted over this cell, and the gates' word on it.
+    state: Memo<Option<(EntryIndex, Verdict)>>,
+}
+
+impl CellDrop {
+    fn new(stage: Stage, lane: Option<Option<String>>) -> CellDrop {
+        let app = expect_context::<AppState>();
+        let state = Memo::new(move |_| {
+            let drag = app.drag.with(|d| *d)?;
+            let entry = app.entry_of(drag.card)?;
+            if drag.over != Some(stage) || drag.from == stage {
+                return None;
+            }
+            // In lanes, the card lands in its own lane's column.
+            if let Some(lane) = &lane {
+                let group = app.layout.with(|l| l.group);
+                let own =
+                    app.with_board(|b| b.and_then(|b| b.card(entry)).map(|c| group.lane_of(c)));
+                if own.as_ref() != Some(lane) {
+                    return None;
+                }
+            }
+            Some((
+                entry,
+                app.with_board(|b| {
+                    b.map(|b| b.check_move(entry, stage).map_err(|e| e.to_string()))
+                }),
+            ))
+        });
+        CellDrop { stage, state }
+    }
+
+    fn accepts(self) -> bool {
+        matches!(self.state.get(), Some((_, Some(Ok(())))))
+    }
+
+    fn refuses(self) -> bool {
+        matches!(self.state.get(), Some((_, Some(Err(_)))))
+    }
+
+    /// The drop is allowed and puts the column over its limit.
+    fn warns(self) -> bool {
+        self.accepts() && self.limit_after().is_some()
+    }
+
+    fn limit_after(self) -> Option<u32> {
+        let app = expect_context::<AppState>();
+        let limit = app.layout.with(|l| l.wip_limits[self.stage.index()])?;
+        (app.active.with(|a| a[self.stage.index()]) >= limit as usize).then_some(limit)
+    }
+
+    /// What the cell says under its header while a card is over it.
+    fn hint(self) -> Option<String> {
+        match self.state.get()? {
+            (_, Some(Err(why))) => Some(why),
+            (_, Some(Ok(()))) => self.limit_after().map(|limit| {
+                format!(
+                    "Over the limit: {} would hold more than {limit}. The move is allowed.",
+                    self.stage
+                )
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Why a cell refuses the card over it, or that a drop puts it over its limit.
+#[component]
+fn DropHint(cell: CellDrop) -> impl IntoView {
+    view! {
+        <p class="drop-refusal" class:warn=move || cell.warns() hidden=move || cell.hint().is_none()>
+            {move || cell.hint().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// The cards of a column (or of a lane's column), rendering only those in view when long.
+#[component]
+fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Where the card would land: cards keep the column's order, so before the first card
+    // that would come after it (`None`: at the end).
     let lands_before = Memo::new(move |_| {
-        let (entry, check) = drop_state.get()?;
+        let (entry, check) = cell.state.get()?;
         check?.ok()?;
-        Some(keys.with(|k| k.iter().find(|c| c.entry > entry).map(|c| c.entry)))
+        let sort = state.layout.with(|l| l.sort);
+        Some(keys.with(|k| {
+            let entries: Vec<EntryIndex> = k.iter().map(|c| c.entry).collect();
+            let at = state
+                .with_board(|b| b.map_or(entries.len(), |b| lands_at(b, &entries, entry, sort)));
+            entries.get(at).copied()
+        }))
     });
     // Long columns render only the cards in view (plus the focused and the dragged one);
     // every card then has the same height, so a card's place is its index times ROW_PX.
@@ -86,63 +393,35 @@ fn Column(stage: Stage) -> impl IntoView {
         }
     };
     view! {
-        <section
-            class="column"
-            class:drop-target=accepts
-            class:drop-refused=refuses
-            data-stage=stage.key()
-            role="region"
-            aria-labelledby=heading_id.clone()
-        >
-            <header class="column-header">
-                <h2 id=heading_id.clone()>{stage.title()}</h2>
-                <span class="count" title=move || format!("{} cards", keys.with(Vec::len))>
-                    {move || keys.with(Vec::len)}
-                </span>
-                {(stage == Stage::Backlog).then(|| view! {
-                    <button
-                        type="button"
-                        class="icon-button column-add"
-                        aria-label="New requirement in Backlog"
-                        title="New requirement"
-                        on:click=move |_| state.open_new_requirement()
-                    >
-                        "+"
-                    </button>
-                })}
-                <OwnerSelect stage />
-            </header>
-            <p class="drop-refusal" hidden=move || !refuses()>{refusal}</p>
-            <div class="cards-scroll" on:scroll=on_scroll>
-                <Show
-                    when=move || is_virtual.get()
-                    fallback=move || {
-                        view! {
-                            <ol class="cards">
-                                <For each=move || keys.get() key=|k| *k let(key)>
-                                    <Show when=move || lands_before.get() == Some(Some(key.entry))>
-                                        <li class="placeholder" aria-hidden="true"></li>
-                                    </Show>
-                                    <Card key window=None />
-                                </For>
-                                <Show when=move || lands_before.get() == Some(None)>
+        <div class="cards-scroll" on:scroll=on_scroll>
+            <Show
+                when=move || is_virtual.get()
+                fallback=move || {
+                    view! {
+                        <ol class="cards">
+                            <For each=move || keys.get() key=|k| *k let(key)>
+                                <Show when=move || lands_before.get() == Some(Some(key.entry))>
                                     <li class="placeholder" aria-hidden="true"></li>
                                 </Show>
-                            </ol>
-                        }
+                                <Card key window=None />
+                            </For>
+                            <Show when=move || lands_before.get() == Some(None)>
+                                <li class="placeholder" aria-hidden="true"></li>
+                            </Show>
+                        </ol>
                     }
+                }
+            >
+                <ol
+                    class="cards virtual"
+                    style:height=move || px(keys.with(Vec::len) as f64 * ROW_PX)
                 >
-                    <ol
-                        class="cards virtual"
-                        style:height=move || px(keys.with(Vec::len) as f64 * ROW_PX)
-                    >
-                        <For each=move || window.get() key=|place| place.key let(place)>
-                            <Card key=place.key window=Some(window) />
-                        </For>
-                    </ol>
-                </Show>
-            </div>
-        </section>
+                    <For each=move || window.get() key=|place| place.key let(place)>
+                        <Card key=place.key window=Some(window) />
+                    </For>
+                </ol>
+            </Show>
+        </div>
     }
 }
 
@@ -795,8 +1074,12 @@ pub fn ShortcutsDialog() -> impl IntoView {
             "Pick up the focused card; Space or Enter to drop it",
         ),
         (
+            "Up / Down",
+            "Go to the card above or below, on into the next lane",
+        ),
+        (
             "Left / Right",
-            "Move a picked-up card to the previous or next column",
+            "Go to the card in the previous or next column; with a card picked up, choose its column",
         ),
         ("Escape", "Cancel a move (the card goes back)"),
         ("⋯ button on a card", "Move to… a column from a menu"),

@@ -45,29 +45,13 @@ struct Shown {
 
 /// The card named by the fragment, `#card=REQ-001`.
 fn fragment_card() -> Option<String> {
-    let hash = window().location().hash().ok()?;
-    let encoded = hash.strip_prefix("#card=")?;
-    js_sys::decode_uri_component(encoded)
-        .ok()
-        .map(String::from)
-        .filter(|id| !id.is_empty())
+    super::fragment::get("card")
 }
 
 /// Names the open card in the URL, or takes the name away, without a new history entry.
 fn set_fragment(id: Option<&str>) {
-    let location = window().location();
-    let path = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    let url = match id {
-        Some(id) => format!("{path}#card={}", js_sys::encode_uri_component(id)),
-        None => path,
-    };
-    if let Ok(history) = window().history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
+    let pairs: Vec<(&str, String)> = id.map(|id| ("card", id.to_owned())).into_iter().collect();
+    super::fragment::replace(&["card"], &pairs);
 }
 
 impl AppState {

@@ -23,7 +23,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, KeyboardEvent, PointerEvent};
 
 use crate::ui::state::{AppState, Drag};
-use traceboard_core::board::{CardRef, MoveError};
+use traceboard_core::board::{CardRef, EntryIndex, MoveError};
 use traceboard_core::stage::Stage;
 
 /// How far a mouse or pen must travel before a press becomes a drag, so a click stays a click.
@@ -278,7 +278,12 @@ fn announce_over(state: AppState) {
                 Some(Err(MoveError::Gate(breach))) => format!(
                     "{id} is over {stage}. {stage} will not take it yet: {breach}; dropping asks for a reason."
                 ),
-                _ => format!("{id} is over {stage}."),
+                _ => match state.over_limit_after_drop(stage) {
+                    Some(limit) => format!(
+                        "{id} is over {stage}. Dropping it here puts {stage} over its limit of {limit}; the move is allowed."
+                    ),
+                    None => format!("{id} is over {stage}."),
+                },
             }
         }
         (Some(stage), None) => format!("{id} is over {stage}."),
@@ -458,7 +463,21 @@ pub fn on_card_key(state: AppState, card: CardRef, ev: KeyboardEvent) {
         }
         // A lifted card keeps focus: Tab would leave it lifted somewhere the user cannot see.
         ("Tab", Some(_)) => ev.prevent_default(),
-        // Up and Down walk the column, also through cards a long column has not rendered.
+        // Left and Right go to the next column's card in the same lane, at the same height
+        // where it can; a column with no card there is passed over.
+        ("ArrowLeft" | "ArrowRight", None) => {
+            if state.drag.with_untracked(Option::is_some) {
+                return;
+            }
+            if let Some(target) =
+                beside(state, card.entry, key == "ArrowLeft").and_then(|t| state.card_ref(t))
+            {
+                ev.prevent_default();
+                crate::ui::board::focus_card_soon(state, target);
+            }
+        }
+        // Up and Down walk the column, also through cards a long column has not rendered,
+        // and on into the next lane's part of it.
         ("ArrowUp" | "ArrowDown", None) => {
             let Some(stage) = card_stage(state, card) else {
                 return;
@@ -479,6 +498,47 @@ pub fn on_card_key(state: AppState, card: CardRef, ev: KeyboardEvent) {
         }
         _ => {}
     }
+}
+
+/// The card to go to from `entry` with Left (`left`) or Right: in the next column that shows
+/// a card, the card of the same lane at the same place or the nearest above it; when that
+/// lane has none there, the first of the lanes below, else the last of those above.
+fn beside(state: AppState, entry: EntryIndex, left: bool) -> Option<EntryIndex> {
+    let collapsed = state.collapsed.get_untracked();
+    state.lanes.with_untracked(|lanes| {
+        let open =
+            |l: &crate::ui::state::LaneKeys| lanes.len() == 1 || !collapsed.contains(&l.name);
+        let (lane, stage, index) = lanes.iter().enumerate().find_map(|(li, lane)| {
+            lane.columns.iter().enumerate().find_map(|(si, keys)| {
+                let at = keys.iter().position(|k| k.entry == entry)?;
+                Some((li, si, at))
+            })
+        })?;
+        let stages: Vec<usize> = if left {
+            (0..stage).rev().collect()
+        } else {
+            (stage + 1..5).collect()
+        };
+        stages.into_iter().find_map(|s| {
+            if let Some(keys) = lanes
+                .get(lane)
+                .map(|l| &l.columns[s])
+                .filter(|k| !k.is_empty())
+            {
+                return Some(keys[index.min(keys.len() - 1)].entry);
+            }
+            let below = lanes[lane + 1..]
+                .iter()
+                .filter(|l| open(l))
+                .find_map(|l| l.columns[s].first());
+            let above = lanes[..lane]
+                .iter()
+                .rev()
+                .filter(|l| open(l))
+                .find_map(|l| l.columns[s].last());
+            below.or(above).map(|k| k.entry)
+        })
+    })
 }
 
 fn scroll_column_into_view(stage: Stage) {

@@ -13,6 +13,7 @@ use web_sys::File;
 use super::files;
 use super::state::{AppState, Notice, now_iso};
 use traceboard_core::board::Move;
+use traceboard_core::columns::{CardFilter, Facet};
 use traceboard_core::results::{Suggestion, read_report};
 use traceboard_core::workspace::Action;
 
@@ -298,9 +299,28 @@ pub fn HealthPanel() -> impl IntoView {
             )
         })
     };
+    // "Show only these" is the Health filter: it takes the place of any other health filter,
+    // and shows as a chip beside the search like the others.
     let show_only = move |kind: Option<Kind>| {
-        state.health_filter.set(kind);
-        state.refresh_columns();
+        let mut facets = state.facets.get_untracked();
+        facets.retain(|(f, _)| *f != Facet::Health);
+        let mut filter = CardFilter {
+            facets,
+            ..CardFilter::default()
+        };
+        if let Some(kind) = kind {
+            filter.add(Facet::Health, kind.key());
+        }
+        state.set_facets(filter.facets);
+    };
+    let health_shown = move || {
+        let shown: Vec<String> = state.facets.with(|f| {
+            f.iter()
+                .filter(|(f, _)| *f == Facet::Health)
+                .map(|(_, v)| Kind::parse(v).map_or("any finding", Kind::title).to_owned())
+                .collect()
+        });
+        (!shown.is_empty()).then(|| shown.join(", "))
     };
     let copy = move |_| {
         let text = health.with_untracked(|h| h.markdown());
@@ -401,9 +421,9 @@ pub fn HealthPanel() -> impl IntoView {
     view! {
         <section class="health" aria-label="Health">
             // Outside the fold: a filtered board always shows the way back.
-            {move || state.health_filter.get().map(|kind| view! {
+            {move || health_shown().map(|kinds| view! {
                 <button type="button" class="health-filter" on:click=move |_| show_only(None)>
-                    {format!("Show all cards (now: {})", kind.title())}
+                    {format!("Show all cards (now: {kinds})")}
                 </button>
             })}
             <details prop:open=move || open.get() on:toggle=move |ev| {

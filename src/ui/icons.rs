@@ -36,3 +36,6 @@ pub fn Icon(path: &'static str) -> impl IntoView {
         </svg>
     }
 }
+
+/// A funnel: the filters beside the search.
+pub const FILTER: &str = "M4 5h16l-6 8v6l-4-2v-4z";

@@ -10,6 +10,8 @@ pub mod drag;
 pub mod evidence;
 pub mod fields;
 pub mod files;
+pub mod filters;
+pub mod fragment;
 pub mod icons;
 pub mod link;
 pub mod saving;
@@ -98,6 +100,7 @@ pub fn mount() {
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    filters::follow_fragment(state);
     let link = link::Link::new();
     provide_context(link);
 
@@ -199,6 +202,7 @@ pub fn App() -> impl IntoView {
                         }
                     />
                 </label>
+                <filters::FilterMenu />
                 // The menus are the browser's popovers: a click outside or Escape closes them and
                 // focus goes back to their button. On a wide window the actions are always shown
                 // and "Menu" is not (see style/main.css).
@@ -355,13 +359,14 @@ pub fn App() -> impl IntoView {
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
                     <div class="board-area">
                         <BoardSummary />
+                        <filters::FilterBar />
                         <BoardView />
                     </div>
                 </Show>
                 <AgentRoster />
             </main>
             <p id="card-help" class="visually-hidden">
-                "Press Enter or click to open its details. Press Space to pick up the card, Left and Right to choose a column, Space or Enter to drop it, Escape to cancel. Or drag it with a mouse or a finger, or use its Move to menu. Press question mark for all shortcuts."
+                "Press Enter or click to open its details. Up, Down, Left and Right go to the next card. Press Space to pick up the card, Left and Right to choose a column, Space or Enter to drop it, Escape to cancel. Or drag it with a mouse or a finger, or use its Move to menu. Press question mark for all shortcuts."
             </p>
             <div class="visually-hidden" aria-live="polite" aria-atomic="true">
                 {move || state.announcement.get()}

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 
 use traceboard_core::board::ImportReport;
 use traceboard_core::board::{Board, BoardId, CardRef, EntryIndex, Move, MoveError};
-use traceboard_core::columns::{CardFilter, columns as card_columns};
+use traceboard_core::columns::{
+    CardFilter, Facet, GroupBy, Layout, columns as card_columns, lanes as card_lanes, sort,
+};
 use traceboard_core::fields::Fields;
 use traceboard_core::saved::SavedBoard;
 use traceboard_core::stage::{GateBreach, Stage};
@@ -23,6 +25,14 @@ use traceboard_core::workspace::{Action, Outcome, Touched, Workspace};
 pub struct CardKey {
     pub entry: EntryIndex,
     pub version: u32,
+}
+
+/// A swimlane as the board draws it: its name (`None`: the cards without a value, or the
+/// only lane of a board not grouped) and its cards per column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneKeys {
+    pub name: Option<String>,
+    pub columns: [Vec<CardKey>; 5],
 }
 
 /// A message shown above the board: errors in an `alert`, reports in a `status`.
@@ -63,7 +73,21 @@ pub struct PendingOverride {
 pub struct AppState {
     pub(crate) ws: StoredValue<Workspace>,
     versions: StoredValue<Vec<u32>>,
+    /// Each column's shown cards in the order Up and Down walk them: lane after lane (the
+    /// open ones), each lane's cards in the column's sort.
     pub columns: [RwSignal<Vec<CardKey>>; 5],
+    /// The lanes and their cards per column; one lane when the board is not grouped.
+    pub lanes: RwSignal<Vec<LaneKeys>>,
+    /// How many cards each column holds before the search and the filters.
+    pub totals: RwSignal<[usize; 5]>,
+    /// How many cards each column holds that are not deprecated: what its limit counts.
+    pub active: RwSignal<[usize; 5]>,
+    /// The lanes folded shut, by name (`None`: the lane of cards without a value).
+    pub collapsed: RwSignal<Vec<Option<String>>>,
+    /// The limits, sort and grouping, as the workspace keeps them (`Workspace::layout`).
+    pub layout: RwSignal<Layout>,
+    /// The filters chosen beside the search (whose turn is `turn_filter`).
+    pub facets: RwSignal<Vec<(Facet, String)>>,
     pub board_open: RwSignal<bool>,
     pub file_name: RwSignal<String>,
     pub saved_note: RwSignal<String>,
@@ -96,8 +120,6 @@ pub struct AppState {
     pub details_typing: RwSignal<bool>,
     /// The "New requirement" dialog is open, for the board of this lineage.
     pub new_requirement: RwSignal<Option<BoardId>>,
-    /// The kind of finding of the health panel the columns show alone, if one.
-    pub health_filter: RwSignal<Option<traceboard_core::health::Kind>>,
     /// Test results read on this page, matched to the open board's requirements.
     pub evidence: StoredValue<traceboard_core::results::Evidence>,
     /// The reports' files (name, text) behind `evidence`, kept with the board in storage.
@@ -125,6 +147,12 @@ impl AppState {
             ws: StoredValue::new(Workspace::default()),
             versions: StoredValue::new(Vec::new()),
             columns: std::array::from_fn(|_| RwSignal::new(Vec::new())),
+            lanes: RwSignal::new(Vec::new()),
+            totals: RwSignal::new([0; 5]),
+            active: RwSignal::new([0; 5]),
+            collapsed: RwSignal::new(Vec::new()),
+            layout: RwSignal::new(Layout::default()),
+            facets: RwSignal::new(Vec::new()),
             board_open: RwSignal::new(false),
             file_name: RwSignal::new(String::new()),
             saved_note: RwSignal::new(String::new()),
@@ -141,7 +169,6 @@ impl AppState {
             shortcuts_open: RwSignal::new(false),
             fields_for: RwSignal::new(None),
             conflict_for: RwSignal::new(None),
-            health_filter: RwSignal::new(None),
             evidence: StoredValue::new(Default::default()),
             results_revision: RwSignal::new(0),
             result_files: StoredValue::new(Vec::new()),
@@ -346,9 +373,12 @@ impl AppState {
             })
         });
         match check {
-            Some((Ok(()), _)) => {
-                self.dispatch(Action::MoveCard(self.new_move(entry, to, None)));
+            Some((Ok(()), _))
+                if self.dispatch(Action::MoveCard(self.new_move(entry, to, None))) =>
+            {
+                self.warn_if_over(to);
             }
+            Some((Ok(()), _)) => {}
             Some((Err(MoveError::Gate(breach)), Some(id))) => {
                 self.announcement.set(format!(
                     "{id} cannot move to {to} yet: {breach}. Give a reason to override."
@@ -376,8 +406,35 @@ impl AppState {
             entry,
             pending.to,
             Some(reason),
-        )))
-        .map(drop)
+        )))?;
+        self.warn_if_over(pending.to);
+        Ok(())
+    }
+
+    /// The limit of column `to` when one more card would put it over (a drop about to land).
+    pub fn over_limit_after_drop(&self, to: Stage) -> Option<u32> {
+        let limit = self.layout.with_untracked(|l| l.wip_limits[to.index()])?;
+        (self.active.get_untracked()[to.index()] >= limit as usize).then_some(limit)
+    }
+
+    /// After a move into `to`: says, to everyone, when the column is now over its limit. The
+    /// move stands; a limit warns, it does not refuse.
+    fn warn_if_over(&self, to: Stage) {
+        let Some(limit) = self.layout.with_untracked(|l| l.wip_limits[to.index()]) else {
+            return;
+        };
+        let count = self.active.get_untracked()[to.index()];
+        if count > limit as usize {
+            let text = traceboard_core::columns::limit_text(to, count, Some(limit));
+            self.announcement.update(|a| {
+                a.push(' ');
+                a.push_str(&text);
+                a.push('.');
+            });
+            self.notice.set(Some(Notice::Info(format!(
+                "{text}. The move is made; a limit warns, it does not refuse."
+            ))));
+        }
     }
 
     /// The identity of the open board.
@@ -448,6 +505,11 @@ impl AppState {
             }),
         }
         self.reconcile(&outcome.touched);
+        // A restored board brings its layout.
+        let layout = self.ws.with_value(|ws| ws.layout().clone());
+        if self.layout.with_untracked(|l| *l != layout) {
+            self.layout.set(layout);
+        }
         self.refresh_columns();
         self.board_open.set(open);
         self.can_undo.set(self.ws.with_value(Workspace::can_undo));
@@ -626,52 +688,87 @@ impl AppState {
         self.results_revision.update(|r| *r += 1);
     }
 
+    /// Recomputes the columns, the lanes and the totals after a change of the board or of
+    /// the filters, the sort or the grouping, setting only the signals whose value changed.
     pub fn refresh_columns(&self) {
-        // A kind of finding of the health panel shown alone: the cards it names now.
-        let only = self.health_filter.get_untracked().map(|kind| {
-            self.ws.with_value(|ws| {
-                let board = ws.board();
-                let mut mask = vec![false; board.map_or(0, Board::len)];
-                if let Some(board) = board {
-                    let health = self
-                        .evidence
-                        .with_value(|e| traceboard_core::health::health(board, e));
-                    for finding in health.of(kind) {
-                        if let Some(slot) = mask.get_mut(finding.entry) {
-                            *slot = true;
-                        }
-                    }
-                }
-                mask
-            })
-        });
-        let filter = CardFilter {
+        let mut filter = CardFilter {
             with_deprecated: self.show_deprecated.get_untracked(),
             search: self.search.with_untracked(|s| super::lower_case(s.trim())),
-            turn: self.turn_filter.get_untracked(),
-            only,
+            facets: self.facets.get_untracked(),
         };
-        let mut columns: [Vec<CardKey>; 5] = Default::default();
+        if let Some(agent) = self.turn_filter.get_untracked() {
+            filter.add(Facet::Turn, &agent);
+        }
+        let layout = self.layout.get_untracked();
+        let collapsed = self.collapsed.get_untracked();
+        let mut walk: [Vec<CardKey>; 5] = Default::default();
+        let mut lanes: Vec<LaneKeys> = Vec::new();
+        let (mut totals, mut active) = ([0; 5], [0; 5]);
         self.ws.with_value(|ws| {
             self.versions.with_value(|versions| {
-                if let Some(board) = ws.board() {
-                    let lists = card_columns(board, ws.team(), &filter, super::lower_case);
-                    for (keys, entries) in columns.iter_mut().zip(lists) {
-                        *keys = entries
-                            .into_iter()
-                            .map(|entry| CardKey {
-                                entry,
-                                version: versions.get(entry).copied().unwrap_or(0),
-                            })
-                            .collect();
+                let Some(board) = ws.board() else { return };
+                let shown = self.evidence.with_value(|evidence| {
+                    card_columns(board, ws.team(), evidence, &filter, super::lower_case)
+                });
+                (totals, active) = (shown.totals, shown.active);
+                let mut lists = shown.columns;
+                for list in &mut lists {
+                    sort(board, list, layout.sort);
+                }
+                let key = |entry: EntryIndex| CardKey {
+                    entry,
+                    version: versions.get(entry).copied().unwrap_or(0),
+                };
+                for lane in card_lanes(board, lists, layout.group) {
+                    let columns = lane.columns.map(|c| c.into_iter().map(key).collect());
+                    let lane = LaneKeys {
+                        name: lane.name,
+                        columns,
+                    };
+                    if layout.group == GroupBy::None || !collapsed.contains(&lane.name) {
+                        for (walk, keys) in walk.iter_mut().zip(&lane.columns) {
+                            walk.extend_from_slice(keys);
+                        }
                     }
+                    lanes.push(lane);
                 }
             })
         });
-        for (signal, keys) in self.columns.iter().zip(columns) {
+        for (signal, keys) in self.columns.iter().zip(walk) {
             if signal.with_untracked(|old| *old != keys) {
                 signal.set(keys);
             }
+        }
+        if self.lanes.with_untracked(|old| *old != lanes) {
+            self.lanes.set(lanes);
+        }
+        if self.totals.get_untracked() != totals {
+            self.totals.set(totals);
+        }
+        if self.active.get_untracked() != active {
+            self.active.set(active);
+        }
+    }
+
+    /// Changes the layout (limits, sort, grouping): kept in the workspace, saved with the
+    /// board, and the columns drawn again.
+    pub fn set_layout(&self, change: impl FnOnce(&mut Layout)) {
+        let mut layout = self.layout.get_untracked();
+        change(&mut layout);
+        if layout == self.layout.get_untracked() {
+            return;
+        }
+        self.ws.update_value(|ws| ws.set_layout(layout.clone()));
+        self.layout.set(layout);
+        self.refresh_columns();
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Sets the filters beside the search, and redraws the columns.
+    pub fn set_facets(&self, facets: Vec<(Facet, String)>) {
+        if self.facets.with_untracked(|f| *f != facets) {
+            self.facets.set(facets);
+            self.refresh_columns();
         }
     }
 

@@ -83,7 +83,7 @@ impl Facet {
             Facet::Owner => "Owner",
             Facet::Turn => "Whose turn",
             Facet::Health => "Health",
-            Facet::Inferred => "Stage read",
+            Facet::Inferred => "Stage",
             Facet::Results => "Test results",
         }
     }
@@ -105,11 +105,13 @@ impl Facet {
     pub fn describe(self, value: &str) -> String {
         let shown = match (self, value) {
             (Facet::Health, "any") => "any finding".to_owned(),
-            (Facet::Health, key) => Kind::parse(key).map_or_else(|| key.to_owned(), |k| k.title().to_owned()),
+            (Facet::Health, key) => {
+                Kind::parse(key).map_or_else(|| key.to_owned(), |k| k.title().to_owned())
+            }
             (Facet::Inferred, "yes") => "inferred".to_owned(),
-            (Facet::Inferred, _) => "from the file".to_owned(),
+            (Facet::Inferred, _) => "read from the file".to_owned(),
             (Facet::Turn, agent) => agent.to_owned(),
-            (_, NONE) => format!("no {}", self.title().to_lowercase()),
+            (_, NONE) => format!("no {}", self.title().to_ascii_lowercase()),
             (_, word) => word.to_owned(),
         };
         format!("{}: {shown}", self.title())
@@ -137,8 +139,12 @@ impl CardFilter {
     /// Adds a facet's value (once), keeping the facets in their order.
     pub fn add(&mut self, facet: Facet, value: &str) {
         if !self.facets.iter().any(|(f, v)| *f == facet && v == value) {
-            self.facets.push((facet, value.to_owned()));
-            self.facets.sort_by_key(|(f, _)| *f);
+            let at = self
+                .facets
+                .iter()
+                .position(|(f, _)| *f > facet)
+                .unwrap_or(self.facets.len());
+            self.facets.insert(at, (facet, value.to_owned()));
         }
     }
 
@@ -149,7 +155,10 @@ impl CardFilter {
 
     /// The facets as a link's pairs (`priority=high`), in order.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        self.facets.iter().map(|(f, v)| (f.key(), v.clone())).collect()
+        self.facets
+            .iter()
+            .map(|(f, v)| (f.key(), v.clone()))
+            .collect()
     }
 
     /// The facets a link's pairs name; pairs of other keys and empty values are left out.
@@ -221,7 +230,10 @@ impl Context<'_> {
 fn findings(board: &Board, evidence: &Evidence) -> Vec<u16> {
     let mut bits = vec![0u16; board.len()];
     for finding in health(board, evidence).findings {
-        let bit = Kind::ALL.iter().position(|k| *k == finding.kind).unwrap_or(0);
+        let bit = Kind::ALL
+            .iter()
+            .position(|k| *k == finding.kind)
+            .unwrap_or(0);
         if let Some(slot) = bits.get_mut(finding.entry) {
             *slot |= 1 << bit;
         }
@@ -229,16 +241,26 @@ fn findings(board: &Board, evidence: &Evidence) -> Vec<u16> {
     bits
 }
 
-/// The entries each column shows, Backlog first, each list in file order, and how many
-/// cards each column holds before the search and the facets (deprecated ones counted only
-/// when shown).
+/// What the columns show, and what they hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Shown {
+    /// The entries each column shows, Backlog first, each list in file order.
+    pub columns: [Vec<EntryIndex>; 5],
+    /// How many cards each column holds before the search and the facets (deprecated ones
+    /// counted only when shown): the "of" of "3 of 12".
+    pub totals: [usize; 5],
+    /// How many cards each column holds that are not deprecated: what its limit counts.
+    pub active: [usize; 5],
+}
+
+/// The cards each column shows after `filter`, and how many each holds.
 pub fn columns(
     board: &Board,
     team: &Team,
     evidence: &Evidence,
     filter: &CardFilter,
     lower: impl Fn(&str) -> String,
-) -> ([Vec<EntryIndex>; 5], [usize; 5]) {
+) -> Shown {
     let chosen = filter.chosen();
     let context = Context {
         team,
@@ -249,52 +271,108 @@ pub fn columns(
             findings(board, evidence)
         },
     };
-    let mut columns: [Vec<EntryIndex>; 5] = Default::default();
-    let mut totals = [0; 5];
+    let mut shown = Shown::default();
     for (entry, card) in board.cards() {
-        if card.deprecated && !filter.with_deprecated {
+        let stage = card.stage.index();
+        if !card.deprecated {
+            shown.active[stage] += 1;
+        } else if !filter.with_deprecated {
             continue;
         }
-        totals[card.stage.index()] += 1;
+        shown.totals[stage] += 1;
         let facets = Facet::ALL.into_iter().all(|facet| {
             let values = &chosen.values[facet as usize];
             values.is_empty() || values.iter().any(|v| context.has(facet, v, entry, card))
         });
         // The search is the costly test, so it runs last.
         if facets && (filter.search.is_empty() || card.matches(&filter.search, &lower)) {
-            columns[card.stage.index()].push(entry);
+            shown.columns[stage].push(entry);
         }
     }
-    (columns, totals)
+    shown
 }
 
-/// The values a facet takes on the board's cards, with how many cards have each, most
-/// common first; `NONE` counts the cards without one. For the facets read from the fields.
-pub fn values(board: &Board, facet: Facet) -> Vec<(String, usize)> {
+/// The values a facet takes on the board's cards that are not deprecated, with how many
+/// cards have each: the words of a field most common first (priorities by rank) and `NONE`
+/// last for the cards without one; each kind of finding found, after `any`; `yes` and `no`
+/// for an inferred stage; `failing`, `passing` and `none` once there are results. Values no
+/// card has are left out. Empty for `Turn`, which the team answers.
+pub fn values(board: &Board, evidence: &Evidence, facet: Facet) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for (_, card) in board.cards().filter(|(_, c)| !c.deprecated) {
-        let Some(word) = facet.word(card) else {
-            return Vec::new();
-        };
-        let word = word.unwrap_or(NONE);
-        match counts.iter_mut().find(|(w, _)| w.eq_ignore_ascii_case(word)) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((word.to_owned(), 1)),
+    let mut count = |word: &str| match counts
+        .iter_mut()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+    {
+        Some((_, n)) => *n += 1,
+        None => counts.push((word.to_owned(), 1)),
+    };
+    let cards = || board.cards().filter(|(_, c)| !c.deprecated);
+    match facet {
+        Facet::Turn => {}
+        Facet::Health => {
+            let bits = findings(board, evidence);
+            for (entry, _) in cards() {
+                let found = bits.get(entry).copied().unwrap_or(0);
+                if found != 0 {
+                    count("any");
+                }
+                for (bit, kind) in Kind::ALL.iter().enumerate() {
+                    if found & (1 << bit) != 0 {
+                        count(kind.key());
+                    }
+                }
+            }
+            order(&mut counts, |(w, _)| {
+                let rank = Kind::ALL
+                    .iter()
+                    .position(|k| k.key() == w)
+                    .map_or(0, |r| r + 1);
+                (rank as u8, 0, "")
+            });
+        }
+        Facet::Inferred => {
+            for (_, card) in cards() {
+                count(if card.inferred.is_some() { "yes" } else { "no" });
+            }
+            order(&mut counts, |(w, _)| (u8::from(w != "yes"), 0, ""));
+        }
+        Facet::Results => {
+            if evidence.reports.is_empty() {
+                return Vec::new();
+            }
+            for (entry, _) in cards() {
+                let tally = evidence.tally(entry);
+                count(if tally.failed > 0 {
+                    "failing"
+                } else if tally.passed > 0 {
+                    "passing"
+                } else {
+                    "none"
+                });
+            }
+            let words = ["failing", "passing", "none"];
+            order(&mut counts, |(w, _)| {
+                (words.iter().position(|o| o == w).unwrap_or(3) as u8, 0, "")
+            });
+        }
+        _ => {
+            for (_, card) in cards() {
+                count(facet.word(card).flatten().unwrap_or(NONE));
+            }
+            // Priorities by rank, the other words most common first; "none" last, where a
+            // person looks for it.
+            order(&mut counts, |(w, n)| match w.as_str() {
+                NONE => (u8::MAX, 0, ""),
+                w if facet == Facet::Priority => (priority_rank(Some(w)), 0, w),
+                w => (0, -(*n as i64), w),
+            });
         }
     }
-    if facet == Facet::Priority {
-        counts.sort_by_key(|(w, _)| priority_rank(Some(w.as_str()).filter(|w| *w != NONE)));
-    } else {
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| natural(&a.0, &b.0)));
-    }
-    // "none" goes last, where a person looks for it.
-    counts.sort_by_key(|(w, _)| w == NONE);
     counts
 }
 
 /// What the cards of each column are grouped by into swimlanes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum GroupBy {
     #[default]
     None,
@@ -358,7 +436,7 @@ impl GroupBy {
 
     /// A lane's heading: "Story: Login", "No story".
     pub fn lane_title(self, name: Option<&str>) -> String {
-        let what = self.title().to_lowercase();
+        let what = self.title().to_ascii_lowercase();
         match name {
             Some(name) => format!("{}: {name}", self.title()),
             None if self == GroupBy::None => "All cards".to_owned(),
@@ -413,21 +491,16 @@ pub fn lanes(board: &Board, columns: [Vec<EntryIndex>; 5], group: GroupBy) -> Ve
             lanes[at].columns[stage].push(entry);
         }
     }
-    lanes.sort_by(|a, b| match (&a.name, &b.name) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Greater,
-        (Some(_), None) => Ordering::Less,
-        (Some(x), Some(y)) if group == GroupBy::Priority => priority_rank(Some(x))
-            .cmp(&priority_rank(Some(y)))
-            .then_with(|| natural(x, y)),
-        (Some(x), Some(y)) => natural(x, y),
+    order(&mut lanes, |lane| match lane.name.as_deref() {
+        None => (u8::MAX, 0, ""),
+        Some(name) if group == GroupBy::Priority => (priority_rank(Some(name)), 0, name),
+        Some(name) => (0, 0, name),
     });
     lanes
 }
 
 /// How the cards of a column are ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SortBy {
     /// The order of the file.
     #[default]
@@ -477,31 +550,95 @@ impl SortBy {
 }
 
 /// Orders a column's entries by `by`; ties keep the file's order.
-pub fn sort(board: &Board, column: &mut [EntryIndex], by: SortBy) {
-    let card = |entry: &EntryIndex| board.card(*entry);
-    match by {
-        SortBy::File => {}
-        SortBy::Priority => {
-            column.sort_by_cached_key(|e| priority_rank(card(e).and_then(|c| c.priority.as_deref())))
-        }
-        SortBy::Id => column.sort_by(|a, b| match (card(a), card(b)) {
-            (Some(x), Some(y)) => natural(x.id.as_str(), y.id.as_str()),
-            _ => Ordering::Equal,
-        }),
-        // Unknown times sort last: `None` is mapped above every time.
-        SortBy::TimeInStage => column.sort_by_cached_key(|e| {
-            card(e)
+pub fn sort(board: &Board, column: &mut Vec<EntryIndex>, by: SortBy) {
+    if by == SortBy::File {
+        return;
+    }
+    // A time the history does not give sorts after every known one.
+    let time = |at: Option<&str>, sign: i64| match at.and_then(seconds) {
+        Some(t) => (0, sign * t),
+        None => (1, 0),
+    };
+    let mut keyed: Vec<(EntryIndex, u8, i64, &str)> = column
+        .iter()
+        .map(|&entry| {
+            let Some(card) = board.card(entry) else {
+                return (entry, u8::MAX, 0, "");
+            };
+            let (rank, number, text) = match by {
+                SortBy::File => (0, 0, ""),
+                SortBy::Priority => (priority_rank(card.priority.as_deref()), 0, ""),
+                SortBy::Id => (0, 0, card.id.as_str()),
+                SortBy::TimeInStage => {
+                    let (rank, t) = time(card.stage_since(), 1);
+                    (rank, t, "")
+                }
+                SortBy::LastMoved => {
+                    let (rank, t) = time(card.last_move.as_ref().map(|(_, at)| at.as_str()), -1);
+                    (rank, t, "")
+                }
+            };
+            (entry, rank, number, text)
+        })
+        .collect();
+    order(&mut keyed, |k| (k.1, k.2, k.3));
+    *column = keyed.into_iter().map(|k| k.0).collect();
+}
+
+/// Orders `items` by a key of a rank, then a number, then a text read the way people read it
+/// (`natural`); ties keep their order. Every order of this module goes through it, so the
+/// page carries one sort, not one per order.
+fn order<T: Clone>(items: &mut Vec<T>, key: impl for<'b> Fn(&'b T) -> (u8, i64, &'b str)) {
+    let mut keys: Vec<(u8, i64, &str, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(at, item)| {
+            let (rank, number, text) = key(item);
+            (rank, number, text, at)
+        })
+        .collect();
+    keys.sort_unstable_by(compare_keys);
+    let sorted: Vec<T> = keys.iter().map(|k| items[k.3].clone()).collect();
+    *items = sorted;
+}
+
+fn compare_keys(a: &(u8, i64, &str, usize), b: &(u8, i64, &str, usize)) -> Ordering {
+    a.0.cmp(&b.0)
+        .then(a.1.cmp(&b.1))
+        .then_with(|| natural(a.2, b.2))
+        .then(a.3.cmp(&b.3))
+}
+
+/// Where `entry` lands in a column sorted by `by` when it moves there: the index in `column`
+/// it goes before (`column.len()`: at the end). A moved card is the most recently moved
+/// and the newest in its stage, so it goes first by last move and after every card with a
+/// known time by time in stage.
+pub fn lands_at(board: &Board, column: &[EntryIndex], entry: EntryIndex, by: SortBy) -> usize {
+    let card = |e: EntryIndex| board.card(e);
+    let after = |c: EntryIndex| -> bool {
+        match by {
+            SortBy::File => c > entry,
+            SortBy::LastMoved => true,
+            SortBy::TimeInStage => card(c)
                 .and_then(|c| c.stage_since())
                 .and_then(seconds)
-                .map_or((1, 0), |t| (0, t))
-        }),
-        SortBy::LastMoved => column.sort_by_cached_key(|e| {
-            card(e)
-                .and_then(|c| c.last_move.as_ref())
-                .and_then(|(_, at)| seconds(at))
-                .map_or((1, 0), |t| (0, -t))
-        }),
-    }
+                .is_none(),
+            SortBy::Priority => {
+                let rank = |e| priority_rank(card(e).and_then(|c| c.priority.as_deref()));
+                (rank(c), c) > (rank(entry), entry)
+            }
+            SortBy::Id => match (card(c), card(entry)) {
+                (Some(x), Some(y)) => natural(x.id.as_str(), y.id.as_str())
+                    .then(c.cmp(&entry))
+                    .is_gt(),
+                _ => c > entry,
+            },
+        }
+    };
+    column
+        .iter()
+        .position(|c| after(*c))
+        .unwrap_or(column.len())
 }
 
 /// How urgent a priority word is, 0 most: the words of MoSCoW, P0–P4 and the common scales.
@@ -630,27 +767,55 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 
 /// How a person laid the board out: kept with the board (`SavedBoard::layout`), not in the
 /// file, unless they choose to write the limits there.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Layout {
     /// Each column's work in progress limit, Backlog first; `None` for no limit.
-    #[serde(deserialize_with = "lenient")]
     pub wip_limits: [Option<u32>; 5],
-    #[serde(deserialize_with = "lenient")]
     pub sort: SortBy,
-    #[serde(deserialize_with = "lenient")]
     pub group: GroupBy,
 }
 
-/// Reads a part of the layout, or its default when it is not what this version writes (a
-/// sort a later version added): a layout never keeps the saved board from opening.
-fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned + Default,
-{
-    let value = serde_json::Value::deserialize(deserializer)?;
-    Ok(serde_json::from_value(value).unwrap_or_default())
+impl Layout {
+    /// Reads a saved layout leniently: what is missing, or not what this version writes (a sort
+    /// a later version added, a limit of 0), is the default, so a layout never keeps a saved
+    /// board from opening. Read by hand from the JSON value rather than derived, which keeps a
+    /// deserializer per field out of the page.
+    pub fn from_value(value: &serde_json::Value) -> Layout {
+        let limits = value
+            .get("wip_limits")
+            .and_then(serde_json::Value::as_array);
+        let word = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+        Layout {
+            wip_limits: std::array::from_fn(|i| {
+                limits
+                    .and_then(|l| l.get(i))
+                    .and_then(serde_json::Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n >= 1)
+            }),
+            sort: word("sort").and_then(SortBy::parse).unwrap_or_default(),
+            group: word("group").and_then(GroupBy::parse).unwrap_or_default(),
+        }
+    }
+}
+
+impl Serialize for Layout {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Layout", 3)?;
+        out.serialize_field("wip_limits", &self.wip_limits)?;
+        out.serialize_field("sort", self.sort.key())?;
+        out.serialize_field("group", self.group.key())?;
+        out.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Layout {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Layout, D::Error> {
+        Ok(Layout::from_value(&serde_json::Value::deserialize(
+            deserializer,
+        )?))
+    }
 }
 
 /// A column's count against its limit, as a header says it to everyone: "Red: 7 of 5, over

@@ -46,7 +46,7 @@ fn cols(
     filter: &CardFilter,
     lower: impl Fn(&str) -> String,
 ) -> [Vec<EntryIndex>; 5] {
-    columns(board, team, &Evidence::default(), filter, lower).0
+    columns(board, team, &Evidence::default(), filter, lower).columns
 }
 
 #[test]
@@ -76,6 +76,26 @@ fn groups_by_stage_in_file_order_after_the_filters() {
             [&[1], &[4], &[], &[], &[]],
         ),
     ];
+    // The deprecated R-3 is counted in its column's total only when shown, never against a
+    // limit.
+    let hidden = columns(
+        &board,
+        &team,
+        &Evidence::default(),
+        &CardFilter::default(),
+        str::to_lowercase,
+    );
+    assert_eq!(hidden.totals, [2, 1, 1, 1, 1]);
+    assert_eq!(hidden.active, [2, 1, 1, 1, 1]);
+    let shown = columns(
+        &board,
+        &team,
+        &Evidence::default(),
+        &filter(true, "log", None),
+        str::to_lowercase,
+    );
+    assert_eq!(shown.totals, [3, 1, 1, 1, 1]);
+    assert_eq!(shown.active, [2, 1, 1, 1, 1]);
     for (filter, expected) in table {
         let got = cols(&board, &team, &filter, str::to_lowercase);
         let expected: Vec<Vec<EntryIndex>> = expected.iter().map(|c| c.to_vec()).collect();
@@ -212,13 +232,15 @@ fn facets_combine_across_and_choose_within() {
         (faceted(&[(Facet::Results, "failing")]), Default::default()),
     ];
     for (filter, expected) in table {
-        let (got, totals) = columns(
+        let shown = columns(
             &board,
             &team,
             &Evidence::default(),
             &filter,
             str::to_lowercase,
         );
+        let (got, totals) = (shown.columns, shown.totals);
+        assert_eq!(shown.active, totals, "nothing is deprecated");
         assert_eq!(got, expected, "{filter:?}");
         let mut all = [0; 5];
         for (_, card) in board.cards() {
@@ -236,13 +258,14 @@ fn results_facets_read_the_evidence() {
     let read = crate::results::read_report("r.xml", report).unwrap();
     let evidence = Evidence::gather(&board, vec![read]);
     let shown = |value: &str| {
-        let (cols, _) = columns(
+        let cols = columns(
             &board,
             &Team::default(),
             &evidence,
             &faceted(&[(Facet::Results, value)]),
             str::to_lowercase,
-        );
+        )
+        .columns;
         cols.concat()
     };
     assert_eq!(shown("passing"), vec![0]);
@@ -287,7 +310,7 @@ fn facets_go_to_a_link_and_back() {
 fn values_count_the_cards_of_each_word() {
     let board = plan();
     assert_eq!(
-        values(&board, Facet::Priority),
+        values(&board, &Evidence::default(), Facet::Priority),
         vec![
             ("critical".to_owned(), 1),
             ("High".to_owned(), 1),
@@ -297,30 +320,45 @@ fn values_count_the_cards_of_each_word() {
         ]
     );
     assert_eq!(
-        values(&board, Facet::Story),
+        values(&board, &Evidence::default(), Facet::Story),
         vec![
             ("Billing".to_owned(), 2),
             ("Login".to_owned(), 2),
             (NONE.to_owned(), 1),
         ]
     );
-    assert!(values(&board, Facet::Turn).is_empty());
+    assert!(values(&board, &Evidence::default(), Facet::Turn).is_empty());
+    // No results read: no results filter to offer.
+    assert!(values(&board, &Evidence::default(), Facet::Results).is_empty());
+    assert_eq!(
+        values(&board, &Evidence::default(), Facet::Inferred),
+        vec![("yes".to_owned(), 1), ("no".to_owned(), 4)]
+    );
+    // Every card misses code (REQ-3 tests too): "any" 5, then the kinds in the panel's order.
+    assert_eq!(
+        values(&board, &Evidence::default(), Facet::Health),
+        vec![
+            ("any".to_owned(), 5),
+            ("no-tests".to_owned(), 1),
+            ("no-code".to_owned(), 5),
+        ]
+    );
 }
 
 #[test]
 fn lanes_group_each_column_and_keep_its_order() {
     let board = plan();
-    let (cols, _) = columns(
+    let cols = columns(
         &board,
         &Team::default(),
         &Evidence::default(),
         &CardFilter::default(),
         str::to_lowercase,
-    );
+    )
+    .columns;
     let stage4 = board.card(4).unwrap().stage.index();
-    let names = |lanes: &[Lane]| -> Vec<Option<String>> {
-        lanes.iter().map(|l| l.name.clone()).collect()
-    };
+    let names =
+        |lanes: &[Lane]| -> Vec<Option<String>> { lanes.iter().map(|l| l.name.clone()).collect() };
     let by_story = lanes(&board, cols.clone(), GroupBy::Story);
     assert_eq!(
         names(&by_story),
@@ -377,11 +415,15 @@ fn sorting_orders_a_column_and_keeps_ties_in_file_order() {
 
 #[test]
 fn natural_order_reads_numbers_by_value() {
-    let mut ids = vec!["REQ-10", "req-2", "REQ-002a", "REQ-1", "REQ-", "AUTH-3", "REQ-01"];
+    let mut ids = vec![
+        "REQ-10", "req-2", "REQ-002a", "REQ-1", "REQ-", "AUTH-3", "REQ-01",
+    ];
     ids.sort_by(|a, b| natural(a, b));
     assert_eq!(
         ids,
-        vec!["AUTH-3", "REQ-", "REQ-1", "REQ-01", "req-2", "REQ-002a", "REQ-10"]
+        vec![
+            "AUTH-3", "REQ-", "REQ-1", "REQ-01", "req-2", "REQ-002a", "REQ-10"
+        ]
     );
 }
 
@@ -419,19 +461,22 @@ fn limits_say_the_count_against_the_limit() {
     let layout = Layout {
         wip_limits: [None, None, Some(5), Some(3), None],
         sort: SortBy::TimeInStage,
-        group: GroupBy::Story,
+        group: GroupBy::Kind,
     };
     let json = serde_json::to_string(&layout).unwrap();
     assert_eq!(
         json,
-        r#"{"wip_limits":[null,null,5,3,null],"sort":"time_in_stage","group":"story"}"#
+        r#"{"wip_limits":[null,null,5,3,null],"sort":"time_in_stage","group":"type"}"#
     );
     assert_eq!(serde_json::from_str::<Layout>(&json).unwrap(), layout);
     // An older save without some of it, or with a word this version does not know, reads.
     assert_eq!(
-        serde_json::from_str::<Layout>(r#"{"sort":"id","group":"sprint","wip_limits":[1]}"#)
-            .unwrap(),
+        serde_json::from_str::<Layout>(
+            r#"{"sort":"id","group":"sprint","wip_limits":[1, 0, -2, "3", 4294967296, 9]}"#
+        )
+        .unwrap(),
         Layout {
+            wip_limits: [Some(1), None, None, None, None],
             sort: SortBy::Id,
             ..Layout::default()
         }
