@@ -611,14 +611,9 @@ async fn enter_opens_a_cards_details_whose_edits_reach_the_card_and_close_back_t
         })
     })
     .await;
-    assert!(
-        web_sys::window()
-            .unwrap()
-            .location()
-            .hash()
-            .unwrap()
-            .ends_with("#card=REQ-004")
-    );
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    // The address keeps whatever else it holds (the test runner's own parameters).
+    assert!(hash.ends_with("card=REQ-004"), "{hash}");
     choose(&root, "details-priority", "critical");
     type_and_commit(
         &root,
@@ -659,5 +654,86 @@ async fn enter_opens_a_cards_details_whose_edits_reach_the_card_and_close_back_t
             .is_some_and(|t| t.starts_with("REQ-004"))
     })
     .await;
-    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(!hash.contains("card="), "{hash}");
+}
+
+/// The select named `label` (its `aria-label`), chosen as a person does.
+fn choose_labelled(root: &Element, label: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = root
+        .query_selector(&format!("select[aria-label='{label}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no select named {label:?}"))
+        .unchecked_into();
+    select.set_value(value);
+    fire(&select, "change");
+}
+
+#[wasm_bindgen_test]
+async fn a_filter_becomes_a_chip_and_the_address_and_lanes_group_what_it_shows() {
+    let root = mount_app();
+    started(&root).await;
+    open_example(&root).await;
+    // High priority: REQ-001 (Backlog), REQ-005 (Test written), REQ-007 (Red), REQ-010.
+    root.query_selector(".filters-button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    until("the filter menu offers the priorities", || {
+        root.query_selector("select[aria-label='Priority filter'] option[value=high]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    choose_labelled(&root, "Priority filter", "high");
+    until("the filter applies", || {
+        column_cards(&root, "red").len() == 1
+    })
+    .await;
+    let chip = root
+        .query_selector("[aria-label='Remove filter Priority: high']")
+        .unwrap();
+    assert!(chip.is_some(), "a chip names the filter");
+    let count = root
+        .query_selector("[data-stage=red] .count")
+        .unwrap()
+        .unwrap();
+    assert_eq!(count.text_content().unwrap(), "1 of 2");
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(hash.ends_with("priority=high"), "{hash}");
+
+    // Group by story: a lane per story of the shown cards, each a region named for it.
+    choose_labelled(&root, "Group by", "story");
+    until("the lanes are drawn", || {
+        root.query_selector_all(".lane").unwrap().length() == 4
+    })
+    .await;
+    let names: Vec<String> = {
+        let lanes = root.query_selector_all(".lane").unwrap();
+        (0..lanes.length())
+            .filter_map(|i| lanes.get(i))
+            .map(|l| {
+                l.unchecked_into::<Element>()
+                    .get_attribute("aria-label")
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    assert_eq!(
+        names,
+        [
+            "Story: US-01",
+            "Story: US-03",
+            "Story: US-04",
+            "Story: US-05"
+        ]
+    );
+    chip.unwrap().unchecked_into::<HtmlElement>().click();
+    until("every story has its lane", || {
+        root.query_selector_all(".lane").unwrap().length() == 6
+    })
+    .await;
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    assert!(!hash.contains("priority="), "{hash}");
 }

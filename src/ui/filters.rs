@@ -246,7 +246,7 @@ pub fn FilterBar() -> impl IntoView {
             <div class="layout-controls">
                 <label class="select">
                     "Group by "
-                    <select on:change=move |ev| {
+                    <select aria-label="Group by" on:change=move |ev| {
                         let group = GroupBy::parse(&event_target_value(&ev)).unwrap_or_default();
                         state.set_layout(|l| l.group = group);
                     }>
@@ -257,7 +257,7 @@ pub fn FilterBar() -> impl IntoView {
                 </label>
                 <label class="select">
                     "Sort "
-                    <select on:change=move |ev| {
+                    <select aria-label="Sort" on:change=move |ev| {
                         let sort = SortBy::parse(&event_target_value(&ev)).unwrap_or_default();
                         state.set_layout(|l| l.sort = sort);
                     }>
