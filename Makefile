@@ -64,6 +64,7 @@ test: setup-test lint test-native test-merge-driver test-browser size test-e2e
 bench: setup-test dist
 	node bench/run.mjs
 	node bench/details.mjs
+	node bench/planning.mjs
 	cargo run -q --release -p traceboard-core --example results_time
 
 # The outcome of every real file, compared with the table of expected outcomes: a diff is a

@@ -63,7 +63,7 @@ fn Column(stage: Stage) -> impl IntoView {
         >
             <ColumnHeader stage heading_id=heading_id.clone() />
             <DropHint cell />
-            <CardList keys=keys.into() cell />
+            <CardList keys=keys.into() cell height=column_height() />
         </section>
     }
 }
@@ -76,6 +76,32 @@ fn LanesBoard() -> impl IntoView {
         state
             .lanes
             .with(|lanes| lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
+    });
+    // How many lanes, from the top, render their cards. A new grouping draws the first lanes
+    // at once and one more each frame after, so the board shows within a frame or two
+    // however many lanes there are.
+    let drawn = RwSignal::new(FIRST_LANES);
+    fn more(drawn: RwSignal<usize>, names: Memo<Vec<Option<String>>>) {
+        request_animation_frame(move || {
+            let total = names.try_with_untracked(Vec::len).unwrap_or(0);
+            if let Some(n) = drawn.try_get_untracked()
+                && n < total
+            {
+                drawn.set(n + 1);
+                more(drawn, names);
+            }
+        });
+    }
+    // A new grouping starts again from the top; lanes a filter brings back are drawn too.
+    Effect::new(move |_| {
+        state.layout.with(|l| l.group);
+        drawn.set(FIRST_LANES);
+        more(drawn, names);
+    });
+    Effect::new(move |_| {
+        if names.with(Vec::len) > drawn.get_untracked() {
+            more(drawn, names);
+        }
     });
     view! {
         <div class="board lanes">
@@ -97,7 +123,7 @@ fn LanesBoard() -> impl IntoView {
                 })
                 .collect_view()}
             <For each=move || names.get() key=|name| name.clone() let(name)>
-                <Lane name />
+                <Lane name names drawn />
             </For>
             <Show when=move || names.with(Vec::is_empty)>
                 <p class="lanes-empty">"No card matches the filters."</p>
@@ -109,8 +135,19 @@ fn LanesBoard() -> impl IntoView {
 /// A swimlane: its name and counts, foldable, and its cards in each of the five columns.
 /// Cards drop into a column of their own lane: lanes group cards, they do not edit them.
 #[component]
-fn Lane(name: Option<String>) -> impl IntoView {
+fn Lane(
+    name: Option<String>,
+    names: Memo<Vec<Option<String>>>,
+    drawn: RwSignal<usize>,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let near = {
+        let name = name.clone();
+        Memo::new(move |_| {
+            let at = names.with(|n| n.iter().position(|x| *x == name));
+            at.is_some_and(|at| at < drawn.get())
+        })
+    };
     let group = move || state.layout.with(|l| l.group);
     let title = {
         let name = name.clone();
@@ -185,8 +222,8 @@ fn Lane(name: Option<String>) -> impl IntoView {
                                 aria-label=stage.title()
                             >
                                 <DropHint cell />
-                                <Show when=move || open.get()>
-                                    <CardList keys cell />
+                                <Show when=move || open.get() && near.get()>
+                                    <CardList keys cell height=LANE_CELL_PX />
                                 </Show>
                             </div>
                         }
@@ -238,7 +275,7 @@ fn ColumnHeader(stage: Stage, heading_id: String) -> impl IntoView {
         }
     };
     view! {
-        <header class="column-header">
+        <header class="column-header" class:over-limit=over>
             <h2 id=heading_id>{stage.title()}</h2>
             <span class="count" class:filtered=filtering title=move || format!("{} cards shown of {}", shown.get(), total())>
                 {count}
@@ -354,7 +391,8 @@ fn DropHint(cell: CellDrop) -> impl IntoView {
 
 /// The cards of a column (or of a lane's column), rendering only those in view when long.
 #[component]
-fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop) -> impl IntoView {
+/// `height` is how tall its scroll box is expected to be, until it is scrolled and measured.
+fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop, height: f64) -> impl IntoView {
     let state = expect_context::<AppState>();
     // Where the card would land: cards keep the column's order, so before the first card
     // that would come after it (`None`: at the end).
@@ -372,7 +410,10 @@ fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop) -> impl IntoView {
     // Long columns render only the cards in view (plus the focused and the dragged one);
     // every card then has the same height, so a card's place is its index times ROW_PX.
     let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(900.0_f64);
+    let viewport = RwSignal::new(height);
+    // Cards beyond the edges are rendered once the list scrolls: the first drawing (a board
+    // opened, filtered or grouped) renders only what is in view.
+    let scrolled = RwSignal::new(false);
     let is_virtual = Memo::new(move |_| keys.with(Vec::len) > VIRTUALIZE_ABOVE);
     let window = Memo::new(move |_| {
         if !is_virtual.get() {
@@ -381,7 +422,8 @@ fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop) -> impl IntoView {
         let pinned = [state.focused.get(), state.dragged.get()]
             .map(|card| card.and_then(|card| state.entry_of(card)));
         let (top, height) = (scroll_top.get(), viewport.get());
-        keys.with(|k| visible_slots(k, top, height, pinned))
+        let overscan = if scrolled.get() { OVERSCAN } else { 0 };
+        keys.with(|k| visible_slots(k, top, height, overscan, pinned))
     });
     let on_scroll = move |ev: ev::Event| {
         if let Some(el) = ev
@@ -390,6 +432,9 @@ fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop) -> impl IntoView {
         {
             scroll_top.set(el.scroll_top() as f64);
             viewport.set(el.client_height() as f64);
+            if !scrolled.get_untracked() {
+                scrolled.set(true);
+            }
         }
     };
     view! {
@@ -425,6 +470,24 @@ fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop) -> impl IntoView {
     }
 }
 
+/// How tall a column's list is expected to be before it is measured: the window's height
+/// less the toolbar, the summary and the column's header.
+fn column_height() -> f64 {
+    let inner = window()
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(900.0);
+    (inner - 240.0).max(ROW_PX)
+}
+
+/// Lanes whose cards are drawn at once when the board is grouped; the others follow, one a
+/// frame.
+const FIRST_LANES: usize = 2;
+
+/// The most a lane's column shows before it scrolls (style/planning.css: 30rem).
+const LANE_CELL_PX: f64 = 480.0;
+
 /// Columns with more cards than this render only what is in view.
 const VIRTUALIZE_ABOVE: usize = 60;
 /// The height of one card in a long column, gap included; style/main.css sizes cards to fit.
@@ -454,13 +517,14 @@ fn visible_slots(
     keys: &[CardKey],
     top: f64,
     height: f64,
+    overscan: usize,
     pinned: [Option<EntryIndex>; 2],
 ) -> Vec<Slot> {
     let total = keys.len();
     let first = ((top / ROW_PX).floor() as usize)
-        .saturating_sub(OVERSCAN)
+        .saturating_sub(overscan)
         .min(total);
-    let last = (((top + height) / ROW_PX).ceil() as usize + OVERSCAN).min(total);
+    let last = (((top + height) / ROW_PX).ceil() as usize + overscan).min(total);
     let mut slots: Vec<Slot> = keys[first..last]
         .iter()
         .enumerate()

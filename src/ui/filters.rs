@@ -92,7 +92,8 @@ pub fn FilterMenu() -> impl IntoView {
     let active =
         move || state.facets.with(Vec::len) + usize::from(state.turn_filter.with(Option::is_some));
     let facet_select = move |facet: Facet| {
-        let options = move || {
+        // Counted once per change of the board while the menu is open, not per choice.
+        let options = Memo::new(move |_| {
             if !open.get() {
                 return Vec::new();
             }
@@ -102,7 +103,7 @@ pub fn FilterMenu() -> impl IntoView {
                 b.map(|b| state.evidence.with_value(|e| values(b, e, facet)))
                     .unwrap_or_default()
             })
-        };
+        });
         let chosen = move |value: &str| {
             state
                 .facets
@@ -110,7 +111,7 @@ pub fn FilterMenu() -> impl IntoView {
         };
         let label = facet.title();
         view! {
-            <Show when=move || !options().is_empty()>
+            <Show when=move || options.with(|o| !o.is_empty())>
                 <label class="facet">
                     <span>{label}</span>
                     <select aria-label=format!("{label} filter") on:change=move |ev| {
@@ -131,7 +132,8 @@ pub fn FilterMenu() -> impl IntoView {
                     }>
                         <option value="" selected>{"Add…"}</option>
                         {move || {
-                            options()
+                            options
+                                .get()
                                 .into_iter()
                                 .map(|(value, n)| {
                                     let text = facet.describe(&value);

@@ -78,7 +78,7 @@ pub fn start(state: AppState) -> Saving {
     let saving = Saving {
         generation: StoredValue::new(0),
         heard: StoredValue::new(0),
-        saved_revision: StoredValue::new(state.revision.get_untracked()),
+        saved_revision: StoredValue::new(state.save_revision_untracked()),
         available: StoredValue::new(true),
         off: StoredValue::new(String::new()),
         loading: StoredValue::new(true),
@@ -148,7 +148,7 @@ pub fn start(state: AppState) -> Saving {
         }
     });
     Effect::new(move |previous: Option<()>| {
-        let revision = state.revision.get();
+        let revision = state.revision.get() + state.layout_revision.get();
         if previous.is_none() || revision == saving.saved_revision.get_value() {
             return;
         }
@@ -184,7 +184,7 @@ impl Saving {
     }
 
     fn dirty(&self, state: AppState) -> bool {
-        state.revision.get_untracked() != self.saved_revision.get_value()
+        state.save_revision_untracked() != self.saved_revision.get_value()
     }
 
     /// The save found at start-up; then what the person asked for while it loaded.
@@ -259,7 +259,7 @@ impl Saving {
             None => state.restore(&SavedBoard::default()),
         }
         self.saved_revision
-            .set_value(state.revision.get_untracked());
+            .set_value(state.save_revision_untracked());
         storage::clear_unsaved();
         let at = loaded
             .board
@@ -391,7 +391,7 @@ impl Saving {
         if !self.may_write(state) {
             return;
         }
-        let revision = state.revision.get_untracked();
+        let revision = state.save_revision_untracked();
         let board = state.saved_board();
         let expected = self.generation.get_value();
         self.writing.update_value(|w| *w += 1);
@@ -434,7 +434,7 @@ impl Saving {
         if self.loading.get_value() || !self.may_write(state) {
             return;
         }
-        let revision = state.revision.get_untracked();
+        let revision = state.save_revision_untracked();
         let board = state.saved_board();
         let expected = self.generation.get_value();
         let Some(write) = storage::save_at_once(board.as_ref(), expected) else {

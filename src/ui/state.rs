@@ -130,6 +130,9 @@ pub struct AppState {
     pub results_revision: RwSignal<u64>,
     /// Bumped after every change, for autosave.
     pub revision: RwSignal<u64>,
+    /// Bumped when the layout changes (limits, sort, lanes): saved with the board, but not a
+    /// change of the board, so nothing that reads the cards is worked out again.
+    pub layout_revision: RwSignal<u64>,
     /// Bumped when the team (agents or owners) changes; the roster and owners watch it.
     pub team_revision: RwSignal<u64>,
     /// The agent a person moves cards as, instead of the owner of the target stage.
@@ -177,6 +180,7 @@ impl AppState {
             details_typing: RwSignal::new(false),
             new_requirement: RwSignal::new(None),
             revision: RwSignal::new(0),
+            layout_revision: RwSignal::new(0),
             team_revision: RwSignal::new(0),
             acting_as: RwSignal::new(None),
             turn_filter: RwSignal::new(None),
@@ -761,7 +765,12 @@ impl AppState {
         self.ws.update_value(|ws| ws.set_layout(layout.clone()));
         self.layout.set(layout);
         self.refresh_columns();
-        self.revision.update(|r| *r += 1);
+        self.layout_revision.update(|r| *r += 1);
+    }
+
+    /// What autosave counts: every change of the board or of its layout.
+    pub fn save_revision_untracked(&self) -> u64 {
+        self.revision.get_untracked() + self.layout_revision.get_untracked()
     }
 
     /// Sets the filters beside the search, and redraws the columns.
