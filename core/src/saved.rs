@@ -59,10 +59,10 @@ pub struct SavedBoard {
     /// `None` when there are none.
     #[serde(default)]
     pub conflicts: Option<String>,
-    /// The columns' limits, the sort and the lanes; saves written before it read as the
-    /// default layout.
+    /// The columns' limits, the sort and the lanes (`Layout::to_json`); saves written before
+    /// it read as the default layout.
     #[serde(default)]
-    pub layout: Layout,
+    pub layout: Option<String>,
 }
 
 /// A workspace rebuilt from a save, and why its board could not be opened, if it could not.
@@ -116,7 +116,9 @@ impl SavedBoard {
                 .map(Board::open_conflicts)
                 .filter(|c| !c.is_empty())
                 .map(|c| crate::merge::Conflict::list_to_json(&c)),
-            layout: ws.layout().clone(),
+            layout: Some(ws.layout())
+                .filter(|l| **l != Layout::default())
+                .map(Layout::to_json),
             matrix,
         })
     }
@@ -166,7 +168,12 @@ impl SavedBoard {
             }
         });
         let mut workspace = Workspace::restored(board, self.team());
-        workspace.set_layout(self.layout.clone());
+        workspace.set_layout(
+            self.layout
+                .as_deref()
+                .map(Layout::from_json)
+                .unwrap_or_default(),
+        );
         Restored { workspace, problem }
     }
 
@@ -343,7 +350,7 @@ mod tests {
             disk: None,
             unsaved: 0,
             conflicts: None,
-            layout: Default::default(),
+            layout: None,
         };
         let restored = saved.restore();
         assert!(restored.workspace.board().is_none());

@@ -463,22 +463,50 @@ fn limits_say_the_count_against_the_limit() {
         sort: SortBy::TimeInStage,
         group: GroupBy::Kind,
     };
-    let json = serde_json::to_string(&layout).unwrap();
+    let json = layout.to_json();
     assert_eq!(
         json,
         r#"{"wip_limits":[null,null,5,3,null],"sort":"time_in_stage","group":"type"}"#
     );
-    assert_eq!(serde_json::from_str::<Layout>(&json).unwrap(), layout);
+    assert_eq!(Layout::from_json(&json), layout);
+    assert_eq!(Layout::from_json("not json"), Layout::default());
     // An older save without some of it, or with a word this version does not know, reads.
     assert_eq!(
-        serde_json::from_str::<Layout>(
+        Layout::from_json(
             r#"{"sort":"id","group":"sprint","wip_limits":[1, 0, -2, "3", 4294967296, 9]}"#
-        )
-        .unwrap(),
+        ),
         Layout {
             wip_limits: [Some(1), None, None, None, None],
             sort: SortBy::Id,
             ..Layout::default()
         }
     );
+}
+
+#[test]
+fn the_merge_sort_orders_and_keeps_ties_in_their_order() {
+    for n in 0..40 {
+        // Keys with many ties: the sorted indices must be ordered by key, then by index.
+        let keys: Vec<u32> = (0..n).map(|i| (i * 7 + 3) % 5).collect();
+        let got = merge_sort(n as usize, &|a, b| keys[a].cmp(&keys[b]));
+        let mut expected: Vec<usize> = (0..n as usize).collect();
+        expected.sort_by_key(|&i| (keys[i], i));
+        assert_eq!(got, expected, "{n}");
+    }
+}
+
+#[test]
+fn a_moved_card_lands_where_the_sort_puts_it() {
+    let board = plan();
+    // Red by id: REQ-1, REQ-2, REQ-10 (entries 3, 1, 0); REQ-3 (entry 2) goes before REQ-10.
+    assert_eq!(lands_at(&board, &[3, 1, 0], 2, SortBy::Id), 2);
+    // In file order before the first later entry.
+    assert_eq!(lands_at(&board, &[0, 1, 3], 2, SortBy::File), 2);
+    // Last moved: a moved card is the most recent, first.
+    assert_eq!(lands_at(&board, &[1, 3, 0], 2, SortBy::LastMoved), 0);
+    // Priority: High (REQ-3) after critical (REQ-2), before low (REQ-10) and none (REQ-1).
+    assert_eq!(lands_at(&board, &[1, 0, 3], 2, SortBy::Priority), 1);
+    // Time in stage: the newest in its stage, after every card with a known time.
+    assert_eq!(lands_at(&board, &[0, 3, 1], 2, SortBy::TimeInStage), 3);
+    assert_eq!(lands_at(&board, &[0, 4], 2, SortBy::TimeInStage), 1);
 }
