@@ -20,6 +20,7 @@ use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normaliz
 
 mod edit;
 mod follow;
+mod meta;
 pub use edit::{Edit, HistoryStep, ListItem, NewRequirement, Part, history, item_text};
 pub use follow::{Followed, Resolution};
 
@@ -294,6 +295,8 @@ pub enum MoveError {
     /// The file's requirements have no id key: a new one is named as the board names them
     /// (the example is the form, such as "scenario 4" or "#4").
     IdForm(String),
+    /// The file has no `meta` object to keep the columns' limits in.
+    NoMeta,
 }
 
 impl fmt::Display for MoveError {
@@ -330,6 +333,10 @@ impl fmt::Display for MoveError {
             MoveError::DuplicateId(id) => write!(
                 f,
                 "{id} is already the id of a requirement; choose another."
+            ),
+            MoveError::NoMeta => write!(
+                f,
+                "The file has no \"meta\" object to keep the limits in; they stay with the board."
             ),
             MoveError::NoPlace => write!(
                 f,

@@ -68,6 +68,8 @@ pub enum Action {
     Edit { entry: EntryIndex, edit: Edit },
     /// Appends a new requirement to the file's list, in Backlog.
     Create(NewRequirement),
+    /// Writes the columns' limits into the file's `meta.wip_limits` (`Board::with_file_limits`).
+    SetFileLimits([Option<u32>; 5]),
     /// Removes a requirement from the file.
     Delete { entry: EntryIndex },
     /// Closes the board, back to the empty state.
@@ -398,6 +400,21 @@ impl Workspace {
                 let message = format!("Created {id} in Backlog.");
                 let other = self.board.replace(created).map(Box::new);
                 let change = Change::Board { other, label };
+                (change, Outcome::of(Touched::Board, message))
+            }
+            Action::SetFileLimits(limits) => {
+                let board = self.board.as_ref().ok_or(MoveError::NoSuchCard)?;
+                let written = board.with_file_limits(&limits)?;
+                let other = self.board.replace(written).map(Box::new);
+                let change = Change::Board {
+                    other,
+                    label: "write the limits into the file".to_owned(),
+                };
+                let message = if limits.iter().all(Option::is_none) {
+                    "Took the limits out of the file's meta.wip_limits; they are written with the next save."
+                } else {
+                    "Put the limits in the file's meta.wip_limits; they are written with the next save."
+                };
                 (change, Outcome::of(Touched::Board, message))
             }
             Action::Delete { entry } => {

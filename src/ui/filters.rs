@@ -10,8 +10,10 @@ use leptos::prelude::*;
 
 use crate::ui::icons::{self, Icon};
 use crate::ui::state::AppState;
+use traceboard_core::board::Board;
 use traceboard_core::columns::{CardFilter, Facet, GroupBy, SortBy, values};
 use traceboard_core::stage::Stage;
+use traceboard_core::workspace::Action;
 
 /// The facets the filter menu offers; whose turn is the toolbar's "Whose turn".
 const MENU_FACETS: [Facet; 8] = [
@@ -305,6 +307,23 @@ pub fn ColumnMenu(stage: Stage) -> impl IntoView {
         error.set(None);
         state.set_layout(|l| l.wip_limits[i] = limit);
     };
+    // Whether the file has a `meta` object to keep the limits in, and the limits it keeps:
+    // read while the menu is open (it reads the file's text).
+    let open = RwSignal::new(false);
+    let in_file = Memo::new(move |_| {
+        if !open.get() {
+            return None;
+        }
+        state.revision.track();
+        state.with_board(|b| b.and_then(Board::file_limits))
+    });
+    let limits = move || state.layout.with(|l| l.wip_limits);
+    let save_in_file = move |_| {
+        let limits = state.layout.with_untracked(|l| l.wip_limits);
+        if let Err(why) = state.try_apply(Action::SetFileLimits(limits)) {
+            error.set(Some(why));
+        }
+    };
     let anchor = format!("--column-menu-{}", stage.key());
     view! {
         <button
@@ -324,6 +343,11 @@ pub fn ColumnMenu(stage: Stage) -> impl IntoView {
             role="group"
             aria-label=format!("{} column", stage.title())
             style=format!("position-anchor: {anchor}")
+            on:toggle=move |ev: ev::Event| {
+                let el: web_sys::HtmlElement =
+                    leptos::wasm_bindgen::JsCast::unchecked_into(event_target::<web_sys::Element>(&ev));
+                open.set(el.matches(":popover-open").unwrap_or(false));
+            }
         >
             <label for=field_id.clone()>"WIP limit"</label>
             <input
@@ -338,6 +362,22 @@ pub fn ColumnMenu(stage: Stage) -> impl IntoView {
             />
             <p class="muted">{format!("How many cards {} should hold at most. Empty: no limit. Going over it warns; it never refuses a move.", stage.title())}</p>
             {move || error.get().map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })}
+            // Only a file with a `meta` object can keep them, and only when asked.
+            {move || in_file.get().map(|kept| {
+                let same = kept == limits();
+                view! {
+                    <button type="button" disabled=same on:click=save_in_file>
+                        "Save limits in the file"
+                    </button>
+                    <p class="muted">
+                        {if same {
+                            "The file's meta.wip_limits holds these limits."
+                        } else {
+                            "Writes every column's limit into the file's meta.wip_limits with the next save."
+                        }}
+                    </p>
+                }
+            })}
         </div>
     }
 }

@@ -509,6 +509,19 @@ impl AppState {
             }),
         }
         self.reconcile(&outcome.touched);
+        // A file that keeps limits in its `meta` gives them to a board that has none.
+        if matches!(outcome.touched, Touched::Board)
+            && let Some(limits) = self.with_board(|b| b.and_then(Board::file_limits))
+            && limits.iter().any(Option::is_some)
+        {
+            self.ws.update_value(|ws| {
+                if ws.layout().wip_limits.iter().all(Option::is_none) {
+                    let mut layout = ws.layout().clone();
+                    layout.wip_limits = limits;
+                    ws.set_layout(layout);
+                }
+            });
+        }
         // A restored board brings its layout.
         let layout = self.ws.with_value(|ws| ws.layout().clone());
         if self.layout.with_untracked(|l| *l != layout) {

@@ -6,11 +6,13 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import {
   card,
   column,
+  download,
   dragWithMouse,
   fixture,
   importMatrix,
   live,
   moveWithMenu,
+  readFixture,
   savedNote,
   settled,
 } from './helpers';
@@ -268,3 +270,36 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.screenshot({ path: shot(`lanes-narrow-${scheme}`) });
   });
 }
+
+test('limits go into the file\'s meta only when asked, undo takes them out, and a file\'s limits come to the board', async ({ page }) => {
+  await open(page);
+  await page.getByRole('button', { name: 'Green column menu' }).click();
+  const field = page.getByRole('spinbutton', { name: 'WIP limit' });
+  await field.fill('2');
+  await field.press('Enter');
+  // Set with the board only: the export is the file as it was.
+  let exported = JSON.parse((await download(page)).text);
+  expect(exported.meta).toEqual({ project: 'Shop', version: '1.0' });
+  await page.getByRole('button', { name: 'Green column menu' }).click();
+  await page.getByRole('button', { name: 'Save limits in the file' }).click();
+  await expect(live(page)).toContainText("meta.wip_limits");
+  exported = JSON.parse((await download(page)).text);
+  expect(exported.meta).toEqual({ project: 'Shop', version: '1.0', wip_limits: { green: 2 } });
+  // Everything else of the file is as it was.
+  expect(exported.requirements).toEqual(JSON.parse(readFixture('planning.json')).requirements);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  exported = JSON.parse((await download(page)).text);
+  expect(exported.meta.wip_limits).toBeUndefined();
+
+  // A file that keeps limits gives them to the board.
+  const withLimits = readFixture('planning.json').replace('"version": "1.0"', '"version": "1.0",\n    "wip_limits": {"red": 4}');
+  await page.getByRole('button', { name: 'Red column menu' }).click();
+  await page.keyboard.press('Escape');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  await (await chooser).setFiles({ name: 'limits.json', mimeType: 'application/json', buffer: Buffer.from(withLimits) });
+  await expect(column(page, 'Green')).toHaveAccessibleDescription('Green: 2 of 2');
+  // The board had a limit (Green 2), so the file's are not taken over it.
+  await expect(column(page, 'Red')).toHaveAccessibleDescription('Red: 5 cards');
+});

@@ -789,7 +789,7 @@ impl Board {
     }
 
     /// The board's export, read again where the board reads its requirements.
-    fn exported_matrix(&self) -> Result<Matrix, MoveError> {
+    pub(super) fn exported_matrix(&self) -> Result<Matrix, MoveError> {
         Matrix::parse_in_style(
             self.export().into_bytes(),
             self.fields.container.as_deref(),
@@ -800,7 +800,7 @@ impl Board {
 
     /// A board of this file reading `text`, in the file's style: the file's text stays its
     /// base, what differs from it is unsaved, and the open conflicts stay on their cards.
-    fn rebuilt(&self, text: String) -> Result<Board, MoveError> {
+    pub(super) fn rebuilt(&self, text: String) -> Result<Board, MoveError> {
         let (mut board, _) = Board::import_in(
             &self.file_name,
             text.into_bytes(),

@@ -68,6 +68,9 @@ pub struct Followed {
     /// page holds about the other cards stays valid and only these are drawn again. `None`
     /// when requirements were added, removed or reordered.
     pub changed: Option<Vec<EntryIndex>>,
+    /// The board had changed the file's `meta` (its limits) and the file changed it too: the
+    /// file's is kept, and the person is told.
+    pub meta_lost: bool,
 }
 
 impl Board {
@@ -117,6 +120,14 @@ impl Board {
         self.carried = 0;
         self.carried_entries = Vec::new();
         true
+    }
+
+    /// Counts a change outside the requirements (the file's `meta`) as unsaved when nothing
+    /// else is: the board's text differs from the file's.
+    pub(super) fn mark_outside_change(&mut self) {
+        if self.unsaved() == 0 && self.export() != self.base_text() {
+            self.carried = 1;
+        }
     }
 
     /// The file now holds `text`, written from this file's board, though not this board's
@@ -169,6 +180,7 @@ impl Board {
                 ours_kept: Vec::new(),
                 moves: Vec::new(),
                 changed: None,
+                meta_lost: false,
             });
         }
         let fast = self.disk.is_none() && self.carried == 0;
@@ -183,7 +195,9 @@ impl Board {
     /// a new board that remembers `theirs` as the file's text.
     fn follow_text(&self, theirs: &str) -> Result<Followed, MergeError> {
         let ours = self.export();
-        let merged = merge(self.base_text(), &ours, theirs, Some(&self.fields))?;
+        let mut merged = merge(self.base_text(), &ours, theirs, Some(&self.fields))?;
+        let (text, carry) = super::meta::carry_meta(self.base_text(), &ours, merged.text);
+        merged.text = text;
         let unreadable = |error: ImportError| MergeError::Unreadable {
             side: Side::Theirs,
             error,
@@ -200,12 +214,17 @@ impl Board {
             board.disk = Some(theirs.to_owned());
             board.recount();
         }
-        Ok(self.finish_follow(
+        if carry == super::meta::MetaCarry::Carried {
+            board.mark_outside_change();
+        }
+        let mut followed = self.finish_follow(
             board,
             merged.conflicts,
             merged.theirs_changed,
             merged.ours_kept,
-        ))
+        );
+        followed.meta_lost = carry == super::meta::MetaCarry::TheirsKept;
+        Ok(followed)
     }
 
     /// The fast way, for a board read straight from its file: `theirs` is read once, its
@@ -434,6 +453,7 @@ impl Board {
             ours_kept,
             moves,
             changed: None,
+            meta_lost: false,
         }
     }
 

@@ -423,6 +423,26 @@ fn syntax_error(text: &str, e: &serde_json::Error) -> ImportError {
 
 /// Whether a key names a requirement container: `requirements`, `Requirements`,
 /// `functional_requirements`, `reqs`.
+/// The members of the file's root object, each key with its value's byte range in `text`;
+/// `None` when the root is not an object. `text` must be valid JSON.
+pub(crate) fn root_members(text: &str) -> Option<Vec<(String, Range<usize>)>> {
+    let limits = scan::Limits {
+        depth: 0,
+        list_members: 0,
+        map_members: usize::MAX,
+        nodes: 1,
+        skip_keys: &[],
+    };
+    let (nodes, root) = scan::scan(text, &limits);
+    let node = nodes.get(root?)?;
+    node.is_map.then(|| {
+        node.members
+            .iter()
+            .filter_map(|(key, span)| Some((key.clone()?, span.clone())))
+            .collect()
+    })
+}
+
 pub(crate) fn is_requirements_key(key: &str) -> bool {
     let k = crate::stage::normalize_word(key);
     k == "requirements" || k.ends_with("_requirements") || k == "reqs" || k == "requirement_list"
