@@ -1,0 +1,611 @@
+//! Flow charts' data (issue 15): the cumulative flow diagram, cycle times and aging work in
+//! progress, read from every requirement's `tdd_history`.
+//!
+//! It owns reading the history's times and stages into days and the three charts' numbers;
+//! it does not draw (the shell's `ui::flow` does) and never writes: the charts are a view of
+//! the file. Every function takes `today` as a day number from the caller's clock, so the
+//! same board always gives the same charts in tests.
+//!
+//! Days are whole UTC days since 1970-01-01. Times are converted by hand
+//! (`days_from_civil`, `civil_from_days`, Howard Hinnant's algorithms) rather than with a
+//! date crate: the page has a size budget, and the charts need only days, not time zones or
+//! calendars. The shipped code links no sort routine (see ARCHITECTURE.md), so a card's steps
+//! are put in time order by insertion (histories are appended in order, so this is linear in
+//! practice) and percentiles are read from a `BTreeMap` of counts.
+
+use std::collections::BTreeMap;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::board::{Board, EntryIndex, HistorySource, history};
+use crate::stage::Stage;
+
+/// The longest span the cumulative flow diagram covers, in days (about ten years): a step
+/// dated far from the others cannot make the chart allocate without bound.
+pub const MAX_DAYS: i64 = 3_660;
+
+/// One readable step of a card's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Seconds since 1970-01-01 UTC, to order steps within a day.
+    pub at: i64,
+    pub day: i64,
+    pub from: Stage,
+    pub to: Stage,
+}
+
+/// One card's readable history, its steps in time order (equal times keep file order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Track {
+    pub entry: EntryIndex,
+    pub id: String,
+    /// The stage the card is in now (its `tdd_stage`, or the one the board inferred).
+    pub stage: Stage,
+    pub steps: Vec<Step>,
+}
+
+/// Every non-deprecated card's history, and how many steps could not be read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Histories {
+    pub tracks: Vec<Track>,
+    /// Steps whose time or stage could not be read: left out of every chart, and counted so
+    /// the view can say so.
+    pub unreadable: usize,
+    /// Steps read.
+    pub steps: usize,
+}
+
+/// The cumulative flow diagram: for each day from `first` on, how many cards are in each
+/// stage (in `Stage::ALL` order) at the end of that day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cumulative {
+    pub first: i64,
+    pub counts: Vec<[u32; 5]>,
+}
+
+/// One requirement's cycle time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cycle {
+    pub entry: EntryIndex,
+    pub id: String,
+    /// The day it first left Backlog.
+    pub started: i64,
+    /// The day it first reached Reviewed.
+    pub reviewed: i64,
+    /// Whole days, counting both the first and the last: `reviewed - started + 1`.
+    pub days: u32,
+}
+
+/// The cycle times and their 50th and 85th percentiles (nearest rank).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CycleTimes {
+    pub cycles: Vec<Cycle>,
+    pub p50: Option<u32>,
+    pub p85: Option<u32>,
+}
+
+/// A card in Test written, Red or Green, and how long it has been in that stage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Aging {
+    pub entry: EntryIndex,
+    pub id: String,
+    pub stage: Stage,
+    /// The day it last entered its stage, and its age there in days counting that day and
+    /// today; `None` when no step of its history enters the stage it is in.
+    pub since: Option<(i64, u32)>,
+}
+
+/// The three charts' data for one board.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Flow {
+    pub cumulative: Cumulative,
+    pub cycles: CycleTimes,
+    pub aging: Vec<Aging>,
+    pub unreadable: usize,
+    pub steps: usize,
+}
+
+/// Reads the board's histories and computes all three charts.
+pub fn flow(board: &Board, today: i64) -> Flow {
+    let histories = read(board);
+    Flow {
+        cumulative: cumulative(&histories, today),
+        cycles: cycle_times(&histories),
+        aging: aging(&histories, today),
+        unreadable: histories.unreadable,
+        steps: histories.steps,
+    }
+}
+
+/// Every non-deprecated card's readable steps, in time order. Deprecated cards are left out
+/// of every chart: they are no longer work.
+pub fn read(board: &Board) -> Histories {
+    let mut out = Histories::default();
+    for (entry, card) in board.cards() {
+        if card.deprecated {
+            continue;
+        }
+        let mut steps = Vec::new();
+        let mut add = |from: Option<&str>, to: Option<&str>, at: Option<&str>| match (
+            at.and_then(parse_time),
+            from.and_then(stage),
+            to.and_then(stage),
+        ) {
+            (Some(at), Some(from), Some(to)) => steps.push(Step {
+                at,
+                day: at.div_euclid(86_400),
+                from,
+                to,
+            }),
+            _ => out.unreadable += 1,
+        };
+        match board.history_source(entry) {
+            Some(HistorySource::Edited(value)) => {
+                for s in history(value) {
+                    add(Some(&s.from), Some(&s.to), Some(&s.at));
+                }
+            }
+            Some(HistorySource::Text(text)) => {
+                if let Ok(OnlyHistory(raw)) = serde_json::from_str::<OnlyHistory>(text) {
+                    for s in &raw {
+                        add(s.from.as_deref(), s.to.as_deref(), s.at.as_deref());
+                    }
+                }
+            }
+            None => {}
+        }
+        out.steps += steps.len();
+        in_time_order(&mut steps);
+        out.tracks.push(Track {
+            entry,
+            id: card.id.to_string(),
+            stage: card.stage,
+            steps,
+        });
+    }
+    out
+}
+
+/// A stage word: the board's own spelling at once, any other through `Stage::parse`.
+fn stage(word: &str) -> Option<Stage> {
+    match word {
+        "backlog" => Some(Stage::Backlog),
+        "test_written" => Some(Stage::TestWritten),
+        "red" => Some(Stage::Red),
+        "green" => Some(Stage::Green),
+        "reviewed" => Some(Stage::Reviewed),
+        _ => Stage::parse(word),
+    }
+}
+
+/// A requirement's text read for its `tdd_history` only: the other keys are skipped without
+/// being built, and the steps' strings are borrowed from the text where they have no escapes.
+/// Reading whole objects (`Board::value`) took most of the flow view's time on a large board.
+/// Like `board::history`, anything in the list that is not an object is skipped, and a
+/// `tdd_history` that is not a list holds no steps.
+struct OnlyHistory<'a>(Vec<RawStep<'a>>);
+
+/// One step object's `from`, `to` and `at`; a value that is not a string reads as "".
+#[derive(Default)]
+struct RawStep<'a> {
+    from: Option<Text<'a>>,
+    to: Option<Text<'a>>,
+    at: Option<Text<'a>>,
+}
+
+/// A list member: a step when it is an object.
+struct Member<'a>(Option<RawStep<'a>>);
+
+/// The steps of a `tdd_history` list; none for anything else.
+struct Steps<'a>(Vec<RawStep<'a>>);
+
+/// A string value, borrowed from the text where it can be; `Text(None)` for any other value.
+struct Text<'a>(Option<std::borrow::Cow<'a, str>>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_deref().unwrap_or("")
+    }
+}
+
+/// With `arbitrary_precision`, serde_json hands a number to a visitor as a map with this one
+/// key: it is a number, not a step.
+const NUMBER_KEY: &str = "$serde_json::private::Number";
+
+/// The visitor of one of the types above.
+struct Reader<T>(std::marker::PhantomData<T>);
+
+/// Implements `Deserialize` through `Reader`, and the visits of everything but maps and lists
+/// as `$other` (what the type makes of a scalar).
+macro_rules! read_any {
+    ($ty:ident, $other:expr) => {
+        impl<'de> Deserialize<'de> for $ty<'de> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(Reader::<$ty<'de>>(std::marker::PhantomData))
+            }
+        }
+        impl<'de> Reader<$ty<'de>> {
+            fn other<E>(self) -> Result<$ty<'de>, E> {
+                Ok($other)
+            }
+        }
+    };
+}
+
+/// The scalar visits, each giving `Reader::other`.
+macro_rules! scalars {
+    () => {
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            self.other()
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            self.other()
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            self.other()
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            self.other()
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            self.other()
+        }
+    };
+}
+
+read_any!(OnlyHistory, OnlyHistory(Vec::new()));
+read_any!(Steps, Steps(Vec::new()));
+read_any!(Member, Member(None));
+read_any!(Text, Text(None));
+
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+impl<'de> Visitor<'de> for Reader<OnlyHistory<'de>> {
+    type Value = OnlyHistory<'de>;
+    scalars!();
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        self.other()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq)?;
+        self.other()
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut steps = Vec::new();
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            if &*key == "tdd_history" {
+                steps = map.next_value::<Steps<'de>>()?.0;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(OnlyHistory(steps))
+    }
+}
+
+impl<'de> Visitor<'de> for Reader<Steps<'de>> {
+    type Value = Steps<'de>;
+    scalars!();
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        self.other()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut steps = Vec::new();
+        while let Some(Member(step)) = seq.next_element::<Member<'de>>()? {
+            steps.extend(step);
+        }
+        Ok(Steps(steps))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        skip_map(map)?;
+        self.other()
+    }
+}
+
+impl<'de> Visitor<'de> for Reader<Member<'de>> {
+    type Value = Member<'de>;
+    scalars!();
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        self.other()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq)?;
+        self.other()
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut step = RawStep::default();
+        let mut number = false;
+        while let Some(key) = map.next_key::<Text<'de>>()? {
+            let slot = match &*key {
+                "from" => &mut step.from,
+                "to" => &mut step.to,
+                "at" => &mut step.at,
+                k => {
+                    number |= k == NUMBER_KEY;
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            *slot = Some(map.next_value::<Text<'de>>()?);
+        }
+        Ok(Member((!number).then_some(step)))
+    }
+}
+
+impl<'de> Visitor<'de> for Reader<Text<'de>> {
+    type Value = Text<'de>;
+    scalars!();
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Some(s.into())))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(Text(Some(s.to_owned().into())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq)?;
+        self.other()
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        skip_map(map)?;
+        self.other()
+    }
+}
+
+/// Orders steps by time, keeping file order among equal times (a stable insertion sort:
+/// linear on histories already in order, as appended ones are).
+fn in_time_order(steps: &mut [Step]) {
+    for i in 1..steps.len() {
+        let mut j = i;
+        while j > 0 && steps[j - 1].at > steps[j].at {
+            steps.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+/// The cumulative flow diagram, from the first day of any readable step to `today` (or to
+/// the last step's day when that is later), at most `MAX_DAYS` days ending there.
+///
+/// Each card counts in exactly one stage every day, the one it is in at the end of that day,
+/// so a backward move (Green → Red) lowers the later band, as ActionableAgile draws it. Before
+/// its first step a card counts in that step's `from` stage; a card with no readable history
+/// counts in its current stage every day (the file does not say when it arrived, and leaving
+/// it out would make the bands disagree with the board). Steps before the first day shown
+/// set where a card starts. With no readable step at all there is no chart (`counts` empty).
+///
+/// The work is one pass over the steps into per-day changes, then one running sum:
+/// O(steps + days × 5).
+pub fn cumulative(histories: &Histories, today: i64) -> Cumulative {
+    let days = histories
+        .tracks
+        .iter()
+        .flat_map(|t| t.steps.iter().map(|s| s.day));
+    let (Some(earliest), Some(latest)) = (days.clone().min(), days.max()) else {
+        return Cumulative::default();
+    };
+    let last = latest.max(today);
+    let first = earliest.max(last - (MAX_DAYS - 1));
+    let len = (last - first + 1) as usize;
+    let mut changes = vec![[0i64; 5]; len];
+    for track in &histories.tracks {
+        let mut current = track.steps.first().map_or(track.stage, |s| s.from);
+        changes[0][current.index()] += 1;
+        for step in &track.steps {
+            let at = (step.day - first).clamp(0, len as i64 - 1) as usize;
+            changes[at][current.index()] -= 1;
+            changes[at][step.to.index()] += 1;
+            current = step.to;
+        }
+    }
+    let mut running = [0i64; 5];
+    let counts = changes
+        .iter()
+        .map(|change| {
+            let mut row = [0u32; 5];
+            for (i, c) in change.iter().enumerate() {
+                running[i] += c;
+                row[i] = running[i].max(0) as u32;
+            }
+            row
+        })
+        .collect();
+    Cumulative { first, counts }
+}
+
+/// The cycle time of every card that reached Reviewed: from the first day it left Backlog
+/// (its first step to any other stage) to the first day it reached Reviewed, counting both
+/// days as ActionableAgile does (reviewed the day it started: 1 day). A card reviewed again
+/// after a regression keeps its first review. Percentiles by nearest rank: the p-th is the
+/// value at rank ⌈p × n / 100⌉ of the times in increasing order.
+pub fn cycle_times(histories: &Histories) -> CycleTimes {
+    let mut out = CycleTimes::default();
+    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    for track in &histories.tracks {
+        let Some(start) = track.steps.iter().position(|s| s.to != Stage::Backlog) else {
+            continue;
+        };
+        let Some(end) = track.steps[start..]
+            .iter()
+            .find(|s| s.to == Stage::Reviewed)
+        else {
+            continue;
+        };
+        let started = track.steps[start].day;
+        let days = u32::try_from(end.day - started + 1).unwrap_or(u32::MAX);
+        *counts.entry(days).or_default() += 1;
+        out.cycles.push(Cycle {
+            entry: track.entry,
+            id: track.id.clone(),
+            started,
+            reviewed: end.day,
+            days,
+        });
+    }
+    out.p50 = percentile(&counts, out.cycles.len(), 50);
+    out.p85 = percentile(&counts, out.cycles.len(), 85);
+    out
+}
+
+/// The nearest-rank `p`-th percentile of `total` values counted in `counts`.
+fn percentile(counts: &BTreeMap<u32, usize>, total: usize, p: usize) -> Option<u32> {
+    let rank = (p * total).div_ceil(100).max(1);
+    let mut seen = 0;
+    for (&value, &count) in counts {
+        seen += count;
+        if seen >= rank {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Every card now in Test written, Red or Green, in board order, with the day it last
+/// entered that stage and its age there counting that day and today (entered today: 1 day).
+pub fn aging(histories: &Histories, today: i64) -> Vec<Aging> {
+    histories
+        .tracks
+        .iter()
+        .filter(|t| matches!(t.stage, Stage::TestWritten | Stage::Red | Stage::Green))
+        .map(|t| Aging {
+            entry: t.entry,
+            id: t.id.clone(),
+            stage: t.stage,
+            since: t.steps.iter().rev().find(|s| s.to == t.stage).map(|s| {
+                let age = u32::try_from(today - s.day + 1).unwrap_or(0).max(1);
+                (s.day, age)
+            }),
+        })
+        .collect()
+}
+
+/// Seconds since 1970-01-01 UTC of an ISO 8601 time: `2026-03-01T10:00:00Z`, with an offset
+/// (`+02:00`, `-0500`), fractional seconds, no seconds, a space for the `T`, or a bare date
+/// (midnight UTC). A time without a zone is read as UTC. `None` for anything else.
+pub fn parse_time(text: &str) -> Option<i64> {
+    let b = text.trim().as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let digits = b.get(range)?;
+        let mut n = 0i64;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + i64::from(d - b'0');
+        }
+        Some(n)
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !(1..=12).contains(&month) {
+        return None;
+    }
+    if !(1..=days_in_month(year, month)).contains(&day) {
+        return None;
+    }
+    let date = days_from_civil(year, month, day) * 86_400;
+    let rest = &b[10..];
+    if rest.is_empty() {
+        return Some(date);
+    }
+    if !matches!(rest[0], b'T' | b't' | b' ') {
+        return None;
+    }
+    let (hour, minute) = (num(11..13)?, num(14..16)?);
+    if b.get(13) != Some(&b':') || hour > 23 || minute > 59 {
+        return None;
+    }
+    let mut at = 16;
+    let mut second = 0;
+    if b.get(at) == Some(&b':') {
+        second = num(17..19)?;
+        if second > 60 {
+            return None;
+        }
+        at = 19;
+        if matches!(b.get(at), Some(b'.' | b',')) {
+            at += 1;
+            let digits = b[at..].iter().take_while(|d| d.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            at += digits;
+        }
+    }
+    let offset = match &b[at..] {
+        [] | [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), zone @ ..] => {
+            let (h, m) = match zone {
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (two(*h1, *h2)?, two(*m1, *m2)?),
+                [h1, h2] => (two(*h1, *h2)?, 0),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let minutes = h * 60 + m;
+            if *sign == b'+' { minutes } else { -minutes }
+        }
+        _ => return None,
+    };
+    Some(date + hour * 3_600 + minute * 60 + second - offset * 60)
+}
+
+/// A two-digit number.
+fn two(a: u8, b: u8) -> Option<i64> {
+    (a.is_ascii_digit() && b.is_ascii_digit()).then(|| i64::from((a - b'0') * 10 + (b - b'0')))
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (Howard Hinnant's
+/// `days_from_civil`).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day number (Howard Hinnant's `civil_from_days`): year, month, day.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A day number as an ISO date, `2026-03-05`.
+pub fn iso_date(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests;
