@@ -10,6 +10,7 @@ pub mod drag;
 pub mod evidence;
 pub mod fields;
 pub mod files;
+pub mod flow;
 pub mod icons;
 pub mod link;
 pub mod saving;
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     let link = link::Link::new();
     provide_context(link);
+    provide_context(flow::FlowOpen(RwSignal::new(false)));
 
     // The app mounts at once; the save is restored when it arrives (see `saving`).
     saving::start(state);
@@ -334,6 +336,7 @@ pub fn App() -> impl IntoView {
                                 "Show deprecated"
                             </label>
                             <TeamControls />
+                            <flow::FlowToggle />
                         </div>
                 </div>
                 <input
@@ -353,8 +356,9 @@ pub fn App() -> impl IntoView {
             <MatrixChoice />
             <main class="main">
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
-                    <div class="board-area">
+                    <div class="board-area" class:flow-open=flow::is_open>
                         <BoardSummary />
+                        <flow::FlowView />
                         <BoardView />
                     </div>
                 </Show>

@@ -1,0 +1,652 @@
+//! The "Flow" view (issue 15): the cumulative flow diagram, cycle times and aging work in
+//! progress, drawn as inline SVG from the core's `flow` numbers.
+//!
+//! It only reads: the board, through `AppState::with_board`, again after every change
+//! (`AppState::revision`); nothing here writes the file or changes the board. Each chart's
+//! markup is one string built in Rust and set as the `<svg>`'s content, so a board with
+//! thousands of points costs one DOM write per chart and no reactive node per point; the
+//! points' events are heard once on the `<svg>` (delegation) and name their card by its entry
+//! (`data-e`). No chart library: the page has a size budget. Each chart has a table toggle
+//! with the same numbers, for screen readers and for copying.
+
+use std::fmt::Write;
+
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::state::AppState;
+use traceboard_core::flow::{Flow, flow, iso_date};
+use traceboard_core::stage::Stage;
+
+/// Whether the Flow view shows instead of the board's columns; provided by `App`.
+#[derive(Clone, Copy)]
+pub struct FlowOpen(pub RwSignal<bool>);
+
+/// Whether the Flow view is open (false before `App` provides it).
+pub fn is_open() -> bool {
+    use_context::<FlowOpen>().is_some_and(|o| o.0.get())
+}
+
+/// The toolbar's "Flow" toggle.
+#[component]
+pub fn FlowToggle() -> impl IntoView {
+    let open = expect_context::<FlowOpen>().0;
+    let state = expect_context::<AppState>();
+    view! {
+        <button
+            type="button"
+            aria-pressed=move || if open.get() { "true" } else { "false" }
+            disabled=move || !state.board_open.get()
+            on:click=move |_| open.update(|o| *o = !*o)
+        >
+            "Flow"
+        </button>
+    }
+}
+
+/// The plot's size in the SVG's own units, and its margins.
+const W: i32 = 1000;
+const H: i32 = 400;
+const LEFT: i32 = 64;
+const RIGHT: i32 = 24;
+const TOP: i32 = 16;
+const BOTTOM: i32 = 56;
+
+/// Escapes text for markup, in an attribute or between tags.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A round step for an axis from 0 to `max`: 1, 2 or 5 times a power of ten, at most
+/// five ticks.
+fn tick_step(max: u32) -> u32 {
+    let mut step = 1u32;
+    loop {
+        for m in [1, 2, 5] {
+            let s = step.saturating_mul(m);
+            if max / s.max(1) <= 5 {
+                return s.max(1);
+            }
+        }
+        step = step.saturating_mul(10);
+    }
+}
+
+/// The top of a value axis: `max` rounded up to its step (at least one step).
+fn axis_top(max: u32) -> (u32, u32) {
+    let step = tick_step(max.max(1));
+    (step, max.max(1).div_ceil(step) * step)
+}
+
+/// The y coordinate of `v` on an axis from 0 to `top`.
+fn y_of(v: u32, top: u32) -> i32 {
+    let plot = i64::from(H - TOP - BOTTOM);
+    (i64::from(H - BOTTOM) - i64::from(v) * plot / i64::from(top.max(1))) as i32
+}
+
+/// The x coordinate of `i` out of `n` across the plot.
+fn x_of(i: i64, n: i64) -> i32 {
+    let plot = i64::from(W - LEFT - RIGHT);
+    (i64::from(LEFT) + i * plot / n.max(1)) as i32
+}
+
+/// The axes' lines, the value axis's ticks and its title, and the time axis's title.
+fn axes(svg: &mut String, top: u32, step: u32, y_title: &str, x_title: &str) {
+    let mut v = 0;
+    while v <= top {
+        let y = y_of(v, top);
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{v}</text>",
+            W - RIGHT,
+            LEFT - 8,
+            y + 4
+        );
+        v += step;
+    }
+    let _ = write!(
+        svg,
+        "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{b}\"/><line class=\"axis\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{b}\" y2=\"{b}\"/>\
+         <text class=\"axis-title\" transform=\"rotate(-90)\" x=\"{}\" y=\"16\" text-anchor=\"middle\">{y_title}</text>\
+         <text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{x_title}</text>",
+        W - RIGHT,
+        -(TOP + H - BOTTOM) / 2,
+        (LEFT + W - RIGHT) / 2,
+        H - 8,
+        b = H - BOTTOM,
+    );
+}
+
+/// Date ticks under a time axis from day `first` over `n` days: at most six, evenly spread.
+fn date_ticks(svg: &mut String, first: i64, n: i64, centred: bool) {
+    let count = n.clamp(1, 6);
+    for k in 0..count {
+        let i = if count == 1 {
+            0
+        } else {
+            k * (n - 1) / (count - 1)
+        };
+        let mut x = x_of(i, n);
+        if centred {
+            x += x_of(1, n) / 2 - LEFT / 2;
+        }
+        let _ = write!(
+            svg,
+            "<line class=\"axis\" x1=\"{x}\" x2=\"{x}\" y1=\"{b}\" y2=\"{}\"/><text class=\"tick\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            H - BOTTOM + 5,
+            H - BOTTOM + 20,
+            iso_date(first + i),
+            b = H - BOTTOM,
+        );
+    }
+}
+
+/// The cumulative flow diagram: one band per stage, Reviewed at the bottom and Backlog on
+/// top (the legend's order read from the top), each day a step as wide as the day.
+fn cumulative_svg(f: &Flow) -> String {
+    let c = &f.cumulative;
+    let n = c.counts.len() as i64;
+    let total = c
+        .counts
+        .iter()
+        .map(|r| r.iter().sum::<u32>())
+        .max()
+        .unwrap_or(0);
+    let (step, top) = axis_top(total);
+    let mut svg = String::new();
+    axes(&mut svg, top, step, "Cards", "Date (UTC, end of day)");
+    // Below band `s` lie the stages after it.
+    let below = |row: &[u32; 5], s: usize| row[s + 1..].iter().sum::<u32>();
+    for s in (0..5).rev() {
+        let upper = |i: usize| y_of(below(&c.counts[i], s) + c.counts[i][s], top);
+        let lower = |i: usize| y_of(below(&c.counts[i], s), top);
+        let _ = write!(svg, "<path class=\"band s{s}\" d=\"M{LEFT},{}", upper(0));
+        for i in 1..c.counts.len() {
+            if upper(i) != upper(i - 1) {
+                let _ = write!(svg, "H{}V{}", x_of(i as i64, n), upper(i));
+            }
+        }
+        let last = c.counts.len() - 1;
+        let _ = write!(svg, "H{}V{}", W - RIGHT, lower(last));
+        for i in (1..c.counts.len()).rev() {
+            if lower(i) != lower(i - 1) {
+                let _ = write!(svg, "H{}V{}", x_of(i as i64, n), lower(i - 1));
+            }
+        }
+        let _ = write!(svg, "H{LEFT}Z\"/>");
+    }
+    date_ticks(&mut svg, c.first, n, true);
+    svg
+}
+
+/// A point: a focusable circle named for screen readers, its card in `data-e`.
+fn point(svg: &mut String, first: bool, entry: usize, x: i32, y: i32, class: &str, name: &str) {
+    let _ = write!(
+        svg,
+        "<circle class=\"pt {class}\" cx=\"{x}\" cy=\"{y}\" r=\"7\" data-e=\"{entry}\" role=\"button\" tabindex=\"{}\" aria-label=\"{}\"/>",
+        if first { 0 } else { -1 },
+        esc(name)
+    );
+}
+
+fn days(n: u32) -> String {
+    format!("{n} day{}", if n == 1 { "" } else { "s" })
+}
+
+/// A percentile's line across the plot, labelled at one end.
+fn percentile_line(svg: &mut String, p: u32, value: Option<u32>, top: u32, right: bool) {
+    let Some(v) = value else { return };
+    let y = y_of(v, top);
+    let (x, anchor) = if right {
+        (W - RIGHT - 4, "end")
+    } else {
+        (LEFT + 6, "start")
+    };
+    let _ = write!(
+        svg,
+        "<line class=\"pct\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"pct-label\" x=\"{x}\" y=\"{}\" text-anchor=\"{anchor}\">{p}th percentile: {}</text>",
+        W - RIGHT,
+        y - 6,
+        days(v)
+    );
+}
+
+/// Cycle times over the day each card was first reviewed, with the 50th and 85th
+/// percentiles.
+fn cycle_svg(f: &Flow) -> String {
+    let c = &f.cycles;
+    let first = c.cycles.iter().map(|c| c.reviewed).min().unwrap_or(0);
+    let last = c.cycles.iter().map(|c| c.reviewed).max().unwrap_or(0);
+    let n = last - first + 1;
+    let max = c.cycles.iter().map(|c| c.days).max().unwrap_or(0);
+    let (step, top) = axis_top(max);
+    let mut svg = String::new();
+    axes(
+        &mut svg,
+        top,
+        step,
+        "Cycle time (days)",
+        "Reviewed on (UTC)",
+    );
+    date_ticks(&mut svg, first, n, true);
+    percentile_line(&mut svg, 50, c.p50, top, false);
+    percentile_line(&mut svg, 85, c.p85, top, true);
+    let half = x_of(1, n) / 2 - LEFT / 2;
+    for (k, cycle) in c.cycles.iter().enumerate() {
+        let name = format!(
+            "{}: cycle time {}, reviewed {}",
+            cycle.id,
+            days(cycle.days),
+            iso_date(cycle.reviewed)
+        );
+        let x = x_of(cycle.reviewed - first, n) + half;
+        point(
+            &mut svg,
+            k == 0,
+            cycle.entry,
+            x,
+            y_of(cycle.days, top),
+            "s4",
+            &name,
+        );
+    }
+    svg
+}
+
+/// The stages aging work is in, left to right.
+const WIP: [Stage; 3] = [Stage::TestWritten, Stage::Red, Stage::Green];
+
+/// Each card in Test written, Red or Green at its age there, in its stage's column, spread
+/// across the column so cards of one age stay apart.
+fn aging_svg(f: &Flow) -> String {
+    let max = f
+        .aging
+        .iter()
+        .filter_map(|a| a.since)
+        .map(|s| s.1)
+        .max()
+        .unwrap_or(0);
+    let (step, top) = axis_top(max);
+    let mut svg = String::new();
+    axes(&mut svg, top, step, "Age in stage (days)", "Stage");
+    let col = (W - LEFT - RIGHT) / 3;
+    let mut first = true;
+    for (k, stage) in WIP.into_iter().enumerate() {
+        let x0 = LEFT + col * k as i32;
+        let _ = write!(
+            svg,
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            x0 + col / 2,
+            H - BOTTOM + 20,
+            stage.title()
+        );
+        if k > 0 {
+            let _ = write!(
+                svg,
+                "<line class=\"grid\" x1=\"{x0}\" x2=\"{x0}\" y1=\"{TOP}\" y2=\"{}\"/>",
+                H - BOTTOM
+            );
+        }
+        let known = f
+            .aging
+            .iter()
+            .filter(|a| a.stage == stage)
+            .filter_map(|a| Some((a, a.since?)));
+        for (j, (a, (since, age))) in known.enumerate() {
+            // A deterministic spread over the middle of the column.
+            let x = x0 + col / 6 + ((j as i32 * 37) % (col * 2 / 3).max(1));
+            let name = format!(
+                "{}: {} for {}, since {}",
+                a.id,
+                stage.title(),
+                days(age),
+                iso_date(since)
+            );
+            point(
+                &mut svg,
+                first,
+                a.entry,
+                x,
+                y_of(age, top),
+                &format!("s{}", stage.index()),
+                &name,
+            );
+            first = false;
+        }
+    }
+    svg
+}
+
+/// The table beside each chart, as rows of cells (the first a header cell).
+fn rows(rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut out = String::new();
+    for row in rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            let tag = if i == 0 { "th scope=\"row\"" } else { "td" };
+            let _ = write!(out, "<{tag}>{}</{}>", esc(cell), &tag[..2]);
+        }
+        out.push_str("</tr>");
+    }
+    out
+}
+
+fn cumulative_rows(f: &Flow) -> String {
+    let c = &f.cumulative;
+    rows(c.counts.iter().enumerate().map(|(i, row)| {
+        let mut cells = vec![iso_date(c.first + i as i64)];
+        cells.extend(row.iter().map(u32::to_string));
+        cells
+    }))
+}
+
+fn cycle_rows(f: &Flow) -> String {
+    rows(f.cycles.cycles.iter().map(|c| {
+        vec![
+            c.id.clone(),
+            iso_date(c.started),
+            iso_date(c.reviewed),
+            c.days.to_string(),
+        ]
+    }))
+}
+
+fn aging_rows(f: &Flow) -> String {
+    rows(f.aging.iter().map(|a| {
+        let (since, age) = a
+            .since
+            .map_or(("unknown".into(), "unknown".into()), |(d, n)| {
+                (iso_date(d), n.to_string())
+            });
+        vec![a.id.clone(), a.stage.title().into(), since, age]
+    }))
+}
+
+/// Where a point's tooltip shows: its place in percent of the chart, and its name.
+type Tip = Option<(i32, i32, String)>;
+
+/// The point an event happened on, if any.
+fn point_of(ev: &web_sys::Event) -> Option<web_sys::Element> {
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()
+        .filter(|e| e.has_attribute("data-e"))
+}
+
+/// Shows the tooltip of a point.
+fn show_tip(tip: RwSignal<Tip>, el: &web_sys::Element) {
+    let num = |a: &str| {
+        el.get_attribute(a)
+            .and_then(|v| v.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let name = el.get_attribute("aria-label").unwrap_or_default();
+    tip.set(Some((num("cx") * 100 / W, num("cy") * 100 / H, name)));
+}
+
+/// One chart: its heading, the SVG, the legend, a note, and the table toggle.
+#[component]
+fn Chart(
+    title: &'static str,
+    /// What the SVG shows, for screen readers (`role="img"` charts) or the points' group.
+    label: &'static str,
+    /// Whether the chart has focusable points.
+    points: bool,
+    svg: Signal<String>,
+    legend: &'static [Stage],
+    note: Signal<String>,
+    caption: Signal<String>,
+    head: &'static [&'static str],
+    body: Signal<String>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tip = RwSignal::new(None::<(i32, i32, String)>);
+    let table = RwSignal::new(false);
+    let id = format!(
+        "flow-{}",
+        title.split(' ').next().unwrap_or("").to_ascii_lowercase()
+    );
+    let open = move |el: &web_sys::Element| {
+        if let Some(entry) = el.get_attribute("data-e").and_then(|e| e.parse().ok()) {
+            state.open_details(entry);
+        }
+    };
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let Some(el) = point_of(&ev) else { return };
+        let next = match ev.key().as_str() {
+            "Enter" | " " => {
+                ev.prevent_default();
+                open(&el);
+                return;
+            }
+            "ArrowRight" | "ArrowDown" => el.next_element_sibling(),
+            "ArrowLeft" | "ArrowUp" => el.previous_element_sibling(),
+            "Home" => el
+                .parent_element()
+                .and_then(|p| p.query_selector(".pt").ok().flatten()),
+            _ => return,
+        };
+        ev.prevent_default();
+        if let Some(next) = next.filter(|n| n.has_attribute("data-e")) {
+            let _ = el.set_attribute("tabindex", "-1");
+            let _ = next.set_attribute("tabindex", "0");
+            // `focus` is called on the element itself, so an SVG element takes it too.
+            let _ = next.unchecked_ref::<web_sys::HtmlElement>().focus();
+        }
+    };
+    let labelled_by = id.clone();
+    let legend_view = (!legend.is_empty()).then(|| {
+        view! {
+            <ul class="flow-legend" aria-label=format!("{title} legend")>
+                {legend.iter().map(|s| view! {
+                    <li><span class=format!("swatch s{}", s.index()) aria-hidden="true"></span>{s.title()}</li>
+                }).collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <figure class="flow-chart" aria-labelledby=labelled_by>
+            <h3 id=id>{title}</h3>
+            {legend_view}
+            <div class="flow-plot">
+                <svg
+                    viewBox=format!("0 0 {W} {H}")
+                    role=if points { "group" } else { "img" }
+                    aria-label=label
+                    inner_html=move || svg.get()
+                    on:click=move |ev| {
+                        if let Some(el) = point_of(&ev) {
+                            open(&el);
+                        }
+                    }
+                    on:keydown=on_key
+                    on:focusin=move |ev| {
+                        if let Some(el) = point_of(&ev) {
+                            show_tip(tip, &el);
+                        }
+                    }
+                    on:mouseover=move |ev| {
+                        if let Some(el) = point_of(&ev) {
+                            show_tip(tip, &el);
+                        }
+                    }
+                    on:focusout=move |_| tip.set(None)
+                    on:mouseleave=move |_| tip.set(None)
+                ></svg>
+                {move || tip.get().map(|(x, y, name)| view! {
+                    <div
+                        class="flow-tip"
+                        aria-hidden="true"
+                        style:left=format!("{x}%")
+                        style:top=format!("{y}%")
+                    >{name}</div>
+                })}
+            </div>
+            <p class="flow-note">{move || note.get()}</p>
+            <button
+                type="button"
+                class="flow-table-toggle"
+                aria-expanded=move || if table.get() { "true" } else { "false" }
+                on:click=move |_| table.update(|t| *t = !*t)
+            >
+                {move || if table.get() { "Hide table" } else { "Show table" }}
+                <span class="visually-hidden">{format!(": {title}")}</span>
+            </button>
+            {move || table.get().then(|| view! {
+                <div class="flow-table">
+                    <table>
+                        <caption>{move || caption.get()}</caption>
+                        <thead>
+                            <tr>{head.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
+                        </thead>
+                        <tbody inner_html=move || body.get()></tbody>
+                    </table>
+                </div>
+            })}
+        </figure>
+    }
+}
+
+/// Today's day number from the browser's clock.
+fn today() -> i64 {
+    (js_sys::Date::now() / 86_400_000.0).floor() as i64
+}
+
+/// The Flow view: the three charts of the open board, or what they will show once cards
+/// move.
+#[component]
+pub fn FlowView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let open = expect_context::<FlowOpen>().0;
+    move || open.get().then(|| view! { <FlowCharts state /> })
+}
+
+#[component]
+fn FlowCharts(state: AppState) -> impl IntoView {
+    let data = Memo::new(move |_| {
+        state.revision.track();
+        state
+            .with_board(|b| b.map(|b| flow(b, today())))
+            .unwrap_or_default()
+    });
+    let unreadable = move || {
+        let n = data.with(|f| f.unreadable);
+        (n > 0).then(|| {
+            format!(
+                "{n} history step{} could not be read (a time or a stage the board does not know) and {} left out.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            )
+        })
+    };
+    let sig = move |f: fn(&Flow) -> String| Signal::derive(move || data.with(f));
+    let charts = move || {
+        (data.with(|f| f.steps) > 0).then(|| {
+            view! {
+                <Chart
+                    title="Cumulative flow"
+                    label="Cumulative flow diagram: cards in each stage at the end of each day; the table has the numbers"
+                    points=false
+                    svg=sig(cumulative_svg)
+                    legend=&Stage::ALL
+                    note=sig(|f| {
+                        let c = &f.cumulative;
+                        format!(
+                            "{} days from {} to {}. Each card counts in the stage it is in at the end of each day, so a move back lowers the later band.",
+                            c.counts.len(),
+                            iso_date(c.first),
+                            iso_date(c.first + c.counts.len() as i64 - 1)
+                        )
+                    })
+                    caption=Signal::derive(|| "Cards in each stage at the end of each day (UTC). A card counts in the stage it is in that day; before its first move in the stage it moved from, and a card that never moved in its current stage on every day.".to_owned())
+                    head=&["Date", "Backlog", "Test written", "Red", "Green", "Reviewed"]
+                    body=sig(cumulative_rows)
+                />
+                <Chart
+                    title="Cycle time"
+                    label="Cycle time of each reviewed requirement over the day it was reviewed; each point opens its card"
+                    points=true
+                    svg=sig(cycle_svg)
+                    legend=&[]
+                    note=sig(|f| {
+                        let c = &f.cycles;
+                        match (c.p50, c.p85) {
+                            (Some(p50), Some(p85)) => format!(
+                                "{} reviewed requirements. 50th percentile: {}; 85th percentile: {} (nearest rank). Cycle time runs from the day a card first left Backlog to the day it was first reviewed, both counted.",
+                                c.cycles.len(),
+                                days(p50),
+                                days(p85)
+                            ),
+                            _ => "No requirement has reached Reviewed yet.".to_owned(),
+                        }
+                    })
+                    caption=sig(|f| {
+                        let c = &f.cycles;
+                        let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
+                        format!(
+                            "Cycle time per reviewed requirement, in days counting the first and the last. 50th percentile: {}; 85th percentile: {}.",
+                            p(c.p50),
+                            p(c.p85)
+                        )
+                    })
+                    head=&["Requirement", "Left Backlog", "Reviewed", "Cycle time (days)"]
+                    body=sig(cycle_rows)
+                />
+                <Chart
+                    title="Aging work in progress"
+                    label="Age of each card in Test written, Red or Green in its stage; each point opens its card"
+                    points=true
+                    svg=sig(aging_svg)
+                    legend=&WIP
+                    note=sig(|f| {
+                        let unknown: Vec<&str> = f
+                            .aging
+                            .iter()
+                            .filter(|a| a.since.is_none())
+                            .map(|a| a.id.as_str())
+                            .collect();
+                        let mut text = format!("{} cards in progress.", f.aging.len());
+                        if !unknown.is_empty() {
+                            let _ = write!(
+                                text,
+                                " Age unknown (no move into their stage recorded): {}{}.",
+                                unknown.iter().take(20).copied().collect::<Vec<_>>().join(", "),
+                                if unknown.len() > 20 {
+                                    format!(" and {} more", unknown.len() - 20)
+                                } else {
+                                    String::new()
+                                }
+                            );
+                        }
+                        text
+                    })
+                    caption=Signal::derive(|| "Each card in Test written, Red or Green: the day it last entered its stage and its age there in days, counting that day and today.".to_owned())
+                    head=&["Requirement", "Stage", "In stage since", "Age (days)"]
+                    body=sig(aging_rows)
+                />
+            }
+        })
+    };
+    view! {
+        <section class="flow" role="region" aria-label="Flow">
+            <h2>"Flow"</h2>
+            <p class="flow-empty" hidden=move || data.with(|f| f.steps > 0)>
+                "No card has moved yet. Once cards move, this view shows how many cards were in each stage each day (cumulative flow), how many days each requirement took from leaving Backlog to Reviewed (cycle time), and how long each card in Test written, Red or Green has been in its stage (aging work in progress)."
+            </p>
+            <p class="flow-note">{unreadable}</p>
+            {charts}
+        </section>
+    }
+}
