@@ -11,11 +11,7 @@
 //! date crate: the page has a size budget, and the charts need only days, not time zones or
 //! calendars. The shipped code links no sort routine (see ARCHITECTURE.md), so a card's steps
 //! are put in time order by insertion (histories are appended in order, so this is linear in
-//! practice) and percentiles are read from a `BTreeMap` of counts.
-
-use std::collections::BTreeMap;
-
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+//! practice) and cycle times by a small Shell sort for the percentiles.
 
 use crate::board::{Board, EntryIndex, HistorySource, history};
 use crate::stage::Stage;
@@ -146,9 +142,14 @@ pub fn read(board: &Board) -> Histories {
                 }
             }
             Some(HistorySource::Text(text)) => {
-                if let Ok(OnlyHistory(raw)) = serde_json::from_str::<OnlyHistory>(text) {
-                    for s in &raw {
-                        add(s.from.as_deref(), s.to.as_deref(), s.at.as_deref());
+                if let Ok(OnlyHistory {
+                    tdd_history: Some(list),
+                }) = serde_json::from_str(text)
+                {
+                    let mut value = serde_json::Map::new();
+                    value.insert("tdd_history".into(), list);
+                    for s in history(&value) {
+                        add(Some(&s.from), Some(&s.to), Some(&s.at));
                     }
                 }
             }
@@ -178,189 +179,13 @@ fn stage(word: &str) -> Option<Stage> {
     }
 }
 
-/// A requirement's text read for its `tdd_history` only: the other keys are skipped without
-/// being built, and the steps' strings are borrowed from the text where they have no escapes.
-/// Reading whole objects (`Board::value`) took most of the flow view's time on a large board.
-/// Like `board::history`, anything in the list that is not an object is skipped, and a
-/// `tdd_history` that is not a list holds no steps.
-struct OnlyHistory<'a>(Vec<RawStep<'a>>);
-
-/// One step object's `from`, `to` and `at`; a value that is not a string reads as "".
-#[derive(Default)]
-struct RawStep<'a> {
-    from: Option<Text<'a>>,
-    to: Option<Text<'a>>,
-    at: Option<Text<'a>>,
-}
-
-/// A list member: a step when it is an object.
-struct Member<'a>(Option<RawStep<'a>>);
-
-/// The steps of a `tdd_history` list; none for anything else.
-struct Steps<'a>(Vec<RawStep<'a>>);
-
-/// A string value, borrowed from the text where it can be; `Text(None)` for any other value.
-struct Text<'a>(Option<std::borrow::Cow<'a, str>>);
-
-impl std::ops::Deref for Text<'_> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0.as_deref().unwrap_or("")
-    }
-}
-
-/// With `arbitrary_precision`, serde_json hands a number to a visitor as a map with this one
-/// key: it is a number, not a step.
-const NUMBER_KEY: &str = "$serde_json::private::Number";
-
-/// The visitor of one of the types above.
-struct Reader<T>(std::marker::PhantomData<T>);
-
-/// Implements `Deserialize` through `Reader`, and the visits of everything but maps and lists
-/// as `$other` (what the type makes of a scalar).
-macro_rules! read_any {
-    ($ty:ident, $other:expr) => {
-        impl<'de> Deserialize<'de> for $ty<'de> {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any(Reader::<$ty<'de>>(std::marker::PhantomData))
-            }
-        }
-        impl<'de> Reader<$ty<'de>> {
-            fn other<E>(self) -> Result<$ty<'de>, E> {
-                Ok($other)
-            }
-        }
-    };
-}
-
-/// The scalar visits, each giving `Reader::other`.
-macro_rules! scalars {
-    () => {
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("JSON")
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            self.other()
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            self.other()
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            self.other()
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            self.other()
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            self.other()
-        }
-    };
-}
-
-read_any!(OnlyHistory, OnlyHistory(Vec::new()));
-read_any!(Steps, Steps(Vec::new()));
-read_any!(Member, Member(None));
-read_any!(Text, Text(None));
-
-fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-    Ok(())
-}
-
-impl<'de> Visitor<'de> for Reader<OnlyHistory<'de>> {
-    type Value = OnlyHistory<'de>;
-    scalars!();
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        self.other()
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        skip_seq(seq)?;
-        self.other()
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut steps = Vec::new();
-        while let Some(key) = map.next_key::<Text<'de>>()? {
-            if &*key == "tdd_history" {
-                steps = map.next_value::<Steps<'de>>()?.0;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(OnlyHistory(steps))
-    }
-}
-
-impl<'de> Visitor<'de> for Reader<Steps<'de>> {
-    type Value = Steps<'de>;
-    scalars!();
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        self.other()
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut steps = Vec::new();
-        while let Some(Member(step)) = seq.next_element::<Member<'de>>()? {
-            steps.extend(step);
-        }
-        Ok(Steps(steps))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        skip_map(map)?;
-        self.other()
-    }
-}
-
-impl<'de> Visitor<'de> for Reader<Member<'de>> {
-    type Value = Member<'de>;
-    scalars!();
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        self.other()
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        skip_seq(seq)?;
-        self.other()
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut step = RawStep::default();
-        let mut number = false;
-        while let Some(key) = map.next_key::<Text<'de>>()? {
-            let slot = match &*key {
-                "from" => &mut step.from,
-                "to" => &mut step.to,
-                "at" => &mut step.at,
-                k => {
-                    number |= k == NUMBER_KEY;
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            *slot = Some(map.next_value::<Text<'de>>()?);
-        }
-        Ok(Member((!number).then_some(step)))
-    }
-}
-
-impl<'de> Visitor<'de> for Reader<Text<'de>> {
-    type Value = Text<'de>;
-    scalars!();
-    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-        Ok(Text(Some(s.into())))
-    }
-    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(Text(Some(s.to_owned().into())))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        skip_seq(seq)?;
-        self.other()
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        skip_map(map)?;
-        self.other()
-    }
+/// A requirement's text read for its `tdd_history` only: serde skips the other keys without
+/// building them. Reading whole objects (`Board::value`) took most of the flow view's time on a
+/// large board. (A visitor borrowing the steps' strings was faster still, but cost the page
+/// several kilobytes of serde code.)
+#[derive(serde::Deserialize)]
+struct OnlyHistory {
+    tdd_history: Option<serde_json::Value>,
 }
 
 /// Orders steps by time, keeping file order among equal times (a stable insertion sort:
@@ -431,7 +256,7 @@ pub fn cumulative(histories: &Histories, today: i64) -> Cumulative {
 /// value at rank ⌈p × n / 100⌉ of the times in increasing order.
 pub fn cycle_times(histories: &Histories) -> CycleTimes {
     let mut out = CycleTimes::default();
-    let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut times = Vec::new();
     for track in &histories.tracks {
         let Some(start) = track.steps.iter().position(|s| s.to != Stage::Backlog) else {
             continue;
@@ -444,7 +269,7 @@ pub fn cycle_times(histories: &Histories) -> CycleTimes {
         };
         let started = track.steps[start].day;
         let days = u32::try_from(end.day - started + 1).unwrap_or(u32::MAX);
-        *counts.entry(days).or_default() += 1;
+        times.push(days);
         out.cycles.push(Cycle {
             entry: track.entry,
             id: track.id.clone(),
@@ -453,22 +278,39 @@ pub fn cycle_times(histories: &Histories) -> CycleTimes {
             days,
         });
     }
-    out.p50 = percentile(&counts, out.cycles.len(), 50);
-    out.p85 = percentile(&counts, out.cycles.len(), 85);
+    in_order(&mut times);
+    out.p50 = percentile(&times, 50);
+    out.p85 = percentile(&times, 85);
     out
 }
 
-/// The nearest-rank `p`-th percentile of `total` values counted in `counts`.
-fn percentile(counts: &BTreeMap<u32, usize>, total: usize, p: usize) -> Option<u32> {
-    let rank = (p * total).div_ceil(100).max(1);
-    let mut seen = 0;
-    for (&value, &count) in counts {
-        seen += count;
-        if seen >= rank {
-            return Some(value);
+/// The nearest-rank `p`-th percentile of values in increasing order: the value at rank
+/// ⌈p × n / 100⌉.
+fn percentile(ordered: &[u32], p: usize) -> Option<u32> {
+    let rank = (p * ordered.len()).div_ceil(100).max(1);
+    ordered.get(rank - 1).copied()
+}
+
+/// Puts values in increasing order (Shell sort with Ciura's gaps: a few lines, no sort
+/// routine linked, and quick enough for the tens of thousands of cycle times of a large board).
+fn in_order(values: &mut [u32]) {
+    let mut gaps = vec![1usize, 4, 10, 23, 57, 132, 301, 701];
+    while let Some(&last) = gaps.last()
+        && last * 9 / 4 < values.len()
+    {
+        gaps.push(last * 9 / 4);
+    }
+    for &gap in gaps.iter().rev() {
+        for i in gap..values.len() {
+            let v = values[i];
+            let mut j = i;
+            while j >= gap && values[j - gap] > v {
+                values[j] = values[j - gap];
+                j -= gap;
+            }
+            values[j] = v;
         }
     }
-    None
 }
 
 /// Every card now in Test written, Red or Green, in board order, with the day it last

@@ -2,18 +2,19 @@
 //! progress, drawn as inline SVG from the core's `flow` numbers.
 //!
 //! It only reads: the board, through `AppState::with_board`, again after every change
-//! (`AppState::revision`); nothing here writes the file or changes the board. Each chart's
-//! markup is one string built in Rust and set as the `<svg>`'s content, so a board with
-//! thousands of points costs one DOM write per chart and no reactive node per point; the
-//! points' events are heard once on the `<svg>` (delegation) and name their card by its entry
-//! (`data-e`). No chart library: the page has a size budget. Each chart has a table toggle
-//! with the same numbers, for screen readers and for copying.
+//! (`AppState::revision`); nothing here writes the file or changes the board. The whole view
+//! is one markup string built in Rust (`markup`) and set as the region's content: a board with
+//! thousands of points costs one DOM write and no reactive node per point, and the page's size
+//! budget pays for no view types per chart. Its events are heard once on the region
+//! (delegation): a point names its card by entry (`data-e`), a table toggle its chart
+//! (`data-table`). No chart library, for the same budget. Each chart has a table toggle with
+//! the same numbers, built when it is opened.
 
 use std::fmt::Write;
 
-use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::Element;
 
 use super::state::AppState;
 use traceboard_core::flow::{Flow, flow, iso_date};
@@ -282,7 +283,6 @@ fn aging_svg(f: &Flow) -> String {
     let mut svg = String::new();
     axes(&mut svg, top, step, "Age in stage (days)", "Stage");
     let col = (W - LEFT - RIGHT) / 3;
-    let mut first = true;
     for (k, stage) in WIP.into_iter().enumerate() {
         let x0 = LEFT + col * k as i32;
         let _ = write!(
@@ -299,6 +299,11 @@ fn aging_svg(f: &Flow) -> String {
                 H - BOTTOM
             );
         }
+    }
+    // The points last and one after another, so the arrow keys walk through all of them.
+    let mut first = true;
+    for (k, stage) in WIP.into_iter().enumerate() {
+        let x0 = LEFT + col * k as i32;
         let known = f
             .aging
             .iter()
@@ -314,15 +319,8 @@ fn aging_svg(f: &Flow) -> String {
                 days(age),
                 iso_date(since)
             );
-            point(
-                &mut svg,
-                first,
-                a.entry,
-                x,
-                y_of(age, top),
-                &format!("s{}", stage.index()),
-                &name,
-            );
+            let class = format!("s{}", stage.index());
+            point(&mut svg, first, a.entry, x, y_of(age, top), &class, &name);
             first = false;
         }
     }
@@ -374,149 +372,188 @@ fn aging_rows(f: &Flow) -> String {
     }))
 }
 
-/// Where a point's tooltip shows: its place in percent of the chart, and its name.
-type Tip = Option<(i32, i32, String)>;
-
-/// The point an event happened on, if any.
-fn point_of(ev: &web_sys::Event) -> Option<web_sys::Element> {
-    ev.target()?
-        .dyn_into::<web_sys::Element>()
-        .ok()
-        .filter(|e| e.has_attribute("data-e"))
-}
-
-/// Shows the tooltip of a point.
-fn show_tip(tip: RwSignal<Tip>, el: &web_sys::Element) {
-    let num = |a: &str| {
-        el.get_attribute(a)
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let name = el.get_attribute("aria-label").unwrap_or_default();
-    tip.set(Some((num("cx") * 100 / W, num("cy") * 100 / H, name)));
-}
-
-/// One chart: its heading, the SVG, the legend, a note, and the table toggle.
-#[component]
-fn Chart(
+/// The three charts: title, what the SVG shows, whether it has points, the legend, the
+/// table's caption and columns.
+struct ChartKind {
     title: &'static str,
-    /// What the SVG shows, for screen readers (`role="img"` charts) or the points' group.
     label: &'static str,
-    /// Whether the chart has focusable points.
     points: bool,
-    svg: Signal<String>,
     legend: &'static [Stage],
-    note: Signal<String>,
-    caption: Signal<String>,
+    caption: &'static str,
     head: &'static [&'static str],
-    body: Signal<String>,
-) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let tip = RwSignal::new(None::<(i32, i32, String)>);
-    let table = RwSignal::new(false);
-    let id = format!(
-        "flow-{}",
-        title.split(' ').next().unwrap_or("").to_ascii_lowercase()
-    );
-    let open = move |el: &web_sys::Element| {
-        if let Some(entry) = el.get_attribute("data-e").and_then(|e| e.parse().ok()) {
-            state.open_details(entry);
-        }
-    };
-    let on_key = move |ev: ev::KeyboardEvent| {
-        let Some(el) = point_of(&ev) else { return };
-        let next = match ev.key().as_str() {
-            "Enter" | " " => {
-                ev.prevent_default();
-                open(&el);
-                return;
+    svg: fn(&Flow) -> String,
+    note: fn(&Flow) -> String,
+    rows: fn(&Flow) -> String,
+}
+
+const CHARTS: [ChartKind; 3] = [
+    ChartKind {
+        title: "Cumulative flow",
+        label: "Cumulative flow diagram: cards in each stage at the end of each day; the table has the numbers",
+        points: false,
+        legend: &Stage::ALL,
+        caption: "Cards in each stage at the end of each day (UTC). A card counts in the stage it is in that day; before its first move in the stage it moved from, and a card that never moved in its current stage on every day.",
+        head: &[
+            "Date",
+            "Backlog",
+            "Test written",
+            "Red",
+            "Green",
+            "Reviewed",
+        ],
+        svg: cumulative_svg,
+        note: |f| {
+            let c = &f.cumulative;
+            format!(
+                "{} days from {} to {}. Each card counts in the stage it is in at the end of each day, so a move back lowers the later band.",
+                c.counts.len(),
+                iso_date(c.first),
+                iso_date(c.first + c.counts.len() as i64 - 1)
+            )
+        },
+        rows: cumulative_rows,
+    },
+    ChartKind {
+        title: "Cycle time",
+        label: "Cycle time of each reviewed requirement over the day it was reviewed; each point opens its card",
+        points: true,
+        legend: &[],
+        caption: "Cycle time per reviewed requirement: from the day it first left Backlog to the day it was first reviewed, in days counting both.",
+        head: &[
+            "Requirement",
+            "Left Backlog",
+            "Reviewed",
+            "Cycle time (days)",
+        ],
+        svg: cycle_svg,
+        note: |f| {
+            let c = &f.cycles;
+            match (c.p50, c.p85) {
+                (Some(p50), Some(p85)) => format!(
+                    "{} reviewed requirements. 50th percentile: {}; 85th percentile: {} (nearest rank). Cycle time runs from the day a card first left Backlog to the day it was first reviewed, both counted.",
+                    c.cycles.len(),
+                    days(p50),
+                    days(p85)
+                ),
+                _ => "No requirement has reached Reviewed yet.".to_owned(),
             }
-            "ArrowRight" | "ArrowDown" => el.next_element_sibling(),
-            "ArrowLeft" | "ArrowUp" => el.previous_element_sibling(),
-            "Home" => el
-                .parent_element()
-                .and_then(|p| p.query_selector(".pt").ok().flatten()),
-            _ => return,
-        };
-        ev.prevent_default();
-        if let Some(next) = next.filter(|n| n.has_attribute("data-e")) {
-            let _ = el.set_attribute("tabindex", "-1");
-            let _ = next.set_attribute("tabindex", "0");
-            // `focus` is called on the element itself, so an SVG element takes it too.
-            let _ = next.unchecked_ref::<web_sys::HtmlElement>().focus();
-        }
-    };
-    let labelled_by = id.clone();
-    let legend_view = (!legend.is_empty()).then(|| {
-        view! {
-            <ul class="flow-legend" aria-label=format!("{title} legend")>
-                {legend.iter().map(|s| view! {
-                    <li><span class=format!("swatch s{}", s.index()) aria-hidden="true"></span>{s.title()}</li>
-                }).collect_view()}
-            </ul>
-        }
-    });
-    view! {
-        <figure class="flow-chart" aria-labelledby=labelled_by>
-            <h3 id=id>{title}</h3>
-            {legend_view}
-            <div class="flow-plot">
-                <svg
-                    viewBox=format!("0 0 {W} {H}")
-                    role=if points { "group" } else { "img" }
-                    aria-label=label
-                    inner_html=move || svg.get()
-                    on:click=move |ev| {
-                        if let Some(el) = point_of(&ev) {
-                            open(&el);
-                        }
-                    }
-                    on:keydown=on_key
-                    on:focusin=move |ev| {
-                        if let Some(el) = point_of(&ev) {
-                            show_tip(tip, &el);
-                        }
-                    }
-                    on:mouseover=move |ev| {
-                        if let Some(el) = point_of(&ev) {
-                            show_tip(tip, &el);
-                        }
-                    }
-                    on:focusout=move |_| tip.set(None)
-                    on:mouseleave=move |_| tip.set(None)
-                ></svg>
-                {move || tip.get().map(|(x, y, name)| view! {
-                    <div
-                        class="flow-tip"
-                        aria-hidden="true"
-                        style:left=format!("{x}%")
-                        style:top=format!("{y}%")
-                    >{name}</div>
-                })}
-            </div>
-            <p class="flow-note">{move || note.get()}</p>
-            <button
-                type="button"
-                class="flow-table-toggle"
-                aria-expanded=move || if table.get() { "true" } else { "false" }
-                on:click=move |_| table.update(|t| *t = !*t)
-            >
-                {move || if table.get() { "Hide table" } else { "Show table" }}
-                <span class="visually-hidden">{format!(": {title}")}</span>
-            </button>
-            {move || table.get().then(|| view! {
-                <div class="flow-table">
-                    <table>
-                        <caption>{move || caption.get()}</caption>
-                        <thead>
-                            <tr>{head.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
-                        </thead>
-                        <tbody inner_html=move || body.get()></tbody>
-                    </table>
-                </div>
-            })}
-        </figure>
+        },
+        rows: cycle_rows,
+    },
+    ChartKind {
+        title: "Aging work in progress",
+        label: "Age of each card in Test written, Red or Green in its stage; each point opens its card",
+        points: true,
+        legend: &WIP,
+        caption: "Each card in Test written, Red or Green: the day it last entered its stage and its age there in days, counting that day and today.",
+        head: &["Requirement", "Stage", "In stage since", "Age (days)"],
+        svg: aging_svg,
+        note: |f| {
+            let unknown: Vec<&str> = f
+                .aging
+                .iter()
+                .filter(|a| a.since.is_none())
+                .map(|a| a.id.as_str())
+                .collect();
+            let mut text = format!("{} cards in progress.", f.aging.len());
+            if !unknown.is_empty() {
+                let _ = write!(
+                    text,
+                    " Age unknown (no move into their stage recorded): {}",
+                    unknown[..unknown.len().min(20)].join(", ")
+                );
+                if unknown.len() > 20 {
+                    let _ = write!(text, " and {} more", unknown.len() - 20);
+                }
+                text.push('.');
+            }
+            text
+        },
+        rows: aging_rows,
+    },
+];
+
+/// A chart's table, with the same numbers as its drawing.
+fn table(kind: &ChartKind, f: &Flow) -> String {
+    let mut out = format!("<table><caption>{}", kind.caption);
+    if kind.title == "Cycle time" {
+        let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
+        let _ = write!(
+            out,
+            " 50th percentile: {}; 85th percentile: {}.",
+            p(f.cycles.p50),
+            p(f.cycles.p85)
+        );
     }
+    out.push_str("</caption><thead><tr>");
+    for h in kind.head {
+        let _ = write!(out, "<th scope=\"col\">{h}</th>");
+    }
+    let _ = write!(
+        out,
+        "</tr></thead><tbody>{}</tbody></table>",
+        (kind.rows)(f)
+    );
+    out
+}
+
+/// The whole view as markup: the empty state or the three charts, with the tables that are
+/// open.
+fn markup(f: &Flow, tables: [bool; 3]) -> String {
+    let mut out = String::from("<h2>Flow</h2>");
+    if f.unreadable > 0 {
+        let n = f.unreadable;
+        let _ = write!(
+            out,
+            "<p class=\"flow-note\">{n} history step{} could not be read (a time or a stage the board does not know) and {} left out.</p>",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" }
+        );
+    }
+    if f.steps == 0 {
+        out.push_str("<p class=\"flow-empty\">No card has moved yet. Once cards move, this view shows how many cards were in each stage each day (cumulative flow), how many days each requirement took from leaving Backlog to Reviewed (cycle time), and how long each card in Test written, Red or Green has been in its stage (aging work in progress).</p>");
+        return out;
+    }
+    for (k, kind) in CHARTS.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<figure class=\"flow-chart\" aria-labelledby=\"flow-h{k}\"><h3 id=\"flow-h{k}\">{}</h3>",
+            kind.title
+        );
+        if !kind.legend.is_empty() {
+            let _ = write!(
+                out,
+                "<ul class=\"flow-legend\" aria-label=\"{} legend\">",
+                kind.title
+            );
+            for s in kind.legend {
+                let _ = write!(
+                    out,
+                    "<li><span class=\"swatch s{}\" aria-hidden=\"true\"></span>{}</li>",
+                    s.index(),
+                    s.title()
+                );
+            }
+            out.push_str("</ul>");
+        }
+        let _ = write!(
+            out,
+            "<div class=\"flow-plot\"><svg viewBox=\"0 0 {W} {H}\" role=\"{}\" aria-label=\"{}\">{}</svg><div class=\"flow-tip\" aria-hidden=\"true\" hidden></div></div><p class=\"flow-note\">{}</p>",
+            if kind.points { "group" } else { "img" },
+            kind.label,
+            (kind.svg)(f),
+            esc(&(kind.note)(f))
+        );
+        let open = tables[k];
+        let _ = write!(
+            out,
+            "<button type=\"button\" class=\"flow-table-toggle\" data-table=\"{k}\" aria-expanded=\"{open}\">{} table<span class=\"visually-hidden\">: {}</span></button><div class=\"flow-table\">{}</div></figure>",
+            if open { "Hide" } else { "Show" },
+            kind.title,
+            if open { table(kind, f) } else { String::new() }
+        );
+    }
+    out
 }
 
 /// Today's day number from the browser's clock.
@@ -525,128 +562,155 @@ fn today() -> i64 {
 }
 
 /// The Flow view: the three charts of the open board, or what they will show once cards
-/// move.
+/// move. Mounted only while it is open, so a closed view computes nothing.
 #[component]
 pub fn FlowView() -> impl IntoView {
     let state = expect_context::<AppState>();
     let open = expect_context::<FlowOpen>().0;
-    move || open.get().then(|| view! { <FlowCharts state /> })
+    move || open.get().then(|| flow_region(state))
 }
 
-#[component]
-fn FlowCharts(state: AppState) -> impl IntoView {
-    let data = Memo::new(move |_| {
-        state.revision.track();
-        state
-            .with_board(|b| b.map(|b| flow(b, today())))
-            .unwrap_or_default()
+fn flow_region(state: AppState) -> impl IntoView {
+    // The numbers last drawn (for the tables, built when opened) and which tables are open.
+    let shown = StoredValue::new((Flow::default(), [false; 3]));
+    let region = NodeRef::<leptos::html::Section>::new();
+    // One listener for every event the view handles (delegation), added once it is mounted.
+    region.on_load(move |el| {
+        let handler = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(
+            move |ev: web_sys::Event| on_event(state, shown, &ev),
+        );
+        for kind in [
+            "click",
+            "keydown",
+            "focusin",
+            "focusout",
+            "mouseover",
+            "mouseout",
+        ] {
+            let _ = el.add_event_listener_with_callback(kind, handler.as_ref().unchecked_ref());
+        }
+        // The listener lives as long as the element, which is dropped with the view.
+        handler.forget();
     });
-    let unreadable = move || {
-        let n = data.with(|f| f.unreadable);
-        (n > 0).then(|| {
-            format!(
-                "{n} history step{} could not be read (a time or a stage the board does not know) and {} left out.",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "is" } else { "are" }
-            )
-        })
-    };
-    let sig = move |f: fn(&Flow) -> String| Signal::derive(move || data.with(f));
-    let charts = move || {
-        (data.with(|f| f.steps) > 0).then(|| {
-            view! {
-                <Chart
-                    title="Cumulative flow"
-                    label="Cumulative flow diagram: cards in each stage at the end of each day; the table has the numbers"
-                    points=false
-                    svg=sig(cumulative_svg)
-                    legend=&Stage::ALL
-                    note=sig(|f| {
-                        let c = &f.cumulative;
-                        format!(
-                            "{} days from {} to {}. Each card counts in the stage it is in at the end of each day, so a move back lowers the later band.",
-                            c.counts.len(),
-                            iso_date(c.first),
-                            iso_date(c.first + c.counts.len() as i64 - 1)
-                        )
-                    })
-                    caption=Signal::derive(|| "Cards in each stage at the end of each day (UTC). A card counts in the stage it is in that day; before its first move in the stage it moved from, and a card that never moved in its current stage on every day.".to_owned())
-                    head=&["Date", "Backlog", "Test written", "Red", "Green", "Reviewed"]
-                    body=sig(cumulative_rows)
-                />
-                <Chart
-                    title="Cycle time"
-                    label="Cycle time of each reviewed requirement over the day it was reviewed; each point opens its card"
-                    points=true
-                    svg=sig(cycle_svg)
-                    legend=&[]
-                    note=sig(|f| {
-                        let c = &f.cycles;
-                        match (c.p50, c.p85) {
-                            (Some(p50), Some(p85)) => format!(
-                                "{} reviewed requirements. 50th percentile: {}; 85th percentile: {} (nearest rank). Cycle time runs from the day a card first left Backlog to the day it was first reviewed, both counted.",
-                                c.cycles.len(),
-                                days(p50),
-                                days(p85)
-                            ),
-                            _ => "No requirement has reached Reviewed yet.".to_owned(),
-                        }
-                    })
-                    caption=sig(|f| {
-                        let c = &f.cycles;
-                        let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
-                        format!(
-                            "Cycle time per reviewed requirement, in days counting the first and the last. 50th percentile: {}; 85th percentile: {}.",
-                            p(c.p50),
-                            p(c.p85)
-                        )
-                    })
-                    head=&["Requirement", "Left Backlog", "Reviewed", "Cycle time (days)"]
-                    body=sig(cycle_rows)
-                />
-                <Chart
-                    title="Aging work in progress"
-                    label="Age of each card in Test written, Red or Green in its stage; each point opens its card"
-                    points=true
-                    svg=sig(aging_svg)
-                    legend=&WIP
-                    note=sig(|f| {
-                        let unknown: Vec<&str> = f
-                            .aging
-                            .iter()
-                            .filter(|a| a.since.is_none())
-                            .map(|a| a.id.as_str())
-                            .collect();
-                        let mut text = format!("{} cards in progress.", f.aging.len());
-                        if !unknown.is_empty() {
-                            let _ = write!(
-                                text,
-                                " Age unknown (no move into their stage recorded): {}{}.",
-                                unknown.iter().take(20).copied().collect::<Vec<_>>().join(", "),
-                                if unknown.len() > 20 {
-                                    format!(" and {} more", unknown.len() - 20)
-                                } else {
-                                    String::new()
-                                }
-                            );
-                        }
-                        text
-                    })
-                    caption=Signal::derive(|| "Each card in Test written, Red or Green: the day it last entered its stage and its age there in days, counting that day and today.".to_owned())
-                    head=&["Requirement", "Stage", "In stage since", "Age (days)"]
-                    body=sig(aging_rows)
-                />
-            }
-        })
-    };
     view! {
-        <section class="flow" role="region" aria-label="Flow">
-            <h2>"Flow"</h2>
-            <p class="flow-empty" hidden=move || data.with(|f| f.steps > 0)>
-                "No card has moved yet. Once cards move, this view shows how many cards were in each stage each day (cumulative flow), how many days each requirement took from leaving Backlog to Reviewed (cycle time), and how long each card in Test written, Red or Green has been in its stage (aging work in progress)."
-            </p>
-            <p class="flow-note">{unreadable}</p>
-            {charts}
-        </section>
+        <section
+            class="flow"
+            role="region"
+            aria-label="Flow"
+            node_ref=region
+            inner_html=move || {
+                state.revision.track();
+                let f = state
+                    .with_board(|b| b.map(|b| flow(b, today())))
+                    .unwrap_or_default();
+                let html = markup(&f, shown.with_value(|s| s.1));
+                shown.update_value(|s| s.0 = f);
+                html
+            }
+        ></section>
+    }
+}
+
+/// Every event of the view: a point opens its card (click, Enter, Space), shows its name
+/// (hover, focus) and hands focus to its neighbours (arrow keys; one point per chart is in
+/// the tab order); a table toggle builds or removes its table.
+fn on_event(state: AppState, shown: StoredValue<(Flow, [bool; 3])>, ev: &web_sys::Event) {
+    let Some(target) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+        return;
+    };
+    let kind = ev.type_();
+    if let Ok(Some(button)) = target.closest("[data-table]") {
+        if kind == "click" {
+            toggle_table(shown, &button);
+        }
+        return;
+    }
+    if !target.has_attribute("data-e") {
+        return;
+    }
+    let open = |el: &Element| {
+        if let Some(entry) = el.get_attribute("data-e").and_then(|e| e.parse().ok()) {
+            state.open_details(entry);
+        }
+    };
+    let tip = target
+        .closest("figure")
+        .ok()
+        .flatten()
+        .and_then(|f| f.query_selector(".flow-tip").ok().flatten());
+    match kind.as_str() {
+        "click" => open(&target),
+        "focusin" | "mouseover" => {
+            if let Some(tip) = tip {
+                let num = |a: &str| {
+                    target
+                        .get_attribute(a)
+                        .and_then(|v| v.parse::<i32>().ok())
+                        .unwrap_or(0)
+                };
+                tip.set_text_content(target.get_attribute("aria-label").as_deref());
+                let _ = tip.set_attribute(
+                    "style",
+                    &format!("left:{}%;top:{}%", num("cx") * 100 / W, num("cy") * 100 / H),
+                );
+                let _ = tip.remove_attribute("hidden");
+            }
+        }
+        "focusout" | "mouseout" => {
+            if let Some(tip) = tip {
+                let _ = tip.set_attribute("hidden", "");
+            }
+        }
+        "keydown" => {
+            let Some(key) = ev.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key()) else {
+                return;
+            };
+            let next = match key.as_str() {
+                "Enter" | " " => {
+                    ev.prevent_default();
+                    open(&target);
+                    return;
+                }
+                "ArrowRight" | "ArrowDown" => target.next_element_sibling(),
+                "ArrowLeft" | "ArrowUp" => target.previous_element_sibling(),
+                _ => return,
+            };
+            ev.prevent_default();
+            if let Some(next) = next.filter(|n| n.has_attribute("data-e")) {
+                let _ = target.set_attribute("tabindex", "-1");
+                let _ = next.set_attribute("tabindex", "0");
+                // `focus` is called on the element itself, so an SVG element takes it too.
+                let _ = next.unchecked_ref::<web_sys::HtmlElement>().focus();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Opens or closes a chart's table: built from the numbers when opened, removed when closed.
+fn toggle_table(shown: StoredValue<(Flow, [bool; 3])>, button: &Element) {
+    let Some(k) = button
+        .get_attribute("data-table")
+        .and_then(|k| k.parse::<usize>().ok())
+        .filter(|k| *k < 3)
+    else {
+        return;
+    };
+    let open = shown.with_value(|s| !s.1[k]);
+    shown.update_value(|s| s.1[k] = open);
+    let kind = &CHARTS[k];
+    let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    button.set_inner_html(&format!(
+        "{} table<span class=\"visually-hidden\">: {}</span>",
+        if open { "Hide" } else { "Show" },
+        kind.title
+    ));
+    if let Some(holder) = button.next_element_sibling() {
+        let html = if open {
+            shown.with_value(|s| table(kind, &s.0))
+        } else {
+            String::new()
+        };
+        holder.set_inner_html(&html);
     }
 }
