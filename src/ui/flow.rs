@@ -50,7 +50,7 @@ pub fn FlowToggle() -> impl IntoView {
 const W: i32 = 1000;
 const H: i32 = 400;
 const LEFT: i32 = 64;
-const RIGHT: i32 = 24;
+const RIGHT: i32 = 48;
 const TOP: i32 = 16;
 const BOTTOM: i32 = 56;
 
@@ -89,6 +89,16 @@ fn tick_step(max: u32) -> u32 {
 fn axis_top(max: u32) -> (u32, u32) {
     let step = tick_step(max.max(1));
     (step, max.max(1).div_ceil(step) * step)
+}
+
+/// A value axis for points: a step of room above the highest, so no point sits on the edge.
+fn points_top(max: u32) -> (u32, u32) {
+    let (step, top) = axis_top(max);
+    if top <= max {
+        (step, top + step)
+    } else {
+        (step, top)
+    }
 }
 
 /// The y coordinate of `v` on an axis from 0 to `top`.
@@ -130,15 +140,11 @@ fn axes(svg: &mut String, top: u32, step: u32, y_title: &str, x_title: &str) {
     );
 }
 
-/// Date ticks under a time axis from day `first` over `n` days: at most six, evenly spread.
+/// Date ticks under a time axis from day `first` over `n` days.
 fn date_ticks(svg: &mut String, first: i64, n: i64, centred: bool) {
-    let count = n.clamp(1, 6);
-    for k in 0..count {
-        let i = if count == 1 {
-            0
-        } else {
-            k * (n - 1) / (count - 1)
-        };
+    // Evenly stepped, at most six labels, so they never crowd.
+    let step = ((n - 1) / 5 + i64::from((n - 1) % 5 != 0)).max(1);
+    for i in (0..n).step_by(step as usize) {
         let mut x = x_of(i, n);
         if centred {
             x += x_of(1, n) / 2 - LEFT / 2;
@@ -206,21 +212,17 @@ fn days(n: u32) -> String {
     format!("{n} day{}", if n == 1 { "" } else { "s" })
 }
 
-/// A percentile's line across the plot, labelled at one end.
-fn percentile_line(svg: &mut String, p: u32, value: Option<u32>, top: u32, right: bool) {
+/// A percentile's line across the plot, labelled in the right margin: the 85th above its
+/// line and the 50th below, so the two labels never meet.
+fn percentile_line(svg: &mut String, p: u32, value: Option<u32>, top: u32) {
     let Some(v) = value else { return };
     let y = y_of(v, top);
-    let (x, anchor) = if right {
-        (W - RIGHT - 4, "end")
-    } else {
-        (LEFT + 6, "start")
-    };
     let _ = write!(
         svg,
-        "<line class=\"pct\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"pct-label\" x=\"{x}\" y=\"{}\" text-anchor=\"{anchor}\">{p}th percentile: {}</text>",
+        "<line class=\"pct\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"pct-label\" x=\"{}\" y=\"{}\">{p}%</text>",
         W - RIGHT,
-        y - 6,
-        days(v)
+        W - RIGHT + 4,
+        if p >= 85 { y - 3 } else { y + 14 },
     );
 }
 
@@ -232,7 +234,7 @@ fn cycle_svg(f: &Flow) -> String {
     let last = c.cycles.iter().map(|c| c.reviewed).max().unwrap_or(0);
     let n = last - first + 1;
     let max = c.cycles.iter().map(|c| c.days).max().unwrap_or(0);
-    let (step, top) = axis_top(max);
+    let (step, top) = points_top(max);
     let mut svg = String::new();
     axes(
         &mut svg,
@@ -242,8 +244,8 @@ fn cycle_svg(f: &Flow) -> String {
         "Reviewed on (UTC)",
     );
     date_ticks(&mut svg, first, n, true);
-    percentile_line(&mut svg, 50, c.p50, top, false);
-    percentile_line(&mut svg, 85, c.p85, top, true);
+    percentile_line(&mut svg, 50, c.p50, top);
+    percentile_line(&mut svg, 85, c.p85, top);
     let half = x_of(1, n) / 2 - LEFT / 2;
     for (k, cycle) in c.cycles.iter().enumerate() {
         let name = format!(
@@ -520,6 +522,15 @@ fn markup(f: &Flow, tables: [bool; 3]) -> String {
             "<figure class=\"flow-chart\" aria-labelledby=\"flow-h{k}\"><h3 id=\"flow-h{k}\">{}</h3>",
             kind.title
         );
+        if k == 1 {
+            let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
+            let _ = write!(
+                out,
+                "<ul class=\"flow-legend\" aria-label=\"Cycle time legend\"><li><span class=\"swatch dot s4\" aria-hidden=\"true\"></span>A reviewed requirement</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>50%: 50th percentile, {}</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>85%: 85th percentile, {}</li></ul>",
+                p(f.cycles.p50),
+                p(f.cycles.p85)
+            );
+        }
         if !kind.legend.is_empty() {
             let _ = write!(
                 out,
@@ -547,10 +558,10 @@ fn markup(f: &Flow, tables: [bool; 3]) -> String {
         let open = tables[k];
         let _ = write!(
             out,
-            "<button type=\"button\" class=\"flow-table-toggle\" data-table=\"{k}\" aria-expanded=\"{open}\">{} table<span class=\"visually-hidden\">: {}</span></button><div class=\"flow-table\">{}</div></figure>",
+            "<button type=\"button\" class=\"flow-table-toggle\" data-table=\"{k}\" aria-expanded=\"{open}\" aria-label=\"{0} table: {1}\">{0} table</button><div class=\"flow-table\">{2}</div></figure>",
             if open { "Hide" } else { "Show" },
             kind.title,
-            if open { table(kind, f) } else { String::new() }
+            if open { table(kind, f) } else { String::new() },
         );
     }
     out
@@ -641,6 +652,18 @@ fn on_event(state: AppState, shown: StoredValue<(Flow, [bool; 3])>, ev: &web_sys
     match kind.as_str() {
         "click" => open(&target),
         "focusin" | "mouseover" => {
+            // One tooltip at a time: the focused point's goes when the pointer names another.
+            if let Some(region) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                && let Ok(open) = region.query_selector_all(".flow-tip:not([hidden])")
+            {
+                for i in 0..open.length() {
+                    if let Some(t) = open.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                        let _ = t.set_attribute("hidden", "");
+                    }
+                }
+            }
             if let Some(tip) = tip {
                 let num = |a: &str| {
                     target
@@ -700,11 +723,9 @@ fn toggle_table(shown: StoredValue<(Flow, [bool; 3])>, button: &Element) {
     shown.update_value(|s| s.1[k] = open);
     let kind = &CHARTS[k];
     let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
-    button.set_inner_html(&format!(
-        "{} table<span class=\"visually-hidden\">: {}</span>",
-        if open { "Hide" } else { "Show" },
-        kind.title
-    ));
+    let verb = if open { "Hide" } else { "Show" };
+    let _ = button.set_attribute("aria-label", &format!("{verb} table: {}", kind.title));
+    button.set_text_content(Some(&format!("{verb} table")));
     if let Some(holder) = button.next_element_sibling() {
         let html = if open {
             shown.with_value(|s| table(kind, &s.0))

@@ -76,11 +76,11 @@ test('a point named by keyboard opens its card with Enter, and by a click', asyn
   const first = flow.getByRole('button', { name: 'REQ-001: cycle time 3 days, reviewed 2026-03-03' });
   // One point per chart is in the tab order; the arrow keys move between them.
   await first.focus();
-  await expect(flow.locator('.flow-tip')).toHaveText('REQ-001: cycle time 3 days, reviewed 2026-03-03');
+  await expect(flow.locator('.flow-tip:not([hidden])')).toHaveText('REQ-001: cycle time 3 days, reviewed 2026-03-03');
   await page.keyboard.press('ArrowRight');
   const second = flow.getByRole('button', { name: 'REQ-002: cycle time 6 days, reviewed 2026-03-06' });
   await expect(second).toBeFocused();
-  await expect(flow.locator('.flow-tip')).toHaveText('REQ-002: cycle time 6 days, reviewed 2026-03-06');
+  await expect(flow.locator('.flow-tip:not([hidden])')).toHaveText('REQ-002: cycle time 6 days, reviewed 2026-03-06');
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: /^REQ-002\b/ });
   await expect(dialog).toBeVisible();
@@ -89,7 +89,7 @@ test('a point named by keyboard opens its card with Enter, and by a click', asyn
 
   const aged = flow.getByRole('button', { name: 'REQ-003: Red for 4 days, since 2026-03-07' });
   await aged.hover();
-  await expect(flow.locator('.flow-tip')).toHaveText('REQ-003: Red for 4 days, since 2026-03-07');
+  await expect(flow.locator('.flow-tip:not([hidden])')).toHaveText('REQ-003: Red for 4 days, since 2026-03-07');
   await aged.click();
   await expect(page.getByRole('dialog', { name: /^REQ-003\b/ })).toBeVisible();
   await page.getByRole('button', { name: 'Close details' }).click();
