@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::state::AppState;
-use traceboard_core::flow::{Flow, flow, iso_date};
+use traceboard_core::flow::{Aging, Flow, flow, iso_date};
 use traceboard_core::stage::Stage;
 
 /// Whether the Flow view shows instead of the board's columns; provided by `App`.
@@ -198,11 +198,25 @@ fn cumulative_svg(f: &Flow) -> String {
     svg
 }
 
-/// A point: a focusable circle named for screen readers, its card in `data-e`.
-fn point(svg: &mut String, first: bool, entry: usize, x: i32, y: i32, class: &str, name: &str) {
+/// A point: a focusable circle named for screen readers, its card in `data-e`; larger when
+/// it stands for several cards.
+fn point(
+    svg: &mut String,
+    first: bool,
+    entry: usize,
+    at: (i32, i32, usize),
+    class: &str,
+    name: &str,
+) {
+    let (x, y, count) = at;
+    let r = match count {
+        1 => 7,
+        2..=9 => 9,
+        _ => 12,
+    };
     let _ = write!(
         svg,
-        "<circle class=\"pt {class}\" cx=\"{x}\" cy=\"{y}\" r=\"7\" data-e=\"{entry}\" role=\"button\" tabindex=\"{}\" aria-label=\"{}\"/>",
+        "<circle class=\"pt {class}\" cx=\"{x}\" cy=\"{y}\" r=\"{r}\" data-e=\"{entry}\" role=\"button\" tabindex=\"{}\" aria-label=\"{}\"/>",
         if first { 0 } else { -1 },
         esc(name)
     );
@@ -247,32 +261,51 @@ fn cycle_svg(f: &Flow) -> String {
     percentile_line(&mut svg, 50, c.p50, top);
     percentile_line(&mut svg, 85, c.p85, top);
     let half = x_of(1, n) / 2 - LEFT / 2;
-    for (k, cycle) in c.cycles.iter().enumerate() {
+    let keys = c.cycles.iter().map(|c| (c.reviewed, c.days)).collect();
+    for (k, (i, count)) in spots(keys).into_iter().enumerate() {
+        let cycle = &c.cycles[i];
         let name = format!(
             "{}: cycle time {}, reviewed {}",
-            cycle.id,
+            named(&cycle.id, count),
             days(cycle.days),
             iso_date(cycle.reviewed)
         );
         let x = x_of(cycle.reviewed - first, n) + half;
-        point(
-            &mut svg,
-            k == 0,
-            cycle.entry,
-            x,
-            y_of(cycle.days, top),
-            "s4",
-            &name,
-        );
+        let y = y_of(cycle.days, top);
+        point(&mut svg, k == 0, cycle.entry, (x, y, count), "s4", &name);
     }
     svg
+}
+
+/// Points that fall on one spot (the same day and value) drawn as one: the index of the
+/// first and how many there are. A large board has thousands of cards but far fewer spots,
+/// and the page draws only those.
+fn spots(keys: Vec<(i64, u32)>) -> Vec<(usize, usize)> {
+    let mut seen = std::collections::HashMap::new();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        let at = *seen.entry(key).or_insert(out.len());
+        if at == out.len() {
+            out.push((i, 0));
+        }
+        out[at].1 += 1;
+    }
+    out
+}
+
+/// A spot's name: its first card, and how many more share it.
+fn named(id: &str, count: usize) -> String {
+    match count {
+        1 => id.to_owned(),
+        n => format!("{id} and {} more", n - 1),
+    }
 }
 
 /// The stages aging work is in, left to right.
 const WIP: [Stage; 3] = [Stage::TestWritten, Stage::Red, Stage::Green];
 
-/// Each card in Test written, Red or Green at its age there, in its stage's column, spread
-/// across the column so cards of one age stay apart.
+/// Each card in Test written, Red or Green at its age there, in its stage's column; cards of
+/// one stage and age share a point.
 fn aging_svg(f: &Flow) -> String {
     let max = f
         .aging
@@ -303,28 +336,35 @@ fn aging_svg(f: &Flow) -> String {
         }
     }
     // The points last and one after another, so the arrow keys walk through all of them.
-    let mut first = true;
-    for (k, stage) in WIP.into_iter().enumerate() {
-        let x0 = LEFT + col * k as i32;
-        let known = f
-            .aging
-            .iter()
-            .filter(|a| a.stage == stage)
-            .filter_map(|a| Some((a, a.since?)));
-        for (j, (a, (since, age))) in known.enumerate() {
-            // A deterministic spread over the middle of the column.
-            let x = x0 + col / 6 + ((j as i32 * 37) % (col * 2 / 3).max(1));
-            let name = format!(
-                "{}: {} for {}, since {}",
-                a.id,
-                stage.title(),
-                days(age),
-                iso_date(since)
-            );
-            let class = format!("s{}", stage.index());
-            point(&mut svg, first, a.entry, x, y_of(age, top), &class, &name);
-            first = false;
-        }
+    let known: Vec<(&Aging, i64, u32)> = f
+        .aging
+        .iter()
+        .filter_map(|a| Some((a, a.since?.0, a.since?.1)))
+        .collect();
+    let keys = known
+        .iter()
+        .map(|(a, _, age)| (a.stage.index() as i64, *age))
+        .collect();
+    for (k, (i, count)) in spots(keys).into_iter().enumerate() {
+        let (a, since, age) = known[i];
+        let column = WIP.iter().position(|s| *s == a.stage).unwrap_or(0) as i32;
+        let x = LEFT + col * column + col / 2;
+        let name = format!(
+            "{}: {} for {}, since {}",
+            named(&a.id, count),
+            a.stage.title(),
+            days(age),
+            iso_date(since)
+        );
+        let class = format!("s{}", a.stage.index());
+        point(
+            &mut svg,
+            k == 0,
+            a.entry,
+            (x, y_of(age, top), count),
+            &class,
+            &name,
+        );
     }
     svg
 }
@@ -457,7 +497,10 @@ const CHARTS: [ChartKind; 3] = [
                 .filter(|a| a.since.is_none())
                 .map(|a| a.id.as_str())
                 .collect();
-            let mut text = format!("{} cards in progress.", f.aging.len());
+            let mut text = format!(
+                "{} cards in progress; a larger point stands for several of one stage and age.",
+                f.aging.len()
+            );
             if !unknown.is_empty() {
                 let _ = write!(
                     text,
@@ -526,7 +569,7 @@ fn markup(f: &Flow, tables: [bool; 3]) -> String {
             let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
             let _ = write!(
                 out,
-                "<ul class=\"flow-legend\" aria-label=\"Cycle time legend\"><li><span class=\"swatch dot s4\" aria-hidden=\"true\"></span>A reviewed requirement</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>50%: 50th percentile, {}</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>85%: 85th percentile, {}</li></ul>",
+                "<ul class=\"flow-legend\" aria-label=\"Cycle time legend\"><li><span class=\"swatch dot s4\" aria-hidden=\"true\"></span>A reviewed requirement (a larger point: several on one spot)</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>50%: 50th percentile, {}</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>85%: 85th percentile, {}</li></ul>",
                 p(f.cycles.p50),
                 p(f.cycles.p85)
             );
@@ -672,10 +715,18 @@ fn on_event(state: AppState, shown: StoredValue<(Flow, [bool; 3])>, ev: &web_sys
                         .unwrap_or(0)
                 };
                 tip.set_text_content(target.get_attribute("aria-label").as_deref());
-                let _ = tip.set_attribute(
-                    "style",
-                    &format!("left:{}%;top:{}%", num("cx") * 100 / W, num("cy") * 100 / H),
-                );
+                let x = num("cx") * 100 / W;
+                let _ =
+                    tip.set_attribute("style", &format!("left:{x}%;top:{}%", num("cy") * 100 / H));
+                // Near an edge the tooltip grows inwards, so it stays inside the chart.
+                let side = if x > 70 {
+                    "end"
+                } else if x < 30 {
+                    "start"
+                } else {
+                    "mid"
+                };
+                let _ = tip.set_attribute("data-side", side);
                 let _ = tip.remove_attribute("hidden");
             }
         }

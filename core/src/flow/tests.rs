@@ -297,6 +297,17 @@ fn history_that_is_not_readable_is_counted_not_drawn() {
 }
 
 #[test]
+fn histories_with_escapes_or_other_keys_read_like_plain_ones() {
+    let plain = read(&board(FIXTURE));
+    let escaped = FIXTURE
+        .replace("\"red\", \"at\"", "\"r\\u0065d\", \"at\"")
+        .replace("\"by\": \"qa\"", "\"by\": \"q\\\"a\", \"note\": [1, {}]");
+    assert_ne!(escaped, FIXTURE);
+    let h = read(&board(&escaped));
+    assert_eq!(h, plain);
+}
+
+#[test]
 fn an_edited_requirement_is_read_as_it_stands_on_the_board() {
     use crate::board::Move;
     let mut b = board(FIXTURE);
