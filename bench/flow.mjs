@@ -95,7 +95,8 @@ async function openOnce(page) {
         if (ready()) {
           obs.disconnect();
           const dom = performance.now();
-          requestAnimationFrame(() => setTimeout(() => done({ dom: dom - start, painted: performance.now() - start })));
+          const points = document.querySelectorAll('section.flow circle').length;
+          requestAnimationFrame(() => setTimeout(() => done({ dom: dom - start, painted: performance.now() - start, points })));
         }
       }).observe(document.body, { subtree: true, childList: true });
     });
@@ -117,6 +118,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const dom = [];
   const painted = [];
+  let points = 0;
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addInitScript(() => delete window.showOpenFilePicker);
@@ -131,6 +133,7 @@ async function main() {
       const r = await openOnce(page);
       dom.push(r.dom);
       painted.push(r.painted);
+      points = r.points;
       log(`${opts.size}: Flow drawn: DOM ${r.dom.toFixed(1)} ms, painted ${r.painted.toFixed(1)} ms`);
     }
     await context.close();
@@ -147,7 +150,7 @@ async function main() {
   ];
   const table = markdownTable(['Measure', 'Reqs', 'Median (min–max)', 'Target', 'Met'], rows);
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpus()[0]?.model;
-  const out = `# The Flow view on a large board\n\nMeasured by \`node bench/flow.mjs\` (part of \`make bench\`) on ${model}, ${cpus().length} cores, headless Chromium, ${opts.runs} runs. The board: ${opts.size.toLocaleString('en')} requirements with five history steps each (${(opts.size * 5).toLocaleString('en')} in all; a third move back from Green to Red, a third regress after review, a third are pulled back to Backlog once). "Click" is the pointerup on the toolbar's "Flow"; "in the DOM" is when a MutationObserver first sees the three charts with their points (reading every history, the three charts' numbers and the markup, done); "painted" is the end of the frame after it (style, layout and paint of about ${Math.round(opts.size * 4 / 3).toLocaleString('en')} SVG points included).\n\n${table}\n`;
+  const out = `# The Flow view on a large board\n\nMeasured by \`node bench/flow.mjs\` (part of \`make bench\`) on ${model}, ${cpus().length} cores, headless Chromium, ${opts.runs} runs. The board: ${opts.size.toLocaleString('en')} requirements with five history steps each (${(opts.size * 5).toLocaleString('en')} in all; a third move back from Green to Red, a third regress after review, a third are pulled back to Backlog once). "Click" is the pointerup on the toolbar's "Flow"; "in the DOM" is when a MutationObserver first sees the three charts with their points (reading every history, the three charts' numbers and the markup, done); "painted" is the end of the frame after it (style, layout and paint included). The cycle-time and aging charts draw ${points.toLocaleString('en')} points: cards on one spot (the same day and value) share one..\n\n${table}\n`;
   writeFileSync(join(BENCH, 'results-flow.md'), out);
   console.log(out);
 }

@@ -127,18 +127,9 @@ pub fn read(board: &Board) -> Histories {
         // A step's words as written: strings only (a number is no stage and no time).
         let list = match board.history_source(entry) {
             Some(HistorySource::Edited(value)) => value.get("tdd_history").cloned(),
-            Some(HistorySource::Text(text)) => {
-                if let Ok(Strict { tdd_history }) = serde_json::from_str::<Strict>(text) {
-                    for s in tdd_history.unwrap_or_default() {
-                        read_step(&mut steps, &mut out.unreadable, s.from, s.to, s.at);
-                    }
-                    None
-                } else {
-                    serde_json::from_str::<OnlyHistory>(text)
-                        .ok()
-                        .and_then(|o| o.tdd_history)
-                }
-            }
+            Some(HistorySource::Text(text)) => serde_json::from_str::<OnlyHistory>(text)
+                .ok()
+                .and_then(|o| o.tdd_history),
             None => None,
         };
         // Like `board::history`: anything in the list that is not an object is no step.
@@ -193,27 +184,12 @@ fn stage(word: &str) -> Option<Stage> {
 
 /// A requirement's text read for its `tdd_history` only: serde skips the other keys without
 /// building them (reading whole objects with `Board::value` took most of the flow view's time on
-/// a large board). Histories `Strict` cannot read (escapes, numbers, members that are not
-/// steps) are read here as JSON values.
+/// a large board). The steps are read as JSON values: a reading that borrowed the words
+/// from the text was about twice as fast, but cost the page 1.5 KB, and this one already draws
+/// a board of 50,000 steps in about 100 ms (bench/results-flow.md).
 #[derive(serde::Deserialize)]
 struct OnlyHistory {
     tdd_history: Option<Value>,
-}
-
-/// The same, for a history as the board writes it (a list of objects whose `from`, `to` and
-/// `at` are strings without escapes), borrowing the words from the text: about twice as fast.
-/// Any other history fails this reading and is read through `OnlyHistory`.
-#[derive(serde::Deserialize)]
-struct Strict<'a> {
-    #[serde(borrow)]
-    tdd_history: Option<Vec<StrictStep<'a>>>,
-}
-
-#[derive(serde::Deserialize)]
-struct StrictStep<'a> {
-    from: &'a str,
-    to: &'a str,
-    at: &'a str,
 }
 
 /// Orders steps by time, keeping file order among equal times (a stable insertion sort:
