@@ -117,7 +117,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.setViewportSize({ width: 1280, height: 900 });
     const flow = await openFlow(page);
     await flow.getByRole('button', { name: 'REQ-008: cycle time 8 days, reviewed 2026-03-09' }).focus();
-    await page.screenshot({ path: shot(`flow-${scheme}`), fullPage: true });
+    await page.screenshot({ path: shot(`flow-${scheme}`), fullPage: true, style: '.toolbar { position: static !important; }' });
     for (const [name, file] of [
       ['Cumulative flow', 'cfd'],
       ['Cycle time', 'cycle'],
