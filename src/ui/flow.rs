@@ -210,9 +210,9 @@ fn point(
 ) {
     let (x, y, count) = at;
     let r = match count {
-        1 => 7,
-        2..=9 => 9,
-        _ => 12,
+        1 => 6,
+        2..=9 => 8,
+        _ => 10,
     };
     let _ = write!(
         svg,
@@ -304,8 +304,8 @@ fn named(id: &str, count: usize) -> String {
 /// The stages aging work is in, left to right.
 const WIP: [Stage; 3] = [Stage::TestWritten, Stage::Red, Stage::Green];
 
-/// Each card in Test written, Red or Green at its age there, in its stage's column; cards of
-/// one stage and age share a point.
+/// Each card in Test written, Red or Green at its age there, in its stage's column (spread
+/// across it by age); cards of one stage and age share a point.
 fn aging_svg(f: &Flow) -> String {
     let max = f
         .aging
@@ -348,7 +348,8 @@ fn aging_svg(f: &Flow) -> String {
     for (k, (i, count)) in spots(keys).into_iter().enumerate() {
         let (a, since, age) = known[i];
         let column = WIP.iter().position(|s| *s == a.stage).unwrap_or(0) as i32;
-        let x = LEFT + col * column + col / 2;
+        // Spread over the middle of the column by age, so neighbouring ages stand apart.
+        let x = LEFT + col * column + col / 6 + ((age % 1_000) as i32 * 37) % (col * 2 / 3);
         let name = format!(
             "{}: {} for {}, since {}",
             named(&a.id, count),
