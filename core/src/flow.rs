@@ -129,7 +129,7 @@ pub fn read(board: &Board) -> Histories {
             Some(HistorySource::Edited(value)) => value.get("tdd_history").cloned(),
             Some(HistorySource::Text(text)) => serde_json::from_str::<OnlyHistory>(text)
                 .ok()
-                .and_then(|o| o.tdd_history),
+                .map(|o| o.tdd_history),
             None => None,
         };
         // Like `board::history`: anything in the list that is not an object is no step.
@@ -189,7 +189,8 @@ fn stage(word: &str) -> Option<Stage> {
 /// a board of 50,000 steps in about 100 ms (bench/results-flow.md).
 #[derive(serde::Deserialize)]
 struct OnlyHistory {
-    tdd_history: Option<Value>,
+    #[serde(default)]
+    tdd_history: Value,
 }
 
 /// Orders steps by time, keeping file order among equal times (a stable insertion sort:
