@@ -10,13 +10,15 @@ pub mod drag;
 pub mod evidence;
 pub mod fields;
 pub mod files;
-pub mod flow;
 pub mod icons;
 pub mod link;
 pub mod saving;
 pub mod state;
 pub mod summary;
 pub mod team;
+
+// Issue 15's Flow view: its toggle in the View group and its charts in the board area.
+pub mod flow;
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -358,8 +360,8 @@ pub fn App() -> impl IntoView {
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
                     <div class="board-area" class:flow-open=flow::is_open>
                         <BoardSummary />
-                        <flow::FlowView />
                         <BoardView />
+                        <flow::FlowView />
                     </div>
                 </Show>
                 <AgentRoster />
