@@ -314,7 +314,7 @@ fn aging_svg(f: &Flow) -> String {
         .map(|s| s.1)
         .max()
         .unwrap_or(0);
-    let (step, top) = axis_top(max);
+    let (step, top) = points_top(max);
     let mut svg = String::new();
     axes(&mut svg, top, step, "Age in stage (days)", "Stage");
     let col = (W - LEFT - RIGHT) / 3;
