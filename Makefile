@@ -66,6 +66,8 @@ bench: setup-test dist
 	node bench/details.mjs
 	node bench/planning.mjs
 	cargo run -q --release -p traceboard-core --example results_time
+	node bench/flow.mjs
+	cargo run -q --release -p traceboard-core --example flow_time
 
 # The outcome of every real file, compared with the table of expected outcomes: a diff is a
 # change in how real files land (update the table when the change is meant).

@@ -21,6 +21,7 @@ use crate::stage::{GateBreach, Stage, check_gates, is_lifecycle_status, normaliz
 mod edit;
 mod follow;
 mod meta;
+pub(crate) use edit::HistorySource;
 pub use edit::{Edit, HistoryStep, ListItem, NewRequirement, Part, history, item_text};
 pub use follow::{Followed, Resolution};
 

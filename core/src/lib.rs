@@ -11,6 +11,7 @@ pub mod board;
 pub mod columns;
 pub mod ears;
 pub mod fields;
+pub mod flow;
 pub mod health;
 pub mod join;
 pub mod matrix;

@@ -19,6 +19,9 @@ pub mod state;
 pub mod summary;
 pub mod team;
 
+// Issue 15's Flow view: its toggle in the View group and its charts in the board area.
+pub mod flow;
+
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -103,6 +106,7 @@ pub fn App() -> impl IntoView {
     filters::follow_fragment(state);
     let link = link::Link::new();
     provide_context(link);
+    provide_context(flow::FlowOpen(RwSignal::new(false)));
 
     // The app mounts at once; the save is restored when it arrives (see `saving`).
     saving::start(state);
@@ -338,6 +342,7 @@ pub fn App() -> impl IntoView {
                                 "Show deprecated"
                             </label>
                             <TeamControls />
+                            <flow::FlowToggle />
                         </div>
                 </div>
                 <input
@@ -357,10 +362,11 @@ pub fn App() -> impl IntoView {
             <MatrixChoice />
             <main class="main">
                 <Show when=move || state.board_open.get() fallback=move || view! { <EmptyState choose_file /> }>
-                    <div class="board-area">
+                    <div class="board-area" class:flow-open=flow::is_open>
                         <BoardSummary />
                         <filters::FilterBar />
                         <BoardView />
+                        <flow::FlowView />
                     </div>
                 </Show>
                 <AgentRoster />

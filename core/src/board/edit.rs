@@ -166,6 +166,12 @@ pub struct HistoryStep {
     pub note: Option<String>,
 }
 
+/// A requirement as the board holds it: changed (an object) or as in the file (its text).
+pub(crate) enum HistorySource<'a> {
+    Edited(&'a Map<String, Value>),
+    Text(&'a str),
+}
+
 /// The steps of `tdd_history` in file order; anything in it that is not a step is skipped.
 pub fn history(value: &Map<String, Value>) -> Vec<HistoryStep> {
     let Some(Value::Array(steps)) = value.get("tdd_history") else {
@@ -256,6 +262,17 @@ fn list_at<'a>(value: &'a mut Map<String, Value>, path: &KeyPath) -> Option<&'a 
 }
 
 impl Board {
+    /// Where a requirement's `tdd_history` is read from: its object when the board changed
+    /// it, else its text in the file, so that the flow view can read a large board's
+    /// histories without building every object.
+    pub(crate) fn history_source(&self, index: EntryIndex) -> Option<HistorySource<'_>> {
+        let entry = self.entries.get(index)?;
+        match &entry.edited {
+            Some(edited) => Some(HistorySource::Edited(edited)),
+            None => self.matrix.raw(index).map(HistorySource::Text),
+        }
+    }
+
     /// The requirement's JSON object as it stands on the board (changed or as in the file).
     pub fn value(&self, index: EntryIndex) -> Option<Map<String, Value>> {
         self.current_value(index)
