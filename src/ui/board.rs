@@ -63,7 +63,7 @@ fn Column(stage: Stage) -> impl IntoView {
         >
             <ColumnHeader stage heading_id=heading_id.clone() />
             <DropHint cell />
-            <CardList keys=keys.into() cell height=column_height() />
+            <CardList keys=keys.into() cell in_lane=false />
         </section>
     }
 }
@@ -77,9 +77,9 @@ fn LanesBoard() -> impl IntoView {
             .lanes
             .with(|lanes| lanes.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
     });
-    // How many lanes, from the top, render their cards. A new grouping draws the first lanes
-    // at once and one more each frame after, so the board shows within a frame or two
-    // however many lanes there are.
+    // How many lanes, from the top, render their cards. A new grouping draws the first lane
+    // at once and one more each frame after, so the board shows within a frame however many
+    // lanes there are.
     let drawn = RwSignal::new(FIRST_LANES);
     fn more(drawn: RwSignal<usize>, names: Memo<Vec<Option<String>>>) {
         request_animation_frame(move || {
@@ -223,7 +223,7 @@ fn Lane(
                             >
                                 <DropHint cell />
                                 <Show when=move || open.get() && near.get()>
-                                    <CardList keys cell height=LANE_CELL_PX />
+                                    <CardList keys cell in_lane=true />
                                 </Show>
                             </div>
                         }
@@ -391,8 +391,14 @@ fn DropHint(cell: CellDrop) -> impl IntoView {
 
 /// The cards of a column (or of a lane's column), rendering only those in view when long.
 #[component]
-/// `height` is how tall its scroll box is expected to be, until it is scrolled and measured.
-fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop, height: f64) -> impl IntoView {
+/// `in_lane`: a lane's column, which is short (`LANE_CELL_PX`), so it renders only what is
+/// in view sooner.
+fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop, in_lane: bool) -> impl IntoView {
+    let (height, virtual_above) = if in_lane {
+        (LANE_CELL_PX, LANE_VIRTUALIZE_ABOVE)
+    } else {
+        (column_height(), VIRTUALIZE_ABOVE)
+    };
     let state = expect_context::<AppState>();
     // Where the card would land: cards keep the column's order, so before the first card
     // that would come after it (`None`: at the end).
@@ -414,7 +420,7 @@ fn CardList(keys: Signal<Vec<CardKey>>, cell: CellDrop, height: f64) -> impl Int
     // Cards beyond the edges are rendered once the list scrolls: the first drawing (a board
     // opened, filtered or grouped) renders only what is in view.
     let scrolled = RwSignal::new(false);
-    let is_virtual = Memo::new(move |_| keys.with(Vec::len) > VIRTUALIZE_ABOVE);
+    let is_virtual = Memo::new(move |_| keys.with(Vec::len) > virtual_above);
     let window = Memo::new(move |_| {
         if !is_virtual.get() {
             return Vec::new();
@@ -481,12 +487,16 @@ fn column_height() -> f64 {
     (inner - 240.0).max(ROW_PX)
 }
 
-/// Lanes whose cards are drawn at once when the board is grouped; the others follow, one a
-/// frame.
-const FIRST_LANES: usize = 2;
+/// Lanes whose cards are drawn at once when the board is grouped (the top one, in view); the
+/// others follow, one a frame.
+const FIRST_LANES: usize = 1;
 
 /// The most a lane's column shows before it scrolls (style/planning.css: 30rem).
 const LANE_CELL_PX: f64 = 480.0;
+
+/// A lane's columns with more cards than this render only what is in view: a lane's column
+/// shows about four cards before it scrolls.
+const LANE_VIRTUALIZE_ABOVE: usize = 8;
 
 /// Columns with more cards than this render only what is in view.
 const VIRTUALIZE_ABOVE: usize = 60;

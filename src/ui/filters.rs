@@ -140,11 +140,18 @@ pub fn FilterMenu() -> impl IntoView {
                                 .map(|(value, n)| {
                                     let text = facet.describe(&value);
                                     let text = text.split_once(": ").map_or(text.clone(), |(_, v)| v.to_owned());
-                                    let is = chosen(&value);
+                                    // Only these follow the chosen filters: a choice does not
+                                    // rebuild the menu.
+                                    let is = {
+                                        let value = value.clone();
+                                        move || chosen(&value)
+                                    };
+                                    let label = {
+                                        let is = is.clone();
+                                        move || format!("{}{text} ({n})", if is() { "✓ " } else { "" })
+                                    };
                                     view! {
-                                        <option value=value disabled=is>
-                                            {format!("{}{text} ({n})", if is { "✓ " } else { "" })}
-                                        </option>
+                                        <option value=value disabled=is>{label}</option>
                                     }
                                 })
                                 .collect_view()
