@@ -560,3 +560,84 @@ fn real_files_take_an_edit_a_new_requirement_and_a_deletion() {
     }
     assert!(checked >= 15, "only {checked} real files checked");
 }
+
+/// Planning on real files (issue 15): every facet's values, every grouping, every sort and
+/// the limits a file keeps, on every real matrix that lands. The lanes hold every shown card
+/// once, a sort is a reordering of its column, a facet's values each show what they count,
+/// a file without a `meta` object refuses limits, one with it takes them, and the Flow
+/// view's numbers are worked out.
+#[test]
+fn real_files_filter_group_and_sort() {
+    use traceboard_core::board::MoveError;
+    use traceboard_core::columns::{
+        CardFilter, Facet, GroupBy, SortBy, columns, lanes, sort, values,
+    };
+    use traceboard_core::results::Evidence;
+    use traceboard_core::team::Team;
+    let evidence = Evidence::default();
+    let team = Team::default();
+    let mut boards = 0;
+    for expected in CORPUS.iter().filter(|e| e.cards.is_some()) {
+        let bytes = std::fs::read(path(expected.file)).unwrap();
+        let Ok((board, _)) = Board::import(expected.file, &bytes) else {
+            continue;
+        };
+        boards += 1;
+        let all = columns(
+            &board,
+            &team,
+            &evidence,
+            &CardFilter::default(),
+            str::to_lowercase,
+        );
+        let shown: usize = all.columns.iter().map(Vec::len).sum();
+        for facet in Facet::ALL {
+            for (value, count) in values(&board, &evidence, facet) {
+                let mut filter = CardFilter::default();
+                filter.add(facet, &value);
+                let got = columns(&board, &team, &evidence, &filter, str::to_lowercase);
+                let n: usize = got.columns.iter().map(Vec::len).sum();
+                assert_eq!(n, count, "{}: {facet:?} = {value:?}", expected.file);
+            }
+        }
+        for group in GroupBy::ALL {
+            let got = lanes(&board, all.columns.clone(), group);
+            let mut seen: Vec<usize> = got.iter().flat_map(|l| l.columns.concat()).collect();
+            seen.sort_unstable();
+            let mut want = all.columns.concat();
+            want.sort_unstable();
+            assert_eq!(seen, want, "{}: {group:?}", expected.file);
+        }
+        for by in SortBy::ALL {
+            for column in &all.columns {
+                let mut sorted = column.clone();
+                sort(&board, &mut sorted, by);
+                let mut a = sorted.clone();
+                a.sort_unstable();
+                let mut b = column.clone();
+                b.sort_unstable();
+                assert_eq!(a, b, "{}: {by:?}", expected.file);
+            }
+        }
+        assert!(shown > 0, "{}", expected.file);
+        let _ = traceboard_core::flow::flow(&board, 20_000);
+        match board.file_limits() {
+            None => assert_eq!(
+                board.with_file_limits(&[Some(3); 5]).unwrap_err(),
+                MoveError::NoMeta,
+                "{}",
+                expected.file
+            ),
+            Some(_) => {
+                let written = board.with_file_limits(&[Some(3); 5]).unwrap();
+                assert_eq!(
+                    written.file_limits(),
+                    Some([Some(3); 5]),
+                    "{}",
+                    expected.file
+                );
+            }
+        }
+    }
+    assert!(boards >= 15, "{boards} boards");
+}
