@@ -113,7 +113,8 @@ pub fn FilterMenu() -> impl IntoView {
         };
         let label = facet.title();
         view! {
-            <Show when=move || options.with(|o| !o.is_empty())>
+            // A facet whose cards all have one value (or none) filters nothing: not offered.
+            <Show when=move || options.with(|o| o.len() > 1)>
                 <label class="facet">
                     <span>{label}</span>
                     <select aria-label=format!("{label} filter") on:change=move |ev| {
