@@ -15,6 +15,7 @@ use super::state::{AppState, Notice, now_iso};
 use traceboard_core::board::Move;
 use traceboard_core::columns::{CardFilter, Facet};
 use traceboard_core::results::{Suggestion, read_report};
+use traceboard_core::stage::Stage;
 use traceboard_core::workspace::Action;
 
 /// Reads chosen or dropped JUnit XML files and adds their results to the board.
@@ -179,12 +180,23 @@ impl AppState {
                 override_reason: None,
             })
             .collect();
+        let mut targets: Vec<Stage> = Vec::new();
+        for m in &moves {
+            if !targets.contains(&m.to) {
+                targets.push(m.to);
+            }
+        }
         let action = if moves.len() == 1 {
             Action::MoveCard(moves.remove(0))
         } else {
             Action::MoveAll(moves)
         };
-        self.dispatch(action);
+        if self.dispatch(action) {
+            // A limit warns here too: the moves are made.
+            for to in targets {
+                self.warn_if_over(to);
+            }
+        }
     }
 }
 

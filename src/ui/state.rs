@@ -423,7 +423,7 @@ impl AppState {
 
     /// After a move into `to`: says, to everyone, when the column is now over its limit. The
     /// move stands; a limit warns, it does not refuse.
-    fn warn_if_over(&self, to: Stage) {
+    pub(crate) fn warn_if_over(&self, to: Stage) {
         let Some(limit) = self.layout.with_untracked(|l| l.wip_limits[to.index()]) else {
             return;
         };
