@@ -2,7 +2,7 @@
 #   make serve   build and serve the board at http://127.0.0.1:8080, opening a browser if there is one
 #   make test    run every test layer: fmt, clippy, native tests, browser tests, the release
 #                build and its size budget, Playwright
-#   make size    check the built page's gzipped transfer against its budget (520 KB)
+#   make size    check the built page's gzipped transfer against its budget (525 KB)
 #   make dist    build a static copy into dist/ that works from any static host and sub-path
 #   make bench   measure import, move, export, heap and size against a plain-JS baseline
 #   make corpus  import every real matrix and agent file in ../shared/corpus, compared with

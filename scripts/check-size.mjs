@@ -5,7 +5,7 @@
 //
 // Usage: node scripts/check-size.mjs [DIR] [--budget-kb KB]
 //   DIR           the built app (default dist)
-//   --budget-kb   the budget in KB (default: $SIZE_BUDGET_KB, else 520)
+//   --budget-kb   the budget in KB (default: $SIZE_BUDGET_KB, else 525)
 // Exit status: 0 within the budget, 1 over it, 2 when DIR holds no complete build (no
 // index.html, no .wasm, or a file index.html names is missing), so a missing build never
 // passes as a small one.
@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const DEFAULT_BUDGET_KB = 520;
+const DEFAULT_BUDGET_KB = 525;
 const KB = 1024;
 const SHIPPED = /\.(wasm|js|css|html)$/;
 

@@ -87,7 +87,9 @@ fn LanesBoard() -> impl IntoView {
             if let Some(n) = drawn.try_get_untracked()
                 && n < total
             {
-                drawn.set(n + 1);
+                // One more lane a frame at first, then up to eight: hundreds of lanes are
+                // drawn within a second.
+                drawn.set(n + n.clamp(1, 8));
                 more(drawn, names);
             }
         });
@@ -141,13 +143,6 @@ fn Lane(
     drawn: RwSignal<usize>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let near = {
-        let name = name.clone();
-        Memo::new(move |_| {
-            let at = names.with(|n| n.iter().position(|x| *x == name));
-            at.is_some_and(|at| at < drawn.get())
-        })
-    };
     let group = move || state.layout.with(|l| l.group);
     let title = {
         let name = name.clone();
@@ -166,6 +161,23 @@ fn Lane(
         })
     });
     let count = move || cells.iter().map(|c| c.with(Vec::len)).sum::<usize>();
+    // Its cards are drawn once its turn comes (`drawn`), or at once when it holds the card
+    // the keyboard went to.
+    let near = {
+        let name = name.clone();
+        Memo::new(move |_| {
+            let at = names.with(|n| n.iter().position(|x| *x == name));
+            if at.is_some_and(|at| at < drawn.get()) {
+                return true;
+            }
+            let focused = state.focused.get().and_then(|f| state.entry_of(f));
+            focused.is_some_and(|e| {
+                cells
+                    .iter()
+                    .any(|c| c.with(|k| k.iter().any(|k| k.entry == e)))
+            })
+        })
+    };
     let open = {
         let name = name.clone();
         Memo::new(move |_| state.collapsed.with(|c| !c.contains(&name)))
@@ -234,16 +246,11 @@ fn Lane(
     }
 }
 
-/// A lane's name as a piece of an element id.
+/// A lane's name as a piece of an element id, one per name: its bytes in hex.
 fn lane_slug(name: Option<&str>) -> String {
     match name {
         None => "none".to_owned(),
-        Some(name) => {
-            name.chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>()
-                + &format!("-{}", name.len())
-        }
+        Some(name) => name.bytes().map(|b| format!("{b:02x}")).collect(),
     }
 }
 
@@ -331,7 +338,12 @@ impl CellDrop {
                 let group = app.layout.with(|l| l.group);
                 let own =
                     app.with_board(|b| b.and_then(|b| b.card(entry)).map(|c| group.lane_of(c)));
-                if own.as_ref() != Some(lane) {
+                // One lane per value whatever its ASCII case (`columns::lanes`).
+                let same = match (own.flatten(), lane) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    (a, b) => a.as_ref() == b.as_ref(),
+                };
+                if !same {
                     return None;
                 }
             }

@@ -241,7 +241,7 @@ pub fn FilterBar() -> impl IntoView {
     view! {
         <div class="filter-bar">
             <div class="chips" role="group" aria-label="Active filters" hidden=move || !filtering()>
-                <For each=chips key=|(text, _)| text.clone() let((text, chip))>
+                <For each=chips key=|(text, chip)| (text.clone(), chip.clone()) let((text, chip))>
                     <button
                         type="button"
                         class="filter-chip"
@@ -323,7 +323,7 @@ pub fn ColumnMenu(stage: Stage) -> impl IntoView {
             return None;
         }
         state.revision.track();
-        state.with_board(|b| b.and_then(Board::file_limits))
+        Some(state.with_board(|b| b.and_then(Board::file_limits)))
     });
     let limits = move || state.layout.with(|l| l.wip_limits);
     let save_in_file = move |_| {
@@ -371,7 +371,12 @@ pub fn ColumnMenu(stage: Stage) -> impl IntoView {
             <p class="muted">{format!("How many cards {} should hold at most. Empty: no limit. Going over it warns; it never refuses a move.", stage.title())}</p>
             {move || error.get().map(|e| view! { <p class="dialog-error" role="alert">{e}</p> })}
             // Only a file with a `meta` object can keep them, and only when asked.
-            {move || in_file.get().map(|kept| {
+            {move || match in_file.get() {
+                None => None,
+                Some(None) => Some(view! {
+                    <p class="muted">"This file has no \"meta\" object, so its limits stay with the board."</p>
+                }.into_any()),
+                Some(Some(kept)) => Some({
                 let same = kept == limits();
                 view! {
                     <button type="button" disabled=same on:click=save_in_file>
@@ -384,8 +389,9 @@ pub fn ColumnMenu(stage: Stage) -> impl IntoView {
                             "Writes every column's limit into the file's meta.wip_limits with the next save."
                         }}
                     </p>
-                }
-            })}
+                }.into_any()
+                }),
+            }}
         </div>
     }
 }

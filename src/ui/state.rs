@@ -88,6 +88,10 @@ pub struct AppState {
     pub layout: RwSignal<Layout>,
     /// The filters chosen beside the search (whose turn is `turn_filter`).
     pub facets: RwSignal<Vec<(Facet, String)>>,
+    /// The file the workspace's layout belongs to, and the layouts of the other files opened
+    /// on this page (`follow_layout`).
+    layout_file: StoredValue<String>,
+    layouts: StoredValue<Vec<(String, Layout)>>,
     pub board_open: RwSignal<bool>,
     pub file_name: RwSignal<String>,
     pub saved_note: RwSignal<String>,
@@ -156,6 +160,8 @@ impl AppState {
             collapsed: RwSignal::new(Vec::new()),
             layout: RwSignal::new(Layout::default()),
             facets: RwSignal::new(Vec::new()),
+            layout_file: StoredValue::new(String::new()),
+            layouts: StoredValue::new(Vec::new()),
             board_open: RwSignal::new(false),
             file_name: RwSignal::new(String::new()),
             saved_note: RwSignal::new(String::new()),
@@ -509,18 +515,8 @@ impl AppState {
             }),
         }
         self.reconcile(&outcome.touched);
-        // A file that keeps limits in its `meta` gives them to a board that has none.
-        if matches!(outcome.touched, Touched::Board)
-            && let Some(limits) = self.with_board(|b| b.and_then(Board::file_limits))
-            && limits.iter().any(Option::is_some)
-        {
-            self.ws.update_value(|ws| {
-                if ws.layout().wip_limits.iter().all(Option::is_none) {
-                    let mut layout = ws.layout().clone();
-                    layout.wip_limits = limits;
-                    ws.set_layout(layout);
-                }
-            });
+        if matches!(outcome.touched, Touched::Board) {
+            self.follow_layout();
         }
         // A restored board brings its layout.
         let layout = self.ws.with_value(|ws| ws.layout().clone());
@@ -781,6 +777,40 @@ impl AppState {
         self.layout_revision.update(|r| *r += 1);
     }
 
+    /// Each file keeps its own layout: when the open board is another file's (an import, the
+    /// undo of one), the layout of the file before is kept aside and this file's comes back,
+    /// or, for a file not opened on this page before, a fresh one with the limits the file
+    /// keeps in its `meta` (`Board::file_limits`). A restore brings the saved layout instead.
+    fn follow_layout(&self) {
+        let name = self
+            .with_board(|b| b.map(|b| b.file_name().to_owned()))
+            .unwrap_or_default();
+        let before = self.layout_file.get_value();
+        if name.is_empty() || name == before {
+            return;
+        }
+        let current = self.ws.with_value(|ws| ws.layout().clone());
+        let mut kept = None;
+        self.layouts.update_value(|all| {
+            if let Some(at) = all.iter().position(|(n, _)| *n == name) {
+                kept = Some(all.remove(at).1);
+            }
+            all.retain(|(n, _)| *n != before);
+            if !before.is_empty() {
+                all.push((before, current));
+            }
+        });
+        let next = kept.unwrap_or_else(|| Layout {
+            wip_limits: self
+                .with_board(|b| b.and_then(Board::file_limits))
+                .unwrap_or_default(),
+            ..Layout::default()
+        });
+        self.ws.update_value(|ws| ws.set_layout(next));
+        self.layout_file.set_value(name);
+        self.collapsed.set(Vec::new());
+    }
+
     /// What autosave counts: every change of the board or of its layout.
     pub fn save_revision_untracked(&self) -> u64 {
         self.revision.get_untracked() + self.layout_revision.get_untracked()
@@ -829,6 +859,7 @@ impl AppState {
             conflicts: followed.conflicts.len(),
             board_changed: followed.board.is_some(),
         };
+        let meta_lost = followed.meta_lost;
         if let Some(board) = followed.board {
             let mut message = followed.moves.join(" ");
             if message.is_empty() && summary.changed > 0 {
@@ -843,6 +874,10 @@ impl AppState {
                 message,
                 changed: followed.changed,
             })?;
+        }
+        let meta_note = "The file changed its meta.wip_limits while the board held limits not yet saved into it: the file's limits are kept. Choose \"Save limits in the file\" again to write the board's.";
+        if meta_lost && summary.conflicts == 0 {
+            self.notice.set(Some(Notice::Error(meta_note.to_owned())));
         }
         if summary.conflicts > 0 {
             // Per requirement, the keys in conflict; both values are in its dialog.
@@ -867,6 +902,8 @@ impl AppState {
                 "The file and the board changed the same place{}; the board keeps showing yours until you choose. Open each card's \"Conflict\" to choose.\n{}",
                 if summary.conflicts == 1 { "" } else { "s" },
                 list.join("\n")
+                    + if meta_lost { "\n" } else { "" }
+                    + if meta_lost { meta_note } else { "" }
             ))));
         }
         Ok(summary)
@@ -894,6 +931,11 @@ impl AppState {
             self.notice.set(Some(Notice::Error(problem)));
         }
         self.ws.set_value(restored.workspace);
+        // The saved layout is this file's: nothing to swap.
+        let name = self
+            .with_board(|b| b.map(|b| b.file_name().to_owned()))
+            .unwrap_or_default();
+        self.layout_file.set_value(name);
         self.after_change(Outcome {
             touched: Touched::Board,
             message: String::new(),

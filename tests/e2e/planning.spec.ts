@@ -299,7 +299,10 @@ test('limits go into the file\'s meta only when asked, undo takes them out, and 
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import matrix' }).first().click();
   await (await chooser).setFiles({ name: 'limits.json', mimeType: 'application/json', buffer: Buffer.from(withLimits) });
+  // Another file: its own layout, with the limits it keeps; the first file's stay with it.
+  await expect(column(page, 'Red')).toHaveAccessibleDescription('Red: 5 of 4, over the limit');
+  await expect(column(page, 'Green')).toHaveAccessibleDescription('Green: 2 cards');
+  await page.getByRole('button', { name: 'Undo' }).click();
   await expect(column(page, 'Green')).toHaveAccessibleDescription('Green: 2 of 2');
-  // The board had a limit (Green 2), so the file's are not taken over it.
   await expect(column(page, 'Red')).toHaveAccessibleDescription('Red: 5 cards');
 });

@@ -3,27 +3,130 @@
 //! a newer file.
 //!
 //! The board keeps its limits with itself (`columns::Layout`); a file whose `meta` object
-//! holds `wip_limits` gives them to a board that has none. The key is written as an object of
-//! stage keys, `{"red": 5, "green": 3}`, in the file's own style, and nothing else of `meta`
-//! changes. A merge starts from the file's text, which would drop a `meta` the board changed,
-//! so `carry_meta` puts the board's back when the file did not change its own.
+//! holds `wip_limits` gives them to a board opened from it that has none. The key is an
+//! object of stage keys, `{"red": 5, "green": 3}`. Only that member of `meta` is ever
+//! touched: replaced in place, or added after the last member, or taken out with its
+//! separator, so the rest of `meta` keeps its bytes; members of `wip_limits` that are not
+//! stages stay. A merge starts from the file's text, which would drop the board's change, so
+//! `carry_meta` puts the board's `wip_limits` back when the file did not change its own.
+
+use std::ops::Range;
 
 use serde_json::{Map, Value};
 
 use super::{Board, MoveError};
 use crate::matrix::root_members;
+use crate::matrix::style::Style;
 use crate::stage::Stage;
 
-/// The file's `meta` object in `text`: its byte range and its value; `None` when the root
-/// has no `meta` member holding an object.
-fn meta_of(text: &str) -> Option<(std::ops::Range<usize>, Map<String, Value>)> {
-    let (_, span) = root_members(text)?
-        .into_iter()
-        .find(|(key, _)| key == "meta")?;
-    match serde_json::from_str(text.get(span.clone())?) {
-        Ok(Value::Object(meta)) => Some((span, meta)),
-        _ => None,
+/// The file's `meta` object in a text: its byte range, and its members (key, value range).
+struct Meta {
+    span: Range<usize>,
+    members: Vec<(String, Range<usize>)>,
+}
+
+impl Meta {
+    /// The last `meta` of the root, as every JSON reader takes a repeated key; `None` when
+    /// there is none or it is not an object. A byte order mark is skipped.
+    fn of(text: &str) -> Option<Meta> {
+        let skip = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let (_, span) = root_members(&text[skip..])?
+            .into_iter()
+            .rev()
+            .find(|(key, _)| key == "meta")?;
+        let span = span.start + skip..span.end + skip;
+        let members = root_members(text.get(span.clone())?)?
+            .into_iter()
+            .map(|(key, r)| (key, r.start + span.start..r.end + span.start))
+            .collect();
+        Some(Meta { span, members })
     }
+
+    /// The range of the last member named `key`.
+    fn member(&self, key: &str) -> Option<Range<usize>> {
+        self.members
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, r)| r.clone())
+    }
+
+    /// The value of `wip_limits`, parsed.
+    fn limits_value(&self, text: &str) -> Option<Value> {
+        serde_json::from_str(text.get(self.member("wip_limits")?)?).ok()
+    }
+}
+
+/// Where the key of the member whose value starts at `value` starts (its opening quote).
+fn key_start(text: &str, value: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = text.get(..value)?.trim_end().len().checked_sub(1)?;
+    if b[i] != b':' {
+        return None;
+    }
+    i = text[..i].trim_end().len().checked_sub(1)?;
+    if b[i] != b'"' {
+        return None;
+    }
+    // Back to the opening quote: a quote not escaped by an odd run of backslashes.
+    loop {
+        i = text[..i].rfind('"')?;
+        let slashes = text[..i].bytes().rev().take_while(|c| *c == b'\\').count();
+        if slashes % 2 == 0 {
+            return Some(i);
+        }
+    }
+}
+
+/// `text` with `meta`'s member `key` set to `raw` (JSON text), added, or taken out (`None`),
+/// every other byte kept; `None` when it cannot be done in place (an empty `meta`).
+fn set_member(text: &str, meta: &Meta, key: &str, raw: Option<&str>) -> Option<String> {
+    let at = meta.members.iter().rposition(|(k, _)| k == key);
+    let mut out = String::with_capacity(text.len() + raw.map_or(0, str::len) + 32);
+    match (at, raw) {
+        (Some(i), Some(raw)) => {
+            let span = &meta.members[i].1;
+            out.push_str(&text[..span.start]);
+            out.push_str(raw);
+            out.push_str(&text[span.end..]);
+        }
+        (Some(i), None) => {
+            // The member goes with the separator before it, or after it when it is first.
+            let span = &meta.members[i].1;
+            let (from, to) = if i > 0 {
+                (meta.members[i - 1].1.end, span.end)
+            } else if let Some(next) = meta.members.get(1) {
+                (key_start(text, span.start)?, key_start(text, next.1.start)?)
+            } else {
+                (meta.span.start + 1, meta.span.end - 1)
+            };
+            out.push_str(&text[..from]);
+            out.push_str(&text[to..]);
+        }
+        (None, Some(raw)) => {
+            let last = meta.members.last()?;
+            let last_key = key_start(text, last.1.start)?;
+            // The white space before the last member's key, as the next one is written.
+            let before = match meta.members.len() {
+                1 => &text[meta.span.start + 1..last_key],
+                n => {
+                    let gap = &text[meta.members[n - 2].1.end..last_key];
+                    gap.trim_start().strip_prefix(',').unwrap_or(gap)
+                }
+            };
+            let colon = &text[last_key..last.1.start];
+            let colon = &colon[colon.rfind('"').map_or(0, |q| q + 1)..];
+            out.push_str(&text[..last.1.end]);
+            out.push(',');
+            out.push_str(before);
+            out.push_str(&serde_json::to_string(key).ok()?);
+            out.push_str(colon);
+            out.push_str(raw);
+            out.push_str(&text[last.1.end..]);
+        }
+        (None, None) => return Some(text.to_owned()),
+    }
+    Some(out)
 }
 
 /// The limits a `wip_limits` value gives, read leniently: an object of stage words (any
@@ -44,41 +147,71 @@ fn limits_of(value: Option<&Value>) -> [Option<u32>; 5] {
     limits
 }
 
+/// `wip_limits` with `limits` set: the stages' members replaced (whatever their spelling),
+/// members that are not stages kept; `None` when nothing is left.
+fn limits_value(old: Option<Value>, limits: &[Option<u32>; 5]) -> Option<Map<String, Value>> {
+    let mut map = match old {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    map.retain(|word, _| Stage::parse(word).is_none());
+    for stage in Stage::ALL {
+        if let Some(n) = limits[stage.index()] {
+            map.insert(stage.key().to_owned(), Value::from(n));
+        }
+    }
+    (!map.is_empty()).then_some(map)
+}
+
 impl Board {
     /// The limits the file keeps in `meta.wip_limits`, `None` for a stage without one; `None`
     /// when the file has no `meta` object, where they cannot be kept.
     pub fn file_limits(&self) -> Option<[Option<u32>; 5]> {
-        let (_, meta) = meta_of(self.matrix.text())?;
-        Some(limits_of(meta.get("wip_limits")))
+        let text = self.matrix.text();
+        let meta = Meta::of(text)?;
+        Some(limits_of(meta.limits_value(text).as_ref()))
     }
 
-    /// This board with `limits` written into the file's `meta.wip_limits` (the key removed
-    /// when there are none), in the file's style, every other byte as it was. Refused with
-    /// `NoMeta` when the file has no `meta` object: the board never adds one unasked.
+    /// This board with `limits` written into the file's `meta.wip_limits` (the key taken out
+    /// when nothing is left in it), in the file's style, every other byte as it was. Refused
+    /// with `NoMeta` when the file has no `meta` object: the board never adds one unasked.
     pub fn with_file_limits(&self, limits: &[Option<u32>; 5]) -> Result<Board, MoveError> {
         let matrix = self.exported_matrix()?;
         let text = matrix.text();
-        let (span, mut meta) = meta_of(text).ok_or(MoveError::NoMeta)?;
-        let mut written = Map::new();
-        for stage in Stage::ALL {
-            if let Some(n) = limits[stage.index()] {
-                written.insert(stage.key().to_owned(), Value::from(n));
+        let meta = Meta::of(text).ok_or(MoveError::NoMeta)?;
+        let value = limits_value(meta.limits_value(text), limits);
+        let out = match &value {
+            None => set_member(text, &meta, "wip_limits", None),
+            Some(map) => {
+                // Written as the old value was (one line stays one line), or a new one as
+                // `meta` is written.
+                let (start, raw) = match meta.member("wip_limits") {
+                    Some(r) => (r.start, &text[r]),
+                    None => {
+                        let at = meta.members.last().map_or(meta.span.start, |m| m.1.start);
+                        let multi = text[meta.span.clone()].contains('\n');
+                        (at, if multi { "{\n}" } else { "{}" })
+                    }
+                };
+                let mut rendered = String::new();
+                matrix.style().render(text, start, raw, map, &mut rendered);
+                set_member(text, &meta, "wip_limits", Some(&rendered))
             }
-        }
-        if written.is_empty() {
-            meta.remove("wip_limits");
-        } else {
-            meta.insert("wip_limits".to_owned(), Value::Object(written));
-        }
-        let mut out = String::with_capacity(text.len() + 64);
-        out.push_str(&text[..span.start]);
-        matrix
-            .style()
-            .render(text, span.start, &text[span.clone()], &meta, &mut out);
-        out.push_str(&text[span.end..]);
+        };
+        // An empty `meta` has no member to write after: it is written whole.
+        let out = match out {
+            Some(out) => out,
+            None => whole_meta(text, &meta, matrix.style(), value)?,
+        };
         if out == text {
             return Err(MoveError::NoChange);
         }
+        // The file's byte order mark stays.
+        let out = if matrix.bom() {
+            format!("\u{FEFF}{out}")
+        } else {
+            out
+        };
         let mut board = self.rebuilt(out)?;
         // Only `meta` differs from the file: still a change to save.
         board.mark_outside_change();
@@ -86,39 +219,69 @@ impl Board {
     }
 }
 
-/// What a merge did with the board's `meta`.
+/// `text` with `meta` written whole with `wip_limits` set to `value`.
+fn whole_meta(
+    text: &str,
+    meta: &Meta,
+    style: &Style,
+    value: Option<Map<String, Value>>,
+) -> Result<String, MoveError> {
+    let raw = &text[meta.span.clone()];
+    let mut map: Map<String, Value> = match serde_json::from_str(raw) {
+        Ok(Value::Object(map)) => map,
+        _ => return Err(MoveError::NoMeta),
+    };
+    match value {
+        Some(v) => map.insert("wip_limits".to_owned(), Value::Object(v)),
+        None => map.remove("wip_limits"),
+    };
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..meta.span.start]);
+    style.render(text, meta.span.start, raw, &map, &mut out);
+    out.push_str(&text[meta.span.end..]);
+    Ok(out)
+}
+
+/// What a merge did with the board's `meta.wip_limits`.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum MetaCarry {
     /// The board did not change it, or the file has the same.
     Kept,
     /// The board's is put into the merge, which is then a change to save.
     Carried,
-    /// The board changed it and the file changed it too: the file's stays.
+    /// The board changed it and the file changed it too (or took `meta` away): the file's
+    /// stays, and the person is told.
     TheirsKept,
 }
 
-/// Puts the board's `meta` (in `ours`) into `merged`, a merge that starts from the file's
-/// text, when the board changed it since `base` and the file did not. When both changed it,
-/// `merged` keeps the file's and says so: the person hears of it, nothing is chosen silently.
+/// Puts the board's `meta.wip_limits` (in `ours`) into `merged`, a merge that starts from the
+/// file's text, when the board changed it since `base` and the file did not; the rest of the
+/// file's `meta` is the file's. When both changed it, `merged` keeps the file's and says so.
 pub(crate) fn carry_meta(base: &str, ours: &str, merged: String) -> (String, MetaCarry) {
-    let Some((ours_span, ours_meta)) = meta_of(ours) else {
+    let limits = |text: &str| Meta::of(text).map(|m| m.limits_value(text));
+    let Some(mine) = limits(ours) else {
         return (merged, MetaCarry::Kept);
     };
-    let base_meta = meta_of(base).map(|(_, m)| m);
-    if base_meta.as_ref() == Some(&ours_meta) {
+    let old = limits(base).flatten();
+    if mine == old {
         return (merged, MetaCarry::Kept);
     }
-    let theirs = meta_of(&merged);
-    match theirs {
-        Some((span, theirs_meta)) if Some(&theirs_meta) == base_meta.as_ref() => {
-            let mut out = String::with_capacity(merged.len() + ours_span.len());
-            out.push_str(&merged[..span.start]);
-            out.push_str(&ours[ours_span]);
-            out.push_str(&merged[span.end..]);
-            (out, MetaCarry::Carried)
-        }
-        Some((_, theirs_meta)) if theirs_meta == ours_meta => (merged, MetaCarry::Kept),
-        _ => (merged, MetaCarry::TheirsKept),
+    let Some(meta) = Meta::of(&merged) else {
+        return (merged, MetaCarry::TheirsKept);
+    };
+    let theirs = meta.limits_value(&merged);
+    if theirs == mine {
+        return (merged, MetaCarry::Kept);
+    }
+    if theirs != old {
+        return (merged, MetaCarry::TheirsKept);
+    }
+    let raw = Meta::of(ours)
+        .and_then(|m| m.member("wip_limits"))
+        .map(|r| ours[r].to_owned());
+    match set_member(&merged, &meta, "wip_limits", raw.as_deref()) {
+        Some(text) => (text, MetaCarry::Carried),
+        None => (merged, MetaCarry::TheirsKept),
     }
 }
 
@@ -178,19 +341,28 @@ mod tests {
     }
 
     #[test]
-    fn a_merge_keeps_the_boards_meta_unless_the_file_changed_its_own() {
+    fn a_merge_keeps_the_boards_limits_unless_the_file_changed_its_own() {
         let ours = FILE.replace("\"1.0\"", "\"1.0\", \"wip_limits\": {\"red\": 2}");
-        // The file changed a requirement, not meta: the board's meta is carried.
-        let theirs = FILE.replace("\"a\"", "\"b\"");
+        // The file changed a requirement and another member of meta: the board's limits are
+        // carried, as a member written like the others.
+        let theirs = FILE
+            .replace("\"a\"", "\"b\"")
+            .replace("\"Shop\"", "\"Store\"");
         let (merged, carry) = carry_meta(FILE, &ours, theirs.clone());
         assert_eq!(carry, MetaCarry::Carried);
-        assert_eq!(merged, ours.replace("\"a\"", "\"b\""));
-        // The file changed meta too: the file's stays, and it is said.
-        let theirs_meta = FILE.replace("\"Shop\"", "\"Store\"");
-        let (merged, carry) = carry_meta(FILE, &ours, theirs_meta.clone());
+        assert_eq!(
+            merged,
+            theirs.replace("\"1.0\"", "\"1.0\",\n    \"wip_limits\": {\"red\": 2}")
+        );
+        // The file changed its limits too: the file's stay, and it is said.
+        let theirs_limits = FILE.replace("\"1.0\"", "\"1.0\", \"wip_limits\": {\"red\": 9}");
+        let (merged, carry) = carry_meta(FILE, &ours, theirs_limits.clone());
         assert_eq!(carry, MetaCarry::TheirsKept);
-        assert_eq!(merged, theirs_meta);
-        // The board did not change meta: nothing to carry.
+        assert_eq!(merged, theirs_limits);
+        // The file made the same change: nothing to carry.
+        let (merged, carry) = carry_meta(FILE, &ours, ours.clone());
+        assert_eq!((merged, carry), (ours.clone(), MetaCarry::Kept));
+        // The board did not change them: nothing to carry.
         let (merged, carry) = carry_meta(FILE, FILE, theirs.clone());
         assert_eq!((merged, carry), (theirs, MetaCarry::Kept));
     }
@@ -200,19 +372,88 @@ mod tests {
         let (board, _) = Board::import("m.json", FILE.as_bytes()).unwrap();
         let limits = [None, None, Some(2), None, None];
         let written = board.with_file_limits(&limits).unwrap();
-        // An agent changes a requirement on disk: the limits stay, still unsaved.
-        let theirs = FILE.replace("\"a\"", "\"b\"");
+        // An agent changes a requirement and meta's version on disk (with a byte order mark,
+        // as a Windows editor writes): the limits stay, still unsaved.
+        let theirs = format!(
+            "\u{FEFF}{}",
+            FILE.replace("\"a\"", "\"b\"").replace("\"1.0\"", "\"1.1\"")
+        );
         let followed = written.follow(&theirs).unwrap();
         assert!(!followed.meta_lost);
         let after = followed.board.unwrap();
         assert_eq!(after.file_limits(), Some(limits));
         assert!(after.export().contains("\"b\""));
+        assert!(after.export().contains("\"1.1\""));
         assert_eq!(after.unsaved(), 1);
-        // The agent changes meta too: the file's is kept, and the board says so.
-        let theirs = FILE.replace("\"Shop\"", "\"Store\"");
+        // The agent sets limits of its own: the file's are kept, and the board says so.
+        let theirs = FILE.replace("\"1.0\"", "\"1.0\",\n    \"wip_limits\": {\"red\": 9}");
         let followed = written.follow(&theirs).unwrap();
         assert!(followed.meta_lost);
         let after = followed.board.unwrap();
         assert_eq!(after.export(), theirs);
+    }
+
+    #[test]
+    fn only_wip_limits_changes_and_what_is_not_a_stage_stays() {
+        let text = "{\n  \"meta\": {\n    \"tags\": [\"a\", \"b\"],\n    \"owner\": {\"name\": \"x\"},\n    \"wip_limits\": {\"Red\": 4, \"qa_review\": 2}\n  },\n  \"requirements\": [{\"id\": \"R\", \"ears\": \"a\"}]\n}\n";
+        let (board, _) = Board::import("m.json", text.as_bytes()).unwrap();
+        let written = board
+            .with_file_limits(&[None, None, Some(2), None, None])
+            .unwrap();
+        assert_eq!(
+            written.export(),
+            text.replace(
+                "{\"Red\": 4, \"qa_review\": 2}",
+                "{\"qa_review\": 2, \"red\": 2}"
+            )
+        );
+        // Cleared: what is not a stage stays.
+        let cleared = written.with_file_limits(&[None; 5]).unwrap();
+        assert_eq!(
+            cleared.export(),
+            text.replace("{\"Red\": 4, \"qa_review\": 2}", "{\"qa_review\": 2}")
+        );
+    }
+
+    #[test]
+    fn added_then_cleared_gives_the_file_back_in_every_shape() {
+        let base = "{\n  \"meta\": {\n    \"project\": \"Shop\",\n    \"tags\": [\"a\", \"b\"]\n  },\n  \"requirements\": [\n    {\n      \"id\": \"R\",\n      \"ears\": \"a\"\n    }\n  ]\n}\n";
+        let shapes = [
+            base.to_owned(),
+            base.replace('\n', "\r\n"),
+            base.replace("  ", "\t"),
+            format!("\u{FEFF}{base}"),
+            r#"{"meta":{"project":"Shop"},"requirements":[{"id":"R","ears":"a"}]}"#.to_owned(),
+            r#"{"meta": {"v": 1}, "requirements": [{"id": "R", "ears": "a"}], "meta": {"v": 2}}"#
+                .to_owned(),
+            r#"{"meta": {}, "requirements": [{"id": "R", "ears": "a"}]}"#.to_owned(),
+            r#"{"meta": {"requirements": [{"id": "R", "ears": "a"}], "v": 1}}"#.to_owned(),
+        ];
+        let limits = [None, None, Some(2), None, None];
+        for text in shapes {
+            let (board, _) = Board::import("m.json", text.as_bytes()).unwrap();
+            let written = board.with_file_limits(&limits).unwrap();
+            let out = written.export();
+            let value: Value = serde_json::from_str(out.trim_start_matches('\u{FEFF}')).unwrap();
+            // Where every JSON reader looks (the last "meta").
+            assert_eq!(value["meta"]["wip_limits"]["red"], 2, "{out}");
+            assert_eq!(written.file_limits(), Some(limits), "{out}");
+            if text.contains("\r\n") {
+                assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+            }
+            if !text.contains("{}") {
+                // The rest of meta keeps its bytes: the tags stay on one line.
+                let cleared = written.with_file_limits(&[None; 5]).unwrap();
+                assert_eq!(cleared.export(), board.export(), "{out}");
+                assert_eq!(
+                    cleared.export().trim_start_matches('\u{FEFF}'),
+                    text.trim_start_matches('\u{FEFF}')
+                );
+                assert_eq!(
+                    cleared.export().starts_with('\u{FEFF}'),
+                    board.export().starts_with('\u{FEFF}')
+                );
+            }
+        }
     }
 }

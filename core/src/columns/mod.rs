@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 
 use crate::board::{Board, EntryIndex};
+use crate::flow::parse_time;
 use crate::health::{Kind, health};
 use crate::requirement::Card;
 use crate::results::Evidence;
@@ -34,8 +35,9 @@ pub enum Facet {
     Results,
 }
 
-/// The value of a facet that picks the cards with no value (no priority, no story).
-pub const NONE: &str = "none";
+/// The value of a facet that picks the cards with no value (no priority, no story). In
+/// brackets, so that a story or a priority written "None" is a value like any other.
+pub const NONE: &str = "(none)";
 
 impl Facet {
     /// Every facet, in the order the filters show them.
@@ -97,6 +99,30 @@ impl Facet {
             _ => return None,
         };
         Some(word.as_deref().map(str::trim).filter(|w| !w.is_empty()))
+    }
+
+    /// The value as the facet takes it from a link, or `None` when it is no value of it: the
+    /// facets with a fixed set of values take only those (any case), the others any text.
+    fn accepts(self, value: &str) -> Option<&str> {
+        let fixed: &[&'static str] = match self {
+            Facet::Inferred => &["yes", "no"],
+            Facet::Results => &["failing", "passing", "none"],
+            Facet::Health => {
+                return if value.eq_ignore_ascii_case("any") {
+                    Some("any")
+                } else {
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.key())
+                        .find(|k| k.eq_ignore_ascii_case(value))
+                };
+            }
+            _ => return (!value.is_empty()).then_some(value),
+        };
+        fixed
+            .iter()
+            .copied()
+            .find(|w| w.eq_ignore_ascii_case(value))
     }
 
     /// How a value of the facet reads on a chip: "Priority: high", "Health: Missing tests".
@@ -166,9 +192,9 @@ impl CardFilter {
         let mut filter = CardFilter::default();
         for (key, value) in pairs {
             if let Some(facet) = Facet::parse(key)
-                && !value.trim().is_empty()
+                && let Some(value) = facet.accepts(value.trim())
             {
-                filter.add(facet, value.trim());
+                filter.add(facet, value);
             }
         }
         filter.facets
@@ -476,7 +502,12 @@ pub fn lanes(board: &Board, columns: [Vec<EntryIndex>; 5], group: GroupBy) -> Ve
     for (stage, entries) in columns.into_iter().enumerate() {
         for entry in entries {
             let name = board.card(entry).and_then(|c| group.lane_of(c));
-            let at = match lanes.iter().position(|l| l.name == name) {
+            // Values that differ only in ASCII case are one lane, as they are one filter value.
+            let same = |l: &Lane| match (&l.name, &name) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                (a, b) => a == b,
+            };
+            let at = match lanes.iter().position(same) {
                 Some(at) => at,
                 None => {
                     lanes.push(Lane {
@@ -553,7 +584,7 @@ pub fn sort(board: &Board, column: &mut Vec<EntryIndex>, by: SortBy) {
         return;
     }
     // A time the history does not give sorts after every known one.
-    let time = |at: Option<&str>, sign: i64| match at.and_then(seconds) {
+    let time = |at: Option<&str>, sign: i64| match at.and_then(parse_time) {
         Some(t) => (0, sign * t),
         None => (1, 0),
     };
@@ -645,7 +676,7 @@ pub fn lands_at(board: &Board, column: &[EntryIndex], entry: EntryIndex, by: Sor
             SortBy::LastMoved => true,
             SortBy::TimeInStage => card(c)
                 .and_then(|c| c.stage_since())
-                .and_then(seconds)
+                .and_then(parse_time)
                 .is_none(),
             SortBy::Priority => {
                 let rank = |e| priority_rank(card(e).and_then(|c| c.priority.as_deref()));
@@ -713,80 +744,6 @@ pub fn natural(a: &str, b: &str) -> Ordering {
             }
         }
     }
-}
-
-/// Seconds since 1970-01-01 UTC of an ISO 8601 time (`2026-03-01T10:00:00Z`, with an offset,
-/// fractions of a second, or a bare date taken as midnight UTC); `None` when it is not one.
-/// Written here because a date crate would add tens of kilobytes to the page for a few lines
-/// of calendar arithmetic (the days-from-civil algorithm).
-pub fn seconds(at: &str) -> Option<i64> {
-    let at = at.trim();
-    let b = at.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let s = at.get(from..from + len)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    let mut secs = days_from_civil(year, month, day) * 86_400;
-    if b.len() == 10 {
-        return Some(secs);
-    }
-    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 16 || b[13] != b':' {
-        return None;
-    }
-    let (hour, minute) = (num(11, 2)?, num(14, 2)?);
-    let mut rest = 16;
-    let mut second = 0;
-    if b.get(16) == Some(&b':') {
-        second = num(17, 2)?;
-        rest = 19;
-        if b.get(19) == Some(&b'.') {
-            rest = 20 + b[20..].iter().take_while(|c| c.is_ascii_digit()).count();
-        }
-    }
-    if hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    secs += hour * 3600 + minute * 60 + second;
-    let zone = &at[rest..];
-    let offset = match zone {
-        "" | "Z" | "z" => 0,
-        _ => {
-            let sign = match zone.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
-            if digits.len() != 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
-                return None;
-            }
-            let (h, m): (i64, i64) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
-            sign * (h * 3600 + m * 60)
-        }
-    };
-    Some(secs - offset)
-}
-
-/// Days since 1970-01-01 of a date of the proleptic Gregorian calendar (Howard Hinnant's
-/// `days_from_civil`).
-pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// How a person laid the board out: kept with the board (`SavedBoard::layout`), not in the

@@ -8,7 +8,7 @@
 
 mod scan;
 mod shape;
-mod style;
+pub(crate) mod style;
 
 use std::fmt;
 use std::ops::Range;
