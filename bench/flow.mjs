@@ -6,49 +6,16 @@
 // The board is the one `core/examples/flow_time.rs` times natively.
 
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
 import { markdownTable, summary } from './report.mjs';
+import { options, serve } from './harness.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH, '..');
 const log = (...args) => console.error('[bench flow]', ...args);
-
-function parseArgs(argv) {
-  const opts = { size: 10000, runs: 7, dist: join(ROOT, 'dist') };
-  for (let i = 0; i < argv.length; i++) {
-    const value = () => argv[++i];
-    if (argv[i] === '--size') opts.size = Number(value());
-    else if (argv[i] === '--runs') opts.runs = Number(value());
-    else if (argv[i] === '--dist') opts.dist = resolve(value());
-    else throw new Error(`unknown option ${argv[i]}`);
-  }
-  return opts;
-}
-
-async function serve(root) {
-  const port = await new Promise((ok, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-  const child = spawn(process.execPath, [join(ROOT, 'tests/e2e/serve.mjs'), root, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((ok, fail) => {
-    child.stdout.on('data', (d) => String(d).includes('serving') && ok());
-    child.on('exit', (code) => fail(new Error(`static server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/` };
-}
 
 const DAY = 86_400_000;
 const iso = (day) => new Date(day * DAY).toISOString().slice(0, 10);
@@ -110,7 +77,7 @@ async function openOnce(page) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = options(process.argv.slice(2), { size: 10000, runs: 7 });
   const work = mkdtempSync(join(tmpdir(), 'traceboard-flow-'));
   const file = join(work, `flow${opts.size}.json`);
   writeFileSync(file, flowMatrix(opts.size));

@@ -6,51 +6,18 @@
 // does (the page does not load, a control is missing).
 
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateMatrix } from './generate.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
 import { markdownTable, summary } from './report.mjs';
+import { options, serve } from './harness.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH, '..');
 const FRAME_MS = 16.7;
 const log = (...args) => console.error('[bench planning]', ...args);
-
-function parseArgs(argv) {
-  const opts = { sizes: [1000, 10000], runs: 10, dist: join(ROOT, 'dist') };
-  for (let i = 0; i < argv.length; i++) {
-    const value = () => argv[++i];
-    if (argv[i] === '--sizes') opts.sizes = value().split(',').map(Number);
-    else if (argv[i] === '--runs') opts.runs = Number(value());
-    else if (argv[i] === '--dist') opts.dist = resolve(value());
-    else throw new Error(`unknown option ${argv[i]}`);
-  }
-  return opts;
-}
-
-async function serve(root) {
-  const port = await new Promise((ok, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-  const child = spawn(process.execPath, [join(ROOT, 'tests/e2e/serve.mjs'), root, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((ok, fail) => {
-    child.stdout.on('data', (d) => String(d).includes('serving') && ok());
-    child.on('exit', (code) => fail(new Error(`static server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/` };
-}
 
 /**
  * Runs `act` in the page and measures from its start to the end of the page's own work for it
@@ -90,7 +57,7 @@ const select = (label, value) => `() => {
 }`;
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = options(process.argv.slice(2), { sizes: [1000, 10000], runs: 10 });
   const work = mkdtempSync(join(tmpdir(), 'traceboard-planning-'));
   const { child, url } = await serve(opts.dist);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });

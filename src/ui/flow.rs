@@ -57,16 +57,7 @@ const BOTTOM: i32 = 56;
 /// Escapes text for markup, in an attribute or between tags.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    traceboard_core::agents::escape_html(&mut out, text);
     out
 }
 

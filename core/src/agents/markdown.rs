@@ -418,14 +418,16 @@ impl NextByte {
     }
 }
 
-/// Escapes text for an HTML element or a quoted attribute.
-fn escape(out: &mut String, text: &str) {
+/// Escapes text for an HTML element or a quoted attribute (either quote); the shell's
+/// markup built as text (the Flow view's charts) escapes with it too.
+pub fn escape(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
     }

@@ -18,6 +18,7 @@ mod fields;
 mod frontmatter;
 mod lenient;
 mod markdown;
+pub use markdown::escape as escape_html;
 mod roles;
 mod strict;
 mod value;
