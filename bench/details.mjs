@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { generateMatrix } from './generate.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
 import { markdownTable, summary } from './report.mjs';
-import { options, serve } from './harness.mjs';
+import { openBoard, options, serve } from './harness.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const FRAME_MS = 16.7;
@@ -123,15 +123,7 @@ async function main() {
       const { text, requirements } = generateMatrix(size);
       const file = join(work, `m${size}.json`);
       writeFileSync(file, text);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addInitScript(() => delete window.showOpenFilePicker);
-      const page = await context.newPage();
-      await page.goto(url);
-      const chooser = page.waitForEvent('filechooser');
-      await page.getByRole('button', { name: 'Import matrix' }).first().click();
-      await (await chooser).setFiles(file);
-      await page.locator('.card').first().waitFor({ timeout: 120_000 });
-      await page.waitForTimeout(800);
+      const { context, page } = await openBoard(browser, url, file);
       // Cards near the top of each column, and the last requirement of the file.
       const ids = requirements.slice(0, 40).map((r) => r.id);
       const open = { dom: [], painted: [] };

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/e2e/chromium.mjs';
 import { markdownTable, summary } from './report.mjs';
-import { options, serve } from './harness.mjs';
+import { openBoard, options, serve } from './harness.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const log = (...args) => console.error('[bench flow]', ...args);
@@ -87,15 +87,7 @@ async function main() {
   const painted = [];
   let points = 0;
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(() => delete window.showOpenFilePicker);
-    const page = await context.newPage();
-    await page.goto(url);
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Import matrix' }).first().click();
-    await (await chooser).setFiles(file);
-    await page.locator('.card').first().waitFor({ timeout: 120_000 });
-    await page.waitForTimeout(800);
+    const { context, page } = await openBoard(browser, url, file);
     for (let i = 0; i < opts.runs; i++) {
       const r = await openOnce(page);
       dom.push(r.dom);

@@ -43,3 +43,21 @@ export async function serve(root) {
   });
   return { child, url: `http://127.0.0.1:${port}/` };
 }
+
+/**
+ * A new browser context showing the page at `url` with `file` imported through the file
+ * input (the File System Access API taken away, as Playwright cannot drive it), once its
+ * first card is drawn and the page has settled. Returns the context and its page.
+ */
+export async function openBoard(browser, url, file) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => delete window.showOpenFilePicker);
+  const page = await context.newPage();
+  await page.goto(url);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import matrix' }).first().click();
+  await (await chooser).setFiles(file);
+  await page.locator('.card').first().waitFor({ timeout: 120_000 });
+  await page.waitForTimeout(800);
+  return { context, page };
+}
