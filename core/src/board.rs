@@ -298,6 +298,8 @@ pub enum MoveError {
     IdForm(String),
     /// The file has no `meta` object to keep the columns' limits in.
     NoMeta,
+    /// The file's `meta.wip_limits` is not one object the board can read: left as it is.
+    LimitsUnreadable,
 }
 
 impl fmt::Display for MoveError {
@@ -334,6 +336,10 @@ impl fmt::Display for MoveError {
             MoveError::DuplicateId(id) => write!(
                 f,
                 "{id} is already the id of a requirement; choose another."
+            ),
+            MoveError::LimitsUnreadable => write!(
+                f,
+                "The file's meta.wip_limits is not an object of limits the board can read (or appears twice); it is left as it is, and the limits stay with the board."
             ),
             MoveError::NoMeta => write!(
                 f,

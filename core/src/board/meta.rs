@@ -98,7 +98,8 @@ fn set_member(text: &str, meta: &Meta, key: &str, raw: Option<&str>) -> Option<S
             } else if let Some(next) = meta.members.get(1) {
                 (key_start(text, span.start)?, key_start(text, next.1.start)?)
             } else {
-                (meta.span.start + 1, meta.span.end - 1)
+                // The only member: the white space before the closing brace stays.
+                (meta.span.start + 1, span.end)
             };
             out.push_str(&text[..from]);
             out.push_str(&text[to..]);
@@ -147,20 +148,51 @@ fn limits_of(value: Option<&Value>) -> [Option<u32>; 5] {
     limits
 }
 
-/// `wip_limits` with `limits` set: the stages' members replaced (whatever their spelling),
-/// members that are not stages kept; `None` when nothing is left.
-fn limits_value(old: Option<Value>, limits: &[Option<u32>; 5]) -> Option<Map<String, Value>> {
-    let mut map = match old {
-        Some(Value::Object(map)) => map,
-        _ => Map::new(),
+/// `wip_limits` with `limits` set, in its order: a stage's member replaced in place (in the
+/// spelling the file uses) or added after the others, a limit taken out only where the board
+/// read one; members that are not stages, or that the board cannot read as a limit, stay.
+/// `None` when nothing is left.
+fn limits_value(
+    old: Option<Map<String, Value>>,
+    limits: &[Option<u32>; 5],
+) -> Option<Map<String, Value>> {
+    let mut map = old.unwrap_or_default();
+    let readable = |v: &Value| {
+        v.as_u64()
+            .is_some_and(|n| n >= 1 && u32::try_from(n).is_ok())
     };
-    map.retain(|word, _| Stage::parse(word).is_none());
     for stage in Stage::ALL {
-        if let Some(n) = limits[stage.index()] {
-            map.insert(stage.key().to_owned(), Value::from(n));
+        let key = map
+            .iter()
+            .find(|(w, _)| Stage::parse(w) == Some(stage))
+            .map(|(w, _)| w.clone());
+        match (limits[stage.index()], key) {
+            (Some(n), Some(key)) => {
+                map.insert(key, Value::from(n));
+            }
+            (Some(n), None) => {
+                map.insert(stage.key().to_owned(), Value::from(n));
+            }
+            (None, Some(_)) => map.retain(|w, v| Stage::parse(w) != Some(stage) || !readable(v)),
+            (None, None) => {}
         }
     }
     (!map.is_empty()).then_some(map)
+}
+
+/// The file's `wip_limits` as an object: `Ok(None)` when `meta` has none; refused when it is
+/// there but not one object the board can read (another tool's list, a note, twice).
+fn old_limits(text: &str, meta: &Meta) -> Result<Option<Map<String, Value>>, MoveError> {
+    let count = meta
+        .members
+        .iter()
+        .filter(|(k, _)| k == "wip_limits")
+        .count();
+    match (count, meta.limits_value(text)) {
+        (0, _) => Ok(None),
+        (1, Some(Value::Object(map))) => Ok(Some(map)),
+        _ => Err(MoveError::LimitsUnreadable),
+    }
 }
 
 impl Board {
@@ -179,7 +211,7 @@ impl Board {
         let matrix = self.exported_matrix()?;
         let text = matrix.text();
         let meta = Meta::of(text).ok_or(MoveError::NoMeta)?;
-        let value = limits_value(meta.limits_value(text), limits);
+        let value = limits_value(old_limits(text, &meta)?, limits);
         let out = match &value {
             None => set_member(text, &meta, "wip_limits", None),
             Some(map) => {
@@ -276,12 +308,28 @@ pub(crate) fn carry_meta(base: &str, ours: &str, merged: String) -> (String, Met
     if theirs != old {
         return (merged, MetaCarry::TheirsKept);
     }
+    // The board's value as it wrote it, with the line endings of the file as it is now.
     let raw = Meta::of(ours)
         .and_then(|m| m.member("wip_limits"))
-        .map(|r| ours[r].to_owned());
-    match set_member(&merged, &meta, "wip_limits", raw.as_deref()) {
-        Some(text) => (text, MetaCarry::Carried),
-        None => (merged, MetaCarry::TheirsKept),
+        .map(|r| {
+            let raw = ours[r].replace("\r\n", "\n");
+            if merged.contains("\r\n") {
+                raw.replace('\n', "\r\n")
+            } else {
+                raw
+            }
+        });
+    if let Some(text) = set_member(&merged, &meta, "wip_limits", raw.as_deref()) {
+        return (text, MetaCarry::Carried);
+    }
+    // An empty `meta` has no member to write after: written whole, in the file's style.
+    let value = mine.and_then(|v| match v {
+        Value::Object(map) => Some(map),
+        _ => None,
+    });
+    match whole_meta(&merged, &meta, &Style::detect(&merged), value) {
+        Ok(text) => (text, MetaCarry::Carried),
+        Err(_) => (merged, MetaCarry::TheirsKept),
     }
 }
 
@@ -404,7 +452,7 @@ mod tests {
             written.export(),
             text.replace(
                 "{\"Red\": 4, \"qa_review\": 2}",
-                "{\"qa_review\": 2, \"red\": 2}"
+                "{\"Red\": 2, \"qa_review\": 2}"
             )
         );
         // Cleared: what is not a stage stays.
