@@ -3,7 +3,7 @@
 //! a newer file.
 //!
 //! The board keeps its limits with itself (`columns::Layout`); a file whose `meta` object
-//! holds `wip_limits` gives them to a board opened from it that has none. The key is an
+//! holds `wip_limits` gives them to the board when it is first opened on the page. The key is an
 //! object of stage keys, `{"red": 5, "green": 3}`. Only that member of `meta` is ever
 //! touched: replaced in place, or added after the last member, or taken out with its
 //! separator, so the rest of `meta` keeps its bytes; members of `wip_limits` that are not
