@@ -371,9 +371,8 @@ impl CellDrop {
     }
 
     fn limit_after(self) -> Option<u32> {
-        let app = expect_context::<AppState>();
-        let limit = app.layout.with(|l| l.wip_limits[self.stage.index()])?;
-        (app.active.with(|a| a[self.stage.index()]) >= limit as usize).then_some(limit)
+        let (entry, _) = self.state.get()?;
+        expect_context::<AppState>().over_limit_after_drop(entry, self.stage)
     }
 
     /// What the cell says under its header while a card is over it.

@@ -278,7 +278,7 @@ fn announce_over(state: AppState) {
                 Some(Err(MoveError::Gate(breach))) => format!(
                     "{id} is over {stage}. {stage} will not take it yet: {breach}; dropping asks for a reason."
                 ),
-                _ => match state.over_limit_after_drop(stage) {
+                _ => match untrack(|| state.over_limit_after_drop(entry, stage)) {
                     Some(limit) => format!(
                         "{id} is over {stage}. Dropping it here puts {stage} over its limit of {limit}; the move is allowed."
                     ),

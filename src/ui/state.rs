@@ -421,10 +421,13 @@ impl AppState {
         Ok(())
     }
 
-    /// The limit of column `to` when one more card would put it over (a drop about to land).
-    pub fn over_limit_after_drop(&self, to: Stage) -> Option<u32> {
-        let limit = self.layout.with_untracked(|l| l.wip_limits[to.index()])?;
-        (self.active.get_untracked()[to.index()] >= limit as usize).then_some(limit)
+    /// The limit of column `to` when the card at `entry` would put it over, dropped there. A
+    /// deprecated card does not count towards a limit.
+    pub fn over_limit_after_drop(&self, entry: EntryIndex, to: Stage) -> Option<u32> {
+        let limit = self.layout.with(|l| l.wip_limits[to.index()])?;
+        let counts =
+            self.with_board(|b| b.and_then(|b| b.card(entry)).is_some_and(|c| !c.deprecated));
+        (counts && self.active.with(|a| a[to.index()]) >= limit as usize).then_some(limit)
     }
 
     /// After a move into `to`: says, to everyone, when the column is now over its limit. The

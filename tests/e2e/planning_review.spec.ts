@@ -125,3 +125,28 @@ test('a link\'s unknown value of a filter is left out, and each chip removes its
   await expect(card(page, 'REQ-001')).toBeVisible();
   await expect(chips.getByRole('button', { name: /^Remove filter/ })).toHaveCount(1);
 });
+
+test('a deprecated card does not count towards a limit, so lifting it over a full column does not warn', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/');
+  const m = JSON.parse(readFixture('planning.json'));
+  m.requirements[11].status = 'deprecated'; // REQ-012, Backlog
+  m.requirements[11].tests = ['tests/test_dark.py'];
+  m.requirements[5].tests = ['tests/test_tax.py']; // REQ-006, Test written
+  await importMatrix(page, tempFile('deprecated.json', JSON.stringify(m, null, 2)));
+  await expect(card(page, 'REQ-001')).toBeVisible();
+  await page.getByRole('checkbox', { name: 'Show deprecated' }).check();
+  await setLimit(page, 'Red', '5');
+  await card(page, 'REQ-012').focus();
+  await page.keyboard.press(' ');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(live(page)).toHaveText('REQ-012 is over Red.');
+  await page.keyboard.press('Escape');
+  // A card that counts does warn.
+  await card(page, 'REQ-006').focus();
+  await page.keyboard.press(' ');
+  await page.keyboard.press('ArrowRight');
+  await expect(live(page)).toContainText('puts Red over its limit of 5');
+  await page.keyboard.press('Escape');
+});
