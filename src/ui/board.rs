@@ -81,29 +81,35 @@ fn LanesBoard() -> impl IntoView {
     // at once and one more each frame after, so the board shows within a frame however many
     // lanes there are.
     let drawn = RwSignal::new(FIRST_LANES);
-    fn more(drawn: RwSignal<usize>, names: Memo<Vec<Option<String>>>) {
+    // One loop at a time, a frame per step, until every lane is drawn.
+    let drawing = StoredValue::new(false);
+    fn more(drawn: RwSignal<usize>, drawing: StoredValue<bool>, names: Memo<Vec<Option<String>>>) {
         request_animation_frame(move || {
             let total = names.try_with_untracked(Vec::len).unwrap_or(0);
-            if let Some(n) = drawn.try_get_untracked()
-                && n < total
-            {
-                // One more lane a frame at first, then up to eight: hundreds of lanes are
-                // drawn within a second.
-                drawn.set(n + n.clamp(1, 8));
-                more(drawn, names);
+            match drawn.try_get_untracked() {
+                Some(n) if n < total => {
+                    // One more lane a frame at first, then up to eight: hundreds of lanes
+                    // are drawn within a second.
+                    drawn.set(n + n.clamp(1, 8));
+                    more(drawn, drawing, names);
+                }
+                _ => {
+                    let _ = drawing.try_set_value(false);
+                }
             }
         });
     }
     // A new grouping starts again from the top; lanes a filter brings back are drawn too.
-    Effect::new(move |_| {
-        state.layout.with(|l| l.group);
-        drawn.set(FIRST_LANES);
-        more(drawn, names);
-    });
-    Effect::new(move |_| {
-        if names.with(Vec::len) > drawn.get_untracked() {
-            more(drawn, names);
+    Effect::new(move |group_before: Option<GroupBy>| {
+        let group = state.layout.with(|l| l.group);
+        if group_before != Some(group) {
+            drawn.set(FIRST_LANES);
         }
+        if names.with(Vec::len) > drawn.get_untracked() && !drawing.get_value() {
+            drawing.set_value(true);
+            more(drawn, drawing, names);
+        }
+        group
     });
     view! {
         <div class="board lanes">
@@ -266,11 +272,7 @@ fn ColumnHeader(stage: Stage, heading_id: String) -> impl IntoView {
             .with(|lanes| lanes.iter().map(|l| l.columns[i].len()).sum::<usize>())
     });
     let total = move || state.totals.with(|t| t[i]);
-    let filtering = move || {
-        state.facets.with(|f| !f.is_empty())
-            || state.turn_filter.with(Option::is_some)
-            || state.search.with(|s| !s.trim().is_empty())
-    };
+    let filtering = move || state.is_filtering();
     let limit = move || state.layout.with(|l| l.wip_limits[i]);
     let active = move || state.active.with(|a| a[i]);
     let over = move || limit().is_some_and(|l| active() > l as usize);

@@ -222,7 +222,7 @@ pub fn FilterBar() -> impl IntoView {
             state.refresh_columns();
         }
     };
-    let filtering = move || !chips().is_empty() || state.search.with(|s| !s.trim().is_empty());
+    let filtering = move || state.is_filtering();
     let clear = move |_| {
         state.turn_filter.set(None);
         state.search.set(String::new());

@@ -510,16 +510,20 @@ const CHARTS: [ChartKind; 3] = [
     },
 ];
 
+/// A percentile of the cycle times in days, or "none" without reviewed requirements.
+fn percentile(value: Option<u32>) -> String {
+    value.map_or("none".to_owned(), days)
+}
+
 /// A chart's table, with the same numbers as its drawing.
 fn table(kind: &ChartKind, f: &Flow) -> String {
     let mut out = format!("<table><caption>{}", kind.caption);
     if kind.title == "Cycle time" {
-        let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
         let _ = write!(
             out,
             " 50th percentile: {}; 85th percentile: {}.",
-            p(f.cycles.p50),
-            p(f.cycles.p85)
+            percentile(f.cycles.p50),
+            percentile(f.cycles.p85)
         );
     }
     out.push_str("</caption><thead><tr>");
@@ -558,12 +562,11 @@ fn markup(f: &Flow, tables: [bool; 3]) -> String {
             kind.title
         );
         if k == 1 {
-            let p = |v: Option<u32>| v.map_or("none".to_owned(), days);
             let _ = write!(
                 out,
                 "<ul class=\"flow-legend\" aria-label=\"Cycle time legend\"><li><span class=\"swatch dot s4\" aria-hidden=\"true\"></span>A reviewed requirement (a larger point: several on one spot)</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>50%: 50th percentile, {}</li><li><span class=\"swatch dash\" aria-hidden=\"true\"></span>85%: 85th percentile, {}</li></ul>",
-                p(f.cycles.p50),
-                p(f.cycles.p85)
+                percentile(f.cycles.p50),
+                percentile(f.cycles.p85)
             );
         }
         if !kind.legend.is_empty() {

@@ -819,6 +819,13 @@ impl AppState {
         self.revision.get_untracked() + self.layout_revision.get_untracked()
     }
 
+    /// Whether a filter, whose turn or a search leaves cards out (tracked).
+    pub fn is_filtering(&self) -> bool {
+        self.facets.with(|f| !f.is_empty())
+            || self.turn_filter.with(Option::is_some)
+            || self.search.with(|s| !s.trim().is_empty())
+    }
+
     /// Sets the filters beside the search, and redraws the columns.
     pub fn set_facets(&self, facets: Vec<(Facet, String)>) {
         if self.facets.with_untracked(|f| *f != facets) {

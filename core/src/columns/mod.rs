@@ -172,11 +172,6 @@ impl CardFilter {
         }
     }
 
-    /// Whether any facet is chosen or any text searched for.
-    pub fn is_active(&self) -> bool {
-        !self.search.is_empty() || !self.facets.is_empty()
-    }
-
     /// The facets as a link's pairs (`priority=high`), in order.
     pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         self.facets
@@ -578,39 +573,39 @@ impl SortBy {
     }
 }
 
+/// Where a card stands in a column sorted by `by`: a rank, a number and a text, compared in
+/// that order (`order`). `moved` takes the card as just moved, the newest in its stage and
+/// the most recently moved, for `lands_at`.
+fn sort_key(card: Option<&Card>, by: SortBy, moved: bool) -> (u8, i64, &str) {
+    // A time the history does not give sorts after every known one.
+    let time = |at: Option<&str>, sign: i64| match at.and_then(parse_time) {
+        Some(t) => (0, sign * t, ""),
+        None => (1, 0, ""),
+    };
+    let Some(card) = card else {
+        return (u8::MAX, 0, "");
+    };
+    match by {
+        SortBy::File => (0, 0, ""),
+        SortBy::Priority => (priority_rank(card.priority.as_deref()), 0, ""),
+        SortBy::Id => (0, 0, card.id.as_str()),
+        SortBy::TimeInStage if moved => (0, i64::MAX, ""),
+        SortBy::TimeInStage => time(card.stage_since(), 1),
+        SortBy::LastMoved if moved => (0, i64::MIN, ""),
+        SortBy::LastMoved => time(card.last_move.as_ref().map(|(_, at)| at.as_str()), -1),
+    }
+}
+
 /// Orders a column's entries by `by`; ties keep the file's order.
 pub fn sort(board: &Board, column: &mut Vec<EntryIndex>, by: SortBy) {
     if by == SortBy::File {
         return;
     }
-    // A time the history does not give sorts after every known one.
-    let time = |at: Option<&str>, sign: i64| match at.and_then(parse_time) {
-        Some(t) => (0, sign * t),
-        None => (1, 0),
-    };
-    let mut keyed: Vec<(EntryIndex, u8, i64, &str)> = column
+    let mut keyed: Vec<(EntryIndex, (u8, i64, &str))> = column
         .iter()
-        .map(|&entry| {
-            let Some(card) = board.card(entry) else {
-                return (entry, u8::MAX, 0, "");
-            };
-            let (rank, number, text) = match by {
-                SortBy::File => (0, 0, ""),
-                SortBy::Priority => (priority_rank(card.priority.as_deref()), 0, ""),
-                SortBy::Id => (0, 0, card.id.as_str()),
-                SortBy::TimeInStage => {
-                    let (rank, t) = time(card.stage_since(), 1);
-                    (rank, t, "")
-                }
-                SortBy::LastMoved => {
-                    let (rank, t) = time(card.last_move.as_ref().map(|(_, at)| at.as_str()), -1);
-                    (rank, t, "")
-                }
-            };
-            (entry, rank, number, text)
-        })
+        .map(|&entry| (entry, sort_key(board.card(entry), by, false)))
         .collect();
-    order(&mut keyed, |k| (k.1, k.2, k.3));
+    order(&mut keyed, |k| k.1);
     *column = keyed.into_iter().map(|k| k.0).collect();
 }
 
@@ -618,14 +613,16 @@ pub fn sort(board: &Board, column: &mut Vec<EntryIndex>, by: SortBy) {
 /// (`natural`); ties keep their order. Every order of this module goes through it.
 fn order<T: Clone>(items: &mut Vec<T>, key: impl for<'b> Fn(&'b T) -> (u8, i64, &'b str)) {
     let keys: Vec<(u8, i64, &str)> = items.iter().map(key).collect();
-    let sorted = merge_sort(keys.len(), &|a, b| {
-        let (x, y) = (&keys[a], &keys[b]);
-        x.0.cmp(&y.0)
-            .then(x.1.cmp(&y.1))
-            .then_with(|| natural(x.2, y.2))
-    });
+    let sorted = merge_sort(keys.len(), &|a, b| compare_keys(keys[a], keys[b]));
     let ordered: Vec<T> = sorted.iter().map(|&i| items[i].clone()).collect();
     *items = ordered;
+}
+
+/// A rank, then a number, then a text read the way people read it.
+fn compare_keys(x: (u8, i64, &str), y: (u8, i64, &str)) -> Ordering {
+    x.0.cmp(&y.0)
+        .then(x.1.cmp(&y.1))
+        .then_with(|| natural(x.2, y.2))
 }
 
 /// The indices `0..n` in the order `compare` gives them, ties in their first order: a
@@ -667,32 +664,16 @@ fn merge_sort(n: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize
 /// Where `entry` lands in a column sorted by `by` when it moves there: the index in `column`
 /// it goes before (`column.len()`: at the end). A moved card is the most recently moved
 /// and the newest in its stage, so it goes first by last move and after every card with a
-/// known time by time in stage.
+/// known time by time in stage; ties go by the file's order, as `sort` leaves them.
 pub fn lands_at(board: &Board, column: &[EntryIndex], entry: EntryIndex, by: SortBy) -> usize {
-    let card = |e: EntryIndex| board.card(e);
-    let after = |c: EntryIndex| -> bool {
-        match by {
-            SortBy::File => c > entry,
-            SortBy::LastMoved => true,
-            SortBy::TimeInStage => card(c)
-                .and_then(|c| c.stage_since())
-                .and_then(parse_time)
-                .is_none(),
-            SortBy::Priority => {
-                let rank = |e| priority_rank(card(e).and_then(|c| c.priority.as_deref()));
-                (rank(c), c) > (rank(entry), entry)
-            }
-            SortBy::Id => match (card(c), card(entry)) {
-                (Some(x), Some(y)) => natural(x.id.as_str(), y.id.as_str())
-                    .then(c.cmp(&entry))
-                    .is_gt(),
-                _ => c > entry,
-            },
-        }
-    };
+    let moved = sort_key(board.card(entry), by, true);
     column
         .iter()
-        .position(|c| after(*c))
+        .position(|&c| {
+            compare_keys(sort_key(board.card(c), by, false), moved)
+                .then(c.cmp(&entry))
+                .is_gt()
+        })
         .unwrap_or(column.len())
 }
 
